@@ -1,0 +1,42 @@
+package org.vtpcm.manager.libvirt;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One connection to one host's libvirtd. Our only view of libvirt, so tests can use a fake.
+ * Implementations are thread-safe for the calls below; close() ends the connection.
+ */
+public interface LibvirtHost extends AutoCloseable {
+    /** The URI this host was reached with, e.g. {@code qemu+tcp://10.200.0.1/system}. */
+    String uri();
+
+    /** Starts a transient domain from its XML. */
+    void startTransient(String domainXml);
+
+    /** The state of the named domain here, or empty when this host has no such domain. */
+    Optional<DomainState> state(String domainName);
+
+    /** Names of domains that are running or paused on this host. */
+    List<String> activeDomains();
+
+    /**
+     * Live-migrates the domain to the destination libvirtd, peer-to-peer; blocks until done.
+     *
+     * @return the wall-clock time the call took
+     */
+    Duration migrateLive(String domainName, String destinationUri, MigrationOptions options);
+
+    /** Statistics of the domain's last completed migration, as known on this host. */
+    Optional<CompletedJob> completedJob(String domainName);
+
+    /** Resumes a paused domain. */
+    void resume(String domainName);
+
+    /** Stops the domain at once (no guest shutdown); no-op if it is not here. */
+    void destroy(String domainName);
+
+    @Override
+    void close();
+}
