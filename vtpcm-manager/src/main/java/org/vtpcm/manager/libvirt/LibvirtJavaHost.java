@@ -113,7 +113,7 @@ final class LibvirtJavaHost implements LibvirtHost {
             }
             return Optional.of(new CompletedJob(
                     number(stats.stats, "time_elapsed"), number(stats.stats, "downtime"),
-                    number(stats.stats, "memory_transferred")));
+                    number(stats.stats, "memory_processed")));
         } catch (org.libvirt.LibvirtException e) {
             throw new LibvirtException("cannot read job stats of " + domainName + " on " + uri + ": " + reason(e), e);
         }
