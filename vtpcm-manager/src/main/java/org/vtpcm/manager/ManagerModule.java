@@ -1,13 +1,178 @@
 package org.vtpcm.manager;
 
-import com.google.inject.AbstractModule;
-import org.vtpcm.manager.libvirt.LibvirtConnector;
-import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
+import static java.util.Objects.requireNonNull;
 
-/** Guice wiring of the vTPCM manager. */
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import org.vtpcm.attestation.DeviceTpm;
+import org.vtpcm.attestation.EmulatedPlatformTpm;
+import org.vtpcm.attestation.PlatformTpm;
+import org.vtpcm.manager.association.AssociationStore;
+import org.vtpcm.manager.association.ControlPolicy;
+import org.vtpcm.manager.config.ManagerConfig;
+import org.vtpcm.manager.domain.DomainXmlPatcher;
+import org.vtpcm.manager.engine.SwtpmEngines;
+import org.vtpcm.manager.engine.TpmEngines;
+import org.vtpcm.manager.keys.NodeMasterKey;
+import org.vtpcm.manager.keys.VtpcmSecretStore;
+import org.vtpcm.manager.libvirt.LibvirtConnector;
+import org.vtpcm.manager.libvirt.LibvirtHost;
+import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
+import org.vtpcm.manager.lifecycle.DomainEventHandler;
+import org.vtpcm.manager.lifecycle.StartupReconciler;
+import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
+import org.vtpcm.manager.migration.MigrationHooks;
+import org.vtpcm.manager.node.NodeAttestation;
+import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.manager.tpcm.BootMeasurer;
+import org.vtpcm.manager.tpcm.MeasurementLog;
+import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
+import org.vtpcm.protocol.crypto.CryptoSuite;
+import org.vtpcm.protocol.crypto.CryptoSuites;
+
+/** Guice wiring of the vTPCM manager: everything is built from the one {@link ManagerConfig}. */
 public final class ManagerModule extends AbstractModule {
+    private static final Duration PLATFORM_TPM_START = Duration.ofSeconds(20);
+
+    private final ManagerConfig config;
+
+    public ManagerModule(ManagerConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
     @Override
     protected void configure() {
+        bind(ManagerConfig.class).toInstance(config);
+        bind(Clock.class).toInstance(Clock.systemUTC());
         bind(LibvirtConnector.class).to(LibvirtJavaConnector.class);
+        bind(DomainXmlPatcher.class).toInstance(new DomainXmlPatcher());
+    }
+
+    @Provides
+    @Singleton
+    CryptoSuite suite() {
+        return CryptoSuites.of(config.suite());
+    }
+
+    @Provides
+    @Singleton
+    NodeDatabase database() {
+        return NodeDatabase.open(config.databaseFile());
+    }
+
+    @Provides
+    @Singleton
+    NodeMasterKey masterKey(CryptoSuite suite) {
+        return NodeMasterKey.loadOrCreate(config.stateDirectory().resolve("keys").resolve("master.key"), suite);
+    }
+
+    @Provides
+    @Singleton
+    AssociationStore associations(NodeDatabase database, Clock clock) {
+        return new AssociationStore(database, clock);
+    }
+
+    @Provides
+    @Singleton
+    VtpcmSecretStore secrets(NodeDatabase database, NodeMasterKey masterKey, CryptoSuite suite) {
+        return new VtpcmSecretStore(database, masterKey, suite);
+    }
+
+    @Provides
+    @Singleton
+    TpmEngines engines() {
+        return new SwtpmEngines(config.swtpmBinary(), config.stateDirectory().resolve("vtpcm"), config.runDirectory());
+    }
+
+    @Provides
+    @Singleton
+    LibvirtHost libvirt(LibvirtConnector connector) {
+        return connector.connectWithEvents(config.libvirtUri());
+    }
+
+    @Provides
+    @Singleton
+    ReferenceValueLibrary referenceValues(NodeDatabase database, CryptoSuite suite, Clock clock) {
+        return new ReferenceValueLibrary(database, suite, clock);
+    }
+
+    @Provides
+    @Singleton
+    BootMeasurer bootMeasurer(CryptoSuite suite, ReferenceValueLibrary library) {
+        return new BootMeasurer(suite, library);
+    }
+
+    @Provides
+    @Singleton
+    MeasurementLog measurementLog(NodeDatabase database, CryptoSuite suite, Clock clock) {
+        return new MeasurementLog(database, suite, clock);
+    }
+
+    @Provides
+    @Singleton
+    VtpcmLifecycle lifecycle(AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines, LibvirtHost libvirt,
+            DomainXmlPatcher patcher, BootMeasurer measurer, MeasurementLog log) {
+        return new VtpcmLifecycle(config.nodeName(), associations, secrets, engines, libvirt, patcher, measurer, log);
+    }
+
+    @Provides
+    @Singleton
+    MigrationHooks migrationHooks(AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines) {
+        return new MigrationHooks(config.nodeName(), associations, secrets, engines);
+    }
+
+    @Provides
+    @Singleton
+    DomainEventHandler domainEvents(AssociationStore associations, TpmEngines engines) {
+        return new DomainEventHandler(associations, engines);
+    }
+
+    @Provides
+    @Singleton
+    StartupReconciler reconciler(AssociationStore associations, TpmEngines engines, LibvirtHost libvirt, Clock clock) {
+        return new StartupReconciler(associations, engines, libvirt, clock);
+    }
+
+    @Provides
+    @Singleton
+    PlatformTpm platformTpm() {
+        return openPlatformTpm(config);
+    }
+
+    @Provides
+    @Singleton
+    NodeAttestation attestation(PlatformTpm tpm) {
+        return new NodeAttestation(config.nodeName(), tpm, config.tlsDirectory().resolve("ak.crt"));
+    }
+
+    @Provides
+    @Singleton
+    ObjectMapper json() {
+        return new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new Jdk8Module())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    @Provides
+    ControlPolicy defaultPolicy() {
+        return ControlPolicy.parse(config.defaultPolicy());
+    }
+
+    /** The root of trust the config names: the emulated one here, the device TPM on real hosts. */
+    public static PlatformTpm openPlatformTpm(ManagerConfig config) {
+        return switch (config.platformTpm()) {
+            case EMULATED -> EmulatedPlatformTpm.start(config.platformTpmStateDirectory(), config.runDirectory(), PLATFORM_TPM_START);
+            case DEVICE -> DeviceTpm.open(config.platformTpmDevice());
+        };
     }
 }

@@ -15,6 +15,27 @@ public interface LibvirtHost extends AutoCloseable {
     /** Starts a transient domain from its XML. */
     void startTransient(String domainXml);
 
+    /** Defines (or redefines) a persistent domain from its XML. */
+    void define(String domainXml);
+
+    /** Starts a defined domain. */
+    void start(String domainName);
+
+    /** Removes a stopped domain's definition; no-op if it is not defined here. */
+    void undefine(String domainName);
+
+    /** The domain's current XML, or empty when this host has no such domain. */
+    Optional<String> xml(String domainName);
+
+    /** Every domain on this host, running or not. */
+    List<DomainSummary> domains();
+
+    /**
+     * Delivers this host's domain life-cycle events to the listener, from libvirt's event thread.
+     * Needs a connection opened by {@link LibvirtConnector#connectWithEvents(String)}.
+     */
+    void addLifecycleListener(java.util.function.Consumer<DomainLifecycleEvent> listener);
+
     /** The state of the named domain here, or empty when this host has no such domain. */
     Optional<DomainState> state(String domainName);
 

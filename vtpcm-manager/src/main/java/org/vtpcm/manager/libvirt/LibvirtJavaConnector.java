@@ -30,4 +30,39 @@ public final class LibvirtJavaConnector implements LibvirtConnector {
     public LibvirtHost connect(String uri) {
         return LibvirtJavaHost.open(uri);
     }
+
+    @Override
+    public LibvirtHost connectWithEvents(String uri) {
+        EventLoop.ensureRunning();
+        LibvirtHost host = LibvirtJavaHost.open(uri);
+        return host;
+    }
+
+    /** libvirt's default event loop, registered before the first connection and run on one daemon thread. */
+    private static final class EventLoop {
+        private static boolean running;
+
+        static synchronized void ensureRunning() {
+            if (running) {
+                return;
+            }
+            try {
+                org.libvirt.Library.initEventLoop();
+            } catch (org.libvirt.LibvirtException e) {
+                throw new LibvirtException("cannot start libvirt's event loop: " + e.getMessage(), e);
+            }
+            Thread thread = new Thread(() -> {
+                try {
+                    org.libvirt.Library.runEventLoop();
+                } catch (org.libvirt.LibvirtException e) {
+                    LOG.error("libvirt event loop ended: {}", e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "libvirt-events");
+            thread.setDaemon(true);
+            thread.start();
+            running = true;
+        }
+    }
 }

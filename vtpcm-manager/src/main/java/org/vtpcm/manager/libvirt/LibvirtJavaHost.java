@@ -58,6 +58,110 @@ final class LibvirtJavaHost implements LibvirtHost {
     }
 
     @Override
+    public void define(String domainXml) {
+        requireNonNull(domainXml, "domainXml is null");
+        try {
+            Domain domain = connect.domainDefineXML(domainXml);
+            LOG.info("defined domain {} on {}", domain.getName(), uri);
+        } catch (org.libvirt.LibvirtException e) {
+            throw new LibvirtException("cannot define domain on " + uri + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public void start(String domainName) {
+        Domain domain = lookup(domainName).orElseThrow(
+                () -> new LibvirtException("no domain " + domainName + " on " + uri + " to start"));
+        try {
+            domain.create();
+        } catch (org.libvirt.LibvirtException e) {
+            throw new LibvirtException("cannot start " + domainName + " on " + uri + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public void undefine(String domainName) {
+        Optional<Domain> domain = lookup(domainName);
+        if (domain.isEmpty()) {
+            return;
+        }
+        try {
+            domain.get().undefine();
+        } catch (org.libvirt.LibvirtException e) {
+            if (!isNoDomain(e) && !isNotRunning(e)) {
+                throw new LibvirtException("cannot undefine " + domainName + " on " + uri + ": " + reason(e), e);
+            }
+        }
+    }
+
+    @Override
+    public Optional<String> xml(String domainName) {
+        Optional<Domain> domain = lookup(domainName);
+        if (domain.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(domain.get().getXMLDesc(0));
+        } catch (org.libvirt.LibvirtException e) {
+            if (isNoDomain(e)) {
+                return Optional.empty();
+            }
+            throw new LibvirtException("cannot read XML of " + domainName + " on " + uri + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public List<DomainSummary> domains() {
+        try {
+            List<DomainSummary> summaries = new ArrayList<>();
+            for (Domain domain : connect.listAllDomains(0)) {
+                try {
+                    summaries.add(new DomainSummary(domain.getName(), java.util.UUID.fromString(domain.getUUIDString()),
+                            toState(domain.getInfo().state)));
+                } catch (org.libvirt.LibvirtException e) {
+                    if (!isNoDomain(e)) {
+                        throw e;
+                    }
+                }
+            }
+            return List.copyOf(summaries);
+        } catch (org.libvirt.LibvirtException e) {
+            throw new LibvirtException("cannot list domains on " + uri + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public void addLifecycleListener(java.util.function.Consumer<DomainLifecycleEvent> listener) {
+        requireNonNull(listener, "listener is null");
+        try {
+            connect.addLifecycleListener((domain, event) -> {
+                try {
+                    listener.accept(new DomainLifecycleEvent(domain.getName(), java.util.UUID.fromString(domain.getUUIDString()),
+                            kind(event.getType()), String.valueOf((Object) event.getDetail())));
+                } catch (RuntimeException | org.libvirt.LibvirtException e) {
+                    LOG.warn("life-cycle event from {} not handled: {}", uri, e.getMessage());
+                }
+                return 0;
+            });
+        } catch (org.libvirt.LibvirtException e) {
+            throw new LibvirtException("cannot subscribe to domain events on " + uri + ": " + reason(e), e);
+        }
+    }
+
+    private static DomainLifecycleEvent.Kind kind(org.libvirt.event.DomainEventType type) {
+        return switch (type) {
+            case DEFINED -> DomainLifecycleEvent.Kind.DEFINED;
+            case UNDEFINED -> DomainLifecycleEvent.Kind.UNDEFINED;
+            case STARTED -> DomainLifecycleEvent.Kind.STARTED;
+            case SUSPENDED -> DomainLifecycleEvent.Kind.SUSPENDED;
+            case RESUMED -> DomainLifecycleEvent.Kind.RESUMED;
+            case STOPPED -> DomainLifecycleEvent.Kind.STOPPED;
+            case CRASHED -> DomainLifecycleEvent.Kind.CRASHED;
+            default -> DomainLifecycleEvent.Kind.OTHER;
+        };
+    }
+
+    @Override
     public Optional<DomainState> state(String domainName) {
         return lookup(domainName).map(domain -> {
             try {

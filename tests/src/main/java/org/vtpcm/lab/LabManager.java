@@ -1,0 +1,173 @@
+package org.vtpcm.lab;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.vtpcm.manager.client.ManagerClient;
+import org.vtpcm.manager.client.ManagerClientException;
+
+/**
+ * A vtpcm-manager daemon running inside one lab node's namespaces: writes its config, enrolls it
+ * with the lab CA, starts it, kills it. Its log is {@code nodes/n<N>/manager.log}.
+ */
+public final class LabManager {
+    public static final int API_PORT = 9443;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+    private final LabConfig lab;
+    private final LabNode node;
+    private final LabCa ca;
+    private Process process;
+
+    public LabManager(LabConfig lab, LabNode node, LabCa ca) {
+        this.lab = requireNonNull(lab, "lab is null");
+        this.node = requireNonNull(node, "node is null");
+        this.ca = requireNonNull(ca, "ca is null");
+    }
+
+    public LabNode node() {
+        return node;
+    }
+
+    public Path configFile() {
+        return node.directory().resolve("manager.conf");
+    }
+
+    public Path stateDirectory() {
+        return node.directory().resolve("manager");
+    }
+
+    public Path logFile() {
+        return node.directory().resolve("manager.log");
+    }
+
+    /** Writes the config (suite "sm" or "nist"; extra lines appended verbatim) unless it exists. */
+    public void configure(String suite, String... extraLines) {
+        List<String> lines = new ArrayList<>(List.of(
+                "# vtpcm-manager of lab node " + node.name(),
+                "node.name = " + node.name(),
+                "api.address = " + node.ip(),
+                "api.port = " + API_PORT,
+                "state.dir = " + stateDirectory(),
+                "run.dir = /run/vtpcm",
+                "libvirt.uri = qemu:///system",
+                "crypto.suite = " + suite));
+        lines.addAll(List.of(extraLines));
+        try {
+            Files.write(configFile(), lines);
+        } catch (IOException e) {
+            throw new LabNotReadyException("cannot write " + configFile() + ": " + e.getMessage());
+        }
+    }
+
+    /** Enrolls the node with the lab CA (once; a no-op when its certificate exists). */
+    public void enroll() {
+        if (Files.exists(stateDirectory().resolve("tls").resolve("node.crt"))) {
+            return;
+        }
+        ProcessRunner.run(node.inNamespaces(javaCommand("enroll", "--config", configFile().toString(), "--ca-dir",
+                ca.directory().toString(), "--ip", node.ip())), Duration.ofSeconds(90));
+    }
+
+    /** Starts the daemon and waits until its API answers. */
+    public void start() {
+        if (process != null && process.isAlive()) {
+            throw new LabNotReadyException("the manager of " + node + " already runs");
+        }
+        try {
+            process = new ProcessBuilder(node.inNamespaces(javaCommand("run", "--config", configFile().toString())))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
+        } catch (IOException e) {
+            throw new LabNotReadyException("cannot start the manager of " + node + ": " + e.getMessage());
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                client().node();
+                return;
+            } catch (ManagerClientException e) {
+                if (!process.isAlive()) {
+                    throw new LabNotReadyException("the manager of " + node + " exited (" + process.exitValue() + "); see " + logFile());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new LabNotReadyException("the manager of " + node + " did not answer within " + START_TIMEOUT.toSeconds()
+                            + "s; see " + logFile());
+                }
+                LabSwtpm.sleep(200);
+            }
+        }
+    }
+
+    /** SIGKILL: no shutdown hook runs. */
+    public void killHard() {
+        if (process != null) {
+            process.destroyForcibly();
+            await();
+        }
+    }
+
+    /** SIGTERM: the daemon closes its resources. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            await();
+        }
+    }
+
+    public Optional<Long> pid() {
+        return process != null && process.isAlive() ? Optional.of(process.pid()) : Optional.empty();
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** A client with the lab operator's certificate. */
+    public ManagerClient client() {
+        return new ManagerClient(baseUri(), ca.operatorTls());
+    }
+
+    public URI baseUri() {
+        return URI.create("https://" + node.ip() + ":" + API_PORT);
+    }
+
+    private void await() {
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new LabNotReadyException("the manager of " + node + " did not exit");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String[] javaCommand(String... arguments) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-cp", managerClassPath(), "org.vtpcm.manager.ManagerMain"));
+        command.addAll(List.of(arguments));
+        return command.toArray(new String[0]);
+    }
+
+    /** This JVM's class path without test-only entries: what the manager needs, as jars where possible. */
+    static String managerClassPath() {
+        List<String> kept = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            String lower = entry.toLowerCase(java.util.Locale.ROOT);
+            if (entry.isBlank() || lower.contains("junit") || lower.contains("opentest4j") || lower.contains("surefire")
+                    || lower.contains("failsafe") || lower.contains("apiguardian") || lower.contains("test-classes")) {
+                continue;
+            }
+            kept.add(entry);
+        }
+        return String.join(File.pathSeparator, kept);
+    }
+}

@@ -1,0 +1,77 @@
+package org.vtpcm.attestation;
+
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The measurements a controller accepts: an immutable set of allowed (description, SHA-256 digest)
+ * pairs, e.g. golden values taken from a known-good node with {@link #fromEvents(List)}.
+ */
+public final class ReferenceValues {
+    private record Entry(String description, String sha256Hex) {
+    }
+
+    private final Set<Entry> allowed;
+
+    private ReferenceValues(Set<Entry> allowed) {
+        this.allowed = Set.copyOf(allowed);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Golden values: every (description, digest) that a known-good node logged. */
+    public static ReferenceValues fromEvents(List<PlatformEvent> events) {
+        Builder builder = builder();
+        Objects.requireNonNull(events, "events").forEach(builder::allow);
+        return builder.build();
+    }
+
+    public boolean allows(PlatformEvent event) {
+        return event != null && allowed.contains(entry(event.description(), event.sha256Digest()));
+    }
+
+    public int size() {
+        return allowed.size();
+    }
+
+    private static Entry entry(String description, byte[] sha256Digest) {
+        Objects.requireNonNull(description, "description");
+        Objects.requireNonNull(sha256Digest, "sha256Digest");
+        if (sha256Digest.length != PlatformEvent.SHA256_BYTES) {
+            throw new IllegalArgumentException("SHA-256 digest must be 32 bytes, was " + sha256Digest.length);
+        }
+        return new Entry(description, HexFormat.of().formatHex(sha256Digest));
+    }
+
+    @Override
+    public String toString() {
+        return "ReferenceValues[" + allowed.size() + " allowed measurements]";
+    }
+
+    /** Collects allowed pairs; not thread-safe, build() gives the immutable result. */
+    public static final class Builder {
+        private final Set<Entry> allowed = new HashSet<>();
+
+        private Builder() {
+        }
+
+        public Builder allow(String description, byte[] sha256Digest) {
+            allowed.add(entry(description, sha256Digest));
+            return this;
+        }
+
+        public Builder allow(PlatformEvent event) {
+            Objects.requireNonNull(event, "event");
+            return allow(event.description(), event.sha256Digest());
+        }
+
+        public ReferenceValues build() {
+            return new ReferenceValues(allowed);
+        }
+    }
+}

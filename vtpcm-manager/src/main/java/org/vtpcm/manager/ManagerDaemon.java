@@ -1,0 +1,106 @@
+package org.vtpcm.manager;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vtpcm.manager.api.ApiServer;
+import org.vtpcm.manager.api.MigrationHookResource;
+import org.vtpcm.manager.api.NodeResource;
+import org.vtpcm.manager.api.ReferenceValueResource;
+import org.vtpcm.manager.api.VmResource;
+import org.vtpcm.manager.association.AssociationStore;
+import org.vtpcm.manager.association.ControlPolicy;
+import org.vtpcm.manager.config.ManagerConfig;
+import org.vtpcm.manager.keys.VtpcmSecretStore;
+import org.vtpcm.manager.libvirt.LibvirtHost;
+import org.vtpcm.manager.lifecycle.DomainEventHandler;
+import org.vtpcm.manager.lifecycle.ReconcileReport;
+import org.vtpcm.manager.lifecycle.StartupReconciler;
+import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
+import org.vtpcm.manager.migration.MigrationHooks;
+import org.vtpcm.manager.node.CodeFiles;
+import org.vtpcm.manager.node.NodeAttestation;
+import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.manager.tpcm.MeasurementLog;
+import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
+import org.vtpcm.protocol.crypto.CryptoSuite;
+import org.vtpcm.protocol.tls.MutualTls;
+
+/**
+ * Owns the running manager's resources and starts and stops them in one place, in order:
+ * measure the platform, open the database, reconcile with libvirt, follow domain events, serve.
+ */
+public final class ManagerDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagerDaemon.class);
+
+    private final ManagerConfig config;
+    private final NodeAttestation attestation;
+    private final NodeDatabase database;
+    private final LibvirtHost libvirt;
+    private final StartupReconciler reconciler;
+    private final DomainEventHandler domainEvents;
+    private final VtpcmLifecycle lifecycle;
+    private final MigrationHooks hooks;
+    private final AssociationStore associations;
+    private final ReferenceValueLibrary referenceValues;
+    private final MeasurementLog measurementLog;
+    private final VtpcmSecretStore secrets;
+    private final CryptoSuite suite;
+    private final ObjectMapper json;
+    private final ControlPolicy defaultPolicy;
+    private final AtomicReference<ReconcileReport> lastReconcile = new AtomicReference<>();
+    private ApiServer api;
+
+    @Inject
+    public ManagerDaemon(ManagerConfig config, NodeAttestation attestation, NodeDatabase database, LibvirtHost libvirt,
+            StartupReconciler reconciler, DomainEventHandler domainEvents, VtpcmLifecycle lifecycle, MigrationHooks hooks,
+            AssociationStore associations, ReferenceValueLibrary referenceValues, MeasurementLog measurementLog,
+            VtpcmSecretStore secrets, CryptoSuite suite, ObjectMapper json, ControlPolicy defaultPolicy) {
+        this.config = requireNonNull(config, "config is null");
+        this.attestation = attestation;
+        this.database = database;
+        this.libvirt = libvirt;
+        this.reconciler = reconciler;
+        this.domainEvents = domainEvents;
+        this.lifecycle = lifecycle;
+        this.hooks = hooks;
+        this.associations = associations;
+        this.referenceValues = referenceValues;
+        this.measurementLog = measurementLog;
+        this.secrets = secrets;
+        this.suite = suite;
+        this.json = json;
+        this.defaultPolicy = defaultPolicy;
+    }
+
+    public void start() {
+        attestation.measureStart(CodeFiles.ofThisProcess(), config.file(), config.measuredBinaries());
+        lastReconcile.set(reconciler.reconcile());
+        libvirt.addLifecycleListener(domainEvents);
+        api = new ApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(),
+                MutualTls.context(config.tlsDirectory(), "node"), json, List.of(
+                        new NodeResource(config.nodeName(), suite.name().name().toLowerCase(java.util.Locale.ROOT), attestation,
+                                lastReconcile::get, json),
+                        new VmResource(lifecycle, associations, measurementLog, secrets, json, defaultPolicy),
+                        new ReferenceValueResource(referenceValues, json),
+                        new MigrationHookResource(hooks, json)));
+        LOG.info("vtpcm-manager {} ready: suite {}, root of trust: {}, database {}", config.nodeName(), suite.name(),
+                attestation.rootOfTrust(), database.file());
+    }
+
+    @Override
+    public void close() {
+        if (api != null) {
+            api.close();
+        }
+        libvirt.close();
+        attestation.close();
+        database.close();
+        LOG.info("vtpcm-manager {} stopped", config.nodeName());
+    }
+}

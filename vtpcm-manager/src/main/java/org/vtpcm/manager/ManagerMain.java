@@ -1,0 +1,150 @@
+package org.vtpcm.manager;
+
+import com.google.inject.Guice;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.vtpcm.attestation.PlatformTpm;
+import org.vtpcm.manager.config.ManagerConfig;
+import org.vtpcm.manager.node.EnrollmentAuthority;
+import org.vtpcm.manager.node.NodeEnrollment;
+import org.vtpcm.protocol.pki.CloudCa;
+import org.vtpcm.protocol.pki.IssuedIdentity;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vtpcm-manager}: the per-node vTPCM daemon and its set-up commands. */
+@Command(name = "vtpcm-manager", mixinStandardHelpOptions = true, version = "vtpcm-manager 0.1.0",
+        description = "Per-node vTPCM manager: swtpm engines, TPCM layer, association list, node attestation, REST API.",
+        subcommands = {ManagerMain.Run.class, ManagerMain.Enroll.class, ManagerMain.Config.class, ManagerMain.CaInit.class,
+            ManagerMain.CaIssueClient.class})
+public final class ManagerMain {
+    /** Exit status for bad usage or configuration. */
+    static final int USAGE = 2;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new ManagerMain());
+        // one clear line instead of a stack trace, whatever fails
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            line.getErr().println("vtpcm-manager: error: " + exception.getMessage());
+            return exception instanceof org.vtpcm.manager.config.ConfigException || exception instanceof IllegalArgumentException
+                    ? USAGE : 1;
+        });
+        return commandLine;
+    }
+
+    @Command(name = "run", description = "Run the manager daemon until SIGTERM.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "config file")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            ManagerConfig settings = ManagerConfig.load(config);
+            if (!Files.isRegularFile(settings.tlsDirectory().resolve("node.crt"))) {
+                throw new IllegalStateException("node " + settings.nodeName() + " is not enrolled (no " + settings.tlsDirectory()
+                        .resolve("node.crt") + "); run: vtpcm-manager enroll --config " + config + " --ca-dir <CA folder>");
+            }
+            ManagerDaemon daemon = Guice.createInjector(new ManagerModule(settings)).getInstance(ManagerDaemon.class);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                daemon.close();
+                stopped.countDown();
+            }, "shutdown"));
+            daemon.start();
+            System.out.println("vtpcm-manager: ready");
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "enroll", description = "Enroll this node with the cloud CA: prove its TPM (MakeCredential/ActivateCredential), "
+            + "receive its AK certificate and TLS identity.")
+    static final class Enroll implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "config file")
+        Path config;
+
+        @Option(names = "--ca-dir", required = true, description = "the cloud CA's folder (reachable where enrollment runs)")
+        Path caDirectory;
+
+        @Option(names = "--ip", description = "IP addresses to put in the TLS certificate (default: api.address)")
+        List<String> ips;
+
+        @Override
+        public Integer call() {
+            ManagerConfig settings = ManagerConfig.load(config);
+            EnrollmentAuthority authority = new EnrollmentAuthority(CloudCa.load(caDirectory), caDirectory);
+            try (PlatformTpm tpm = ManagerModule.openPlatformTpm(settings)) {
+                NodeEnrollment.enroll(settings.nodeName(), ips == null ? List.of(settings.apiAddress()) : ips, tpm, authority,
+                        settings.tlsDirectory());
+                System.out.println("vtpcm-manager: node " + settings.nodeName() + " enrolled (" + tpm.description() + ")");
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "config", description = "Print every configuration key with its default and meaning.")
+    static final class Config implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            for (Map.Entry<String, String[]> key : ManagerConfig.DEFAULTS.entrySet()) {
+                System.out.println("# " + key.getValue()[1]);
+                System.out.println(key.getKey() + " = " + key.getValue()[0]);
+                System.out.println();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ca-init", description = "Create the cloud CA in a folder (the migration engine hosts it; this is for labs).")
+    static final class CaInit implements Callable<Integer> {
+        @Option(names = "--dir", required = true, description = "CA folder")
+        Path directory;
+
+        @Option(names = "--name", defaultValue = "vtpcm cloud CA", description = "CA common name")
+        String name;
+
+        @Override
+        public Integer call() {
+            CloudCa.create(name, directory);
+            System.out.println("vtpcm-manager: CA created in " + directory);
+            return 0;
+        }
+    }
+
+    @Command(name = "ca-issue-client", description = "Issue a client certificate (operator or service) from the cloud CA.")
+    static final class CaIssueClient implements Callable<Integer> {
+        @Option(names = "--dir", required = true, description = "CA folder")
+        Path directory;
+
+        @Option(names = "--name", required = true, description = "client common name")
+        String name;
+
+        @Option(names = "--out", required = true, description = "folder for <name>.key, <name>.crt, ca.crt")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
+                throw new IllegalArgumentException("invalid client name '" + name + "'");
+            }
+            IssuedIdentity identity = CloudCa.load(directory).issueTlsIdentity(name, List.of(), List.of(), Duration.ofDays(365), false, true);
+            identity.writePem(out, name);
+            System.out.println("vtpcm-manager: client identity " + name + " written to " + out);
+            return 0;
+        }
+    }
+}

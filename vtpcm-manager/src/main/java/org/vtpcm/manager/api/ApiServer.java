@@ -1,0 +1,100 @@
+package org.vtpcm.manager.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.json.JavalinJackson;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vtpcm.manager.association.IllegalTransitionException;
+import org.vtpcm.manager.association.UnknownVtpcmException;
+import org.vtpcm.manager.domain.InvalidDomainException;
+import org.vtpcm.manager.engine.EngineException;
+import org.vtpcm.manager.libvirt.LibvirtException;
+import org.vtpcm.manager.tpcm.ControlDeniedException;
+
+/**
+ * The manager's REST API: JSON over HTTPS with mutual TLS only (TLS 1.3, client certificate from
+ * the cloud CA required; there is no plain-HTTP listener). Every failure is a JSON {@link ApiError}
+ * with a 4xx for bad input and a bare 500 without internals otherwise.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    private final Javalin app;
+
+    public ApiServer(String address, int port, long maxBodyBytes, SSLContext tls, ObjectMapper json, List<ApiRoutes> resources) {
+        requireNonNull(tls, "tls is null");
+        requireNonNull(json, "json is null");
+        this.app = Javalin.create(config -> {
+            config.http.maxRequestSize = maxBodyBytes;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.jetty.addConnector((server, httpConfiguration) -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setSslContext(tls);
+                ssl.setNeedClientAuth(true);
+                ssl.setIncludeProtocols("TLSv1.3");
+                httpConfiguration.addCustomizer(new SecureRequestCustomizer());
+                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                        new HttpConnectionFactory(httpConfiguration));
+                connector.setHost(address);
+                connector.setPort(port);
+                return connector;
+            });
+            for (ApiRoutes resource : resources) {
+                resource.register(config.routes);
+            }
+            config.routes.exception(BadRequestException.class, (e, context) -> error(context, 400, "BAD_REQUEST", e.getMessage()));
+            config.routes.exception(InvalidDomainException.class, (e, context) -> error(context, 400, "INVALID_DOMAIN", e.getMessage()));
+            config.routes.exception(UnknownVtpcmException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
+            config.routes.exception(IllegalTransitionException.class,
+                    (e, context) -> error(context, 409, "ILLEGAL_TRANSITION", e.getMessage()));
+            config.routes.exception(ControlDeniedException.class, (e, context) -> context.status(403)
+                    .json(new ApiError("ACTIVE_CONTROL_DENIED", e.getMessage(), e.reasons())));
+            config.routes.exception(ContentTooLargeResponse.class,
+                    (e, context) -> error(context, 413, "BODY_TOO_LARGE", "the request body exceeds " + maxBodyBytes + " bytes"));
+            config.routes.exception(NotImplementedYetException.class, (e, context) -> error(context, 501, "NOT_IMPLEMENTED", e.getMessage()));
+            config.routes.exception(LibvirtException.class, (e, context) -> error(context, 502, "LIBVIRT", e.getMessage()));
+            config.routes.exception(EngineException.class, (e, context) -> error(context, 500, "TPM_ENGINE", e.getMessage()));
+            config.routes.exception(Exception.class, (e, context) -> {
+                LOG.error("unexpected failure of {} {}", context.method(), context.path(), e);
+                error(context, 500, "INTERNAL", "internal error; see the manager's log");
+            });
+            config.routes.error(404, "*", context -> {
+                if (context.result() == null || context.result().isEmpty() || context.result().startsWith("Endpoint")
+                        || context.result().equals("Not Found")) {
+                    error(context, 404, "NO_SUCH_ENDPOINT", "no endpoint " + context.method() + " " + context.path());
+                }
+            });
+            config.routes.error(405, "*", context -> error(context, 405, "METHOD_NOT_ALLOWED",
+                    context.method() + " is not allowed on " + context.path()));
+        });
+        app.start();
+        LOG.info("REST API listening on https://{}:{} (mutual TLS)", address, app.port());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static void error(Context context, int status, String code, String message) {
+        context.status(status).json(new ApiError(code, message, List.of()));
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

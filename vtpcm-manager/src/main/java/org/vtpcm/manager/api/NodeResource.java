@@ -1,0 +1,51 @@
+package org.vtpcm.manager.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.function.Supplier;
+import org.vtpcm.manager.lifecycle.ReconcileReport;
+import org.vtpcm.manager.node.NodeAttestation;
+
+/** The node: identity, root of trust, last reconciliation, and quotes for attestation. */
+public final class NodeResource implements ApiRoutes {
+    private static final int MIN_NONCE = 16;
+    private static final int MAX_NONCE = 64;
+
+    private final String nodeName;
+    private final String suite;
+    private final NodeAttestation attestation;
+    private final Supplier<ReconcileReport> reconcileReport;
+    private final ObjectMapper json;
+
+    public NodeResource(String nodeName, String suite, NodeAttestation attestation, Supplier<ReconcileReport> reconcileReport,
+            ObjectMapper json) {
+        this.nodeName = requireNonNull(nodeName, "nodeName is null");
+        this.suite = requireNonNull(suite, "suite is null");
+        this.attestation = requireNonNull(attestation, "attestation is null");
+        this.reconcileReport = requireNonNull(reconcileReport, "reconcileReport is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    /** Answer of GET /v1/node. */
+    public record NodeView(String name, String suite, String rootOfTrust, ReconcileReport reconcile) {
+    }
+
+    /** Body of POST /v1/attestation/quote. */
+    public record QuoteRequest(String nonce) {
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi routes) {
+        routes.get("/v1/node", context -> context.json(new NodeView(nodeName, suite, attestation.rootOfTrust(), reconcileReport.get())));
+        routes.post("/v1/attestation/quote", this::quote);
+    }
+
+    private void quote(Context context) {
+        QuoteRequest request = ApiRequests.body(context, json, QuoteRequest.class);
+        byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", MIN_NONCE, MAX_NONCE);
+        context.json(attestation.quote(nonce));
+    }
+}

@@ -1,0 +1,114 @@
+package org.vtpcm.manager.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.List;
+import java.util.UUID;
+import org.vtpcm.manager.association.Association;
+import org.vtpcm.manager.association.AssociationStore;
+import org.vtpcm.manager.association.ControlPolicy;
+import org.vtpcm.manager.keys.VtpcmSecretStore;
+import org.vtpcm.manager.lifecycle.StartReport;
+import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
+import org.vtpcm.manager.tpcm.LogEntry;
+import org.vtpcm.manager.tpcm.MeasurementLog;
+
+/** VMs with their vTPCM: create, start, stop, destroy, list, show, measurement log. */
+public final class VmResource implements ApiRoutes {
+    private final VtpcmLifecycle lifecycle;
+    private final AssociationStore associations;
+    private final MeasurementLog log;
+    private final VtpcmSecretStore secrets;
+    private final ObjectMapper json;
+    private final ControlPolicy defaultPolicy;
+
+    public VmResource(VtpcmLifecycle lifecycle, AssociationStore associations, MeasurementLog log, VtpcmSecretStore secrets,
+            ObjectMapper json, ControlPolicy defaultPolicy) {
+        this.lifecycle = requireNonNull(lifecycle, "lifecycle is null");
+        this.associations = requireNonNull(associations, "associations is null");
+        this.log = requireNonNull(log, "log is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.json = requireNonNull(json, "json is null");
+        this.defaultPolicy = requireNonNull(defaultPolicy, "defaultPolicy is null");
+    }
+
+    /** Body of POST /v1/vms. */
+    public record CreateVmRequest(String domainXml, String policy) {
+    }
+
+    /** Answer of POST /v1/vms/{uuid}/start. */
+    public record StartView(AssociationView vtpcm, List<org.vtpcm.manager.tpcm.ArtifactMeasurement> measurements, String decision,
+            List<String> reasons) {
+    }
+
+    /** Answer of GET /v1/vms/{uuid}/measurement-log. */
+    public record LogView(UUID vtpcmId, boolean valid, List<String> problems, List<LogEntry> entries) {
+    }
+
+    /** Answer of GET /v1/vtpcms/{uuid}. */
+    public record DetailView(AssociationView vtpcm, List<String> history) {
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi routes) {
+        routes.get("/v1/vtpcms", this::list);
+        routes.get("/v1/vtpcms/{vmUuid}", this::show);
+        routes.post("/v1/vms", this::create);
+        routes.post("/v1/vms/{vmUuid}/start", this::start);
+        routes.post("/v1/vms/{vmUuid}/stop", this::stop);
+        routes.delete("/v1/vms/{vmUuid}", this::destroy);
+        routes.get("/v1/vms/{vmUuid}/measurement-log", this::measurementLog);
+    }
+
+    private void list(Context context) {
+        boolean all = "true".equals(context.queryParam("all"));
+        context.json(associations.list(all).stream().map(AssociationView::of).toList());
+    }
+
+    private void show(Context context) {
+        Association row = lifecycle.live(ApiRequests.uuidParameter(context, "vmUuid"));
+        context.json(new DetailView(AssociationView.of(row), associations.history(row.vtpcmId())));
+    }
+
+    private void create(Context context) {
+        CreateVmRequest request = ApiRequests.body(context, json, CreateVmRequest.class);
+        ControlPolicy policy = request.policy() == null ? defaultPolicy : parsePolicy(request.policy());
+        Association row = lifecycle.create(ApiRequests.required(request.domainXml(), "domainXml"), policy);
+        context.status(201).json(AssociationView.of(row));
+    }
+
+    private void start(Context context) {
+        StartReport report = lifecycle.start(ApiRequests.uuidParameter(context, "vmUuid"));
+        String decision = report.decision().alert() ? "alert" : "allow";
+        context.json(new StartView(AssociationView.of(report.association()), report.measurements(), decision, report.decision().reasons()));
+    }
+
+    private void stop(Context context) {
+        context.json(AssociationView.of(lifecycle.stop(ApiRequests.uuidParameter(context, "vmUuid"))));
+    }
+
+    private void destroy(Context context) {
+        context.json(AssociationView.of(lifecycle.destroy(ApiRequests.uuidParameter(context, "vmUuid"))));
+    }
+
+    private void measurementLog(Context context) {
+        UUID vmUuid = ApiRequests.uuidParameter(context, "vmUuid");
+        Association row = associations.list(true).stream().filter(a -> a.vmUuid().equals(vmUuid))
+                .findFirst().orElseGet(() -> lifecycle.live(vmUuid));
+        List<LogEntry> entries = log.entries(row.vtpcmId());
+        List<String> problems = secrets.identityPublic(row.vtpcmId()).map(key -> log.verify(row.vtpcmId(), entries, key))
+                .orElse(List.of("the vTPCM's identity key is erased; signatures can no longer be checked here"));
+        context.json(new LogView(row.vtpcmId(), problems.isEmpty(), problems, entries));
+    }
+
+    private static ControlPolicy parsePolicy(String text) {
+        try {
+            return ControlPolicy.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+    }
+}

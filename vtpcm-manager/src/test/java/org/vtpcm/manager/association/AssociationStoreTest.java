@@ -1,0 +1,115 @@
+package org.vtpcm.manager.association;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vtpcm.manager.store.NodeDatabase;
+
+class AssociationStoreTest {
+    @TempDir
+    Path folder;
+    private NodeDatabase database;
+    private AssociationStore store;
+
+    @BeforeEach
+    void open() {
+        database = NodeDatabase.open(folder.resolve("node.db"));
+        store = new AssociationStore(database, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void aVtpcmLivesThroughItsLifeCycle() {
+        UUID id = UUID.randomUUID();
+        UUID vm = UUID.randomUUID();
+        store.create(id, vm, "vm1", VtpcmState.CREATED, 0, "n1", ControlPolicy.DENY);
+        store.transition(id, VtpcmState.CREATED, VtpcmState.RUNNING, "started");
+        store.transition(id, VtpcmState.RUNNING, VtpcmState.FROZEN, "migration");
+        store.transition(id, VtpcmState.FROZEN, VtpcmState.MIGRATING_OUT, "exported");
+        Association gone = store.transition(id, VtpcmState.MIGRATING_OUT, VtpcmState.DESTROYED, "committed");
+        assertEquals(VtpcmState.DESTROYED, gone.state());
+        assertTrue(store.findLiveByVm(vm).isEmpty());
+        assertEquals(5, store.history(id).size());
+        assertEquals(1, store.list(true).size());
+        assertEquals(0, store.list(false).size());
+    }
+
+    @Test
+    void illegalTransitionsAreRefusedAndChangeNothing() {
+        UUID id = UUID.randomUUID();
+        store.create(id, UUID.randomUUID(), "vm1", VtpcmState.CREATED, 0, "n1", ControlPolicy.DENY);
+        IllegalTransitionException e = assertThrows(IllegalTransitionException.class,
+                () -> store.transition(id, VtpcmState.CREATED, VtpcmState.STAGED, "nonsense"));
+        assertTrue(e.getMessage().contains("CREATED -> STAGED is not allowed"), e.getMessage());
+        assertThrows(IllegalTransitionException.class, () -> store.transition(id, VtpcmState.RUNNING, VtpcmState.FROZEN, "stale"));
+        assertEquals(VtpcmState.CREATED, store.find(id).orElseThrow().state());
+        assertEquals(1, store.history(id).size());
+    }
+
+    @Test
+    void aVmHasAtMostOneLiveVtpcm() {
+        UUID vm = UUID.randomUUID();
+        store.create(UUID.randomUUID(), vm, "vm1", VtpcmState.CREATED, 0, "n1", ControlPolicy.DENY);
+        assertThrows(IllegalTransitionException.class,
+                () -> store.create(UUID.randomUUID(), vm, "vm1", VtpcmState.MIGRATING_IN, 1, "n1", ControlPolicy.DENY));
+    }
+
+    @Test
+    void newRowsStartOnlyAsCreatedOrIncoming() {
+        assertThrows(IllegalTransitionException.class,
+                () -> store.create(UUID.randomUUID(), UUID.randomUUID(), "vm", VtpcmState.RUNNING, 0, "n1", ControlPolicy.DENY));
+    }
+
+    @Test
+    void theEpochNeverGoesBack() {
+        UUID id = UUID.randomUUID();
+        store.create(id, UUID.randomUUID(), "vm1", VtpcmState.MIGRATING_IN, 5, "n1", ControlPolicy.AUDIT);
+        assertThrows(IllegalTransitionException.class, () -> store.transition(id, VtpcmState.MIGRATING_IN, VtpcmState.STAGED, 4, "old"));
+        assertEquals(6, store.transition(id, VtpcmState.MIGRATING_IN, VtpcmState.STAGED, 6, "staged").epoch());
+    }
+
+    @Test
+    void unknownVtpcmIsReportedAsSuch() {
+        assertThrows(UnknownVtpcmException.class,
+                () -> store.transition(UUID.randomUUID(), VtpcmState.CREATED, VtpcmState.RUNNING, "x"));
+        assertThrows(UnknownVtpcmException.class, () -> store.flag(UUID.randomUUID(), Optional.of("x")));
+    }
+
+    @Test
+    void rowsSurviveReopening() {
+        UUID id = UUID.randomUUID();
+        store.create(id, UUID.randomUUID(), "vm1", VtpcmState.CREATED, 3, "n1", ControlPolicy.AUDIT);
+        store.flag(id, Optional.of("look at me"));
+        database.close();
+        database = NodeDatabase.open(folder.resolve("node.db"));
+        store = new AssociationStore(database, Clock.systemUTC());
+        Association row = store.find(id).orElseThrow();
+        assertEquals(3, row.epoch());
+        assertEquals(ControlPolicy.AUDIT, row.policy());
+        assertEquals(Optional.of("look at me"), row.attention());
+    }
+
+    @Test
+    void everyStateHasItsMovesWrittenDown() {
+        for (VtpcmState state : VtpcmState.values()) {
+            for (VtpcmState next : state.next()) {
+                assertTrue(state != next, state + " must not move to itself");
+            }
+        }
+        assertEquals(List.of(), List.copyOf(VtpcmState.DESTROYED.next()));
+    }
+}

@@ -1,0 +1,52 @@
+package org.vtpcm.manager.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.vtpcm.protocol.crypto.SuiteName;
+
+class ManagerConfigTest {
+    private static ManagerConfig config(String... keyValues) {
+        Properties properties = new Properties();
+        properties.setProperty("node.name", "n1");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            properties.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return ManagerConfig.from(properties, Path.of("/etc/vtpcm/manager.conf"));
+    }
+
+    @Test
+    void defaultsAreDocumentedAndSane() {
+        ManagerConfig config = config();
+        assertEquals(SuiteName.SM, config.suite());
+        assertEquals(9443, config.apiPort());
+        assertEquals(Path.of("/var/lib/vtpcm-manager/tls"), config.tlsDirectory());
+        assertEquals(ManagerConfig.PlatformTpmKind.EMULATED, config.platformTpm());
+        assertEquals("deny", config.defaultPolicy());
+        assertEquals(3, config.measuredBinaries().size());
+        for (String[] entry : ManagerConfig.DEFAULTS.values()) {
+            assertTrue(!entry[1].isBlank(), "every key is documented");
+        }
+    }
+
+    @Test
+    void theNistSuiteCanBeChosen() {
+        assertEquals(SuiteName.NIST, config("crypto.suite", "nist").suite());
+    }
+
+    @Test
+    void unknownKeysAndBadValuesFailWithTheKeyNamed() {
+        assertTrue(assertThrows(ConfigException.class, () -> config("api.prot", "1")).getMessage().contains("api.prot"));
+        assertTrue(assertThrows(ConfigException.class, () -> config("api.port", "70000")).getMessage().contains("api.port"));
+        assertTrue(assertThrows(ConfigException.class, () -> config("api.port", "x")).getMessage().contains("api.port"));
+        assertTrue(assertThrows(ConfigException.class, () -> config("crypto.suite", "rot13")).getMessage().contains("crypto.suite"));
+        assertTrue(assertThrows(ConfigException.class, () -> config("state.dir", "relative")).getMessage().contains("state.dir"));
+        assertTrue(assertThrows(ConfigException.class, () -> config("platform.tpm", "magic")).getMessage().contains("platform.tpm"));
+        assertTrue(assertThrows(ConfigException.class, () -> config("policy.default", "maybe")).getMessage().contains("policy.default"));
+        assertTrue(assertThrows(ConfigException.class, () -> config("node.name", "bad name")).getMessage().contains("node.name"));
+    }
+}
