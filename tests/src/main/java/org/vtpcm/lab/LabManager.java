@@ -163,7 +163,8 @@ public final class LabManager {
         for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             String lower = entry.toLowerCase(java.util.Locale.ROOT);
             if (entry.isBlank() || lower.contains("junit") || lower.contains("opentest4j") || lower.contains("surefire")
-                    || lower.contains("failsafe") || lower.contains("apiguardian") || lower.contains("test-classes")) {
+                    || lower.contains("failsafe") || lower.contains("apiguardian") || lower.contains("test-classes")
+                    || entry.contains("/tests/target/") || lower.contains("/tests-0.")) {
                 continue;
             }
             kept.add(entry);

@@ -33,7 +33,7 @@ public final class DeviceTpm implements PlatformTpm {
                     + "; on this machine use the emulated platform TPM");
         }
         try {
-            return new DeviceTpm(devicePath, TssPlatform.open(CharDeviceTpmDevice.open(devicePath)));
+            return new DeviceTpm(devicePath, TssPlatform.open(CharDeviceTpmDevice.open(devicePath), false));
         } catch (IOException e) {
             throw new PlatformTpmException("cannot open the device TPM at " + devicePath + ": " + e.getMessage(), e);
         }

@@ -57,7 +57,7 @@ public final class EmulatedPlatformTpm implements PlatformTpm {
         }
         SwtpmProcess process = SwtpmProcess.launch(swtpmExecutable, stateDirectory, runDirectory);
         try {
-            TssPlatform tpm = TssPlatform.open(process.awaitDataChannel(timeout));
+            TssPlatform tpm = TssPlatform.open(process.awaitDataChannel(timeout), true);
             LOG.info("started the {} with pid {}; AK name {}", DESCRIPTION, process.pid(),
                     Hex.of(tpm.attestationKey().name()));
             return new EmulatedPlatformTpm(process, tpm);

@@ -39,18 +39,43 @@ final class TssPlatform {
     private final TpmDevice device;
     private final SecureRandom random = new SecureRandom();
     private final PersistentKeys keys;
+    /** True for the manager's own emulated TPM; a device TPM's start-up, shutdown and lockout belong to the host. */
+    private final boolean ownsTpm;
 
-    private TssPlatform(TpmDevice device) {
+    private TssPlatform(TpmDevice device, boolean ownsTpm) {
         this.device = device;
+        this.ownsTpm = ownsTpm;
         this.tpm = new Tpm();
         tpm._setDevice(device);
         this.keys = call("provisioning the EK and AK", () -> PersistentKeys.ensure(tpm, random));
+        if (ownsTpm) {
+            clearDictionaryAttackLockout();
+        }
     }
 
-    /** Takes ownership of the device: it is closed when opening fails or on {@link #close()}. */
-    static TssPlatform open(TpmDevice device) {
+    /**
+     * A platform TPM that was not shut down orderly (the manager was killed) counts that as a
+     * failed authorization; enough of them lock DA-protected keys out. The manager owns the TPM and
+     * its (empty) lockout authorization, so it clears the counter at every start.
+     */
+    private void clearDictionaryAttackLockout() {
         try {
-            return new TssPlatform(device);
+            tpm.DictionaryAttackLockReset(TPM_HANDLE.from(tss.tpm.TPM_RH.LOCKOUT));
+        } catch (TpmException e) {
+            org.slf4j.LoggerFactory.getLogger(TssPlatform.class).warn("could not reset the TPM's dictionary-attack counter: {}",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Takes ownership of the device: it is closed when opening fails or on {@link #close()}.
+     *
+     * @param ownsTpm whether this process owns the whole TPM (the emulated one): then it shuts it
+     *     down orderly on close and clears dictionary-attack lockout at start
+     */
+    static TssPlatform open(TpmDevice device, boolean ownsTpm) {
+        try {
+            return new TssPlatform(device, ownsTpm);
         } catch (RuntimeException e) {
             device.close();
             throw e;
@@ -132,7 +157,15 @@ final class TssPlatform {
         });
     }
 
+    /** Orderly TPM2_Shutdown first, so the next start is not counted as an attack; then the transport. */
     synchronized void close() {
+        if (ownsTpm) {
+            try {
+                tpm.Shutdown(tss.tpm.TPM_SU.CLEAR);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(TssPlatform.class).debug("TPM2_Shutdown failed: {}", e.getMessage());
+            }
+        }
         device.close();
     }
 

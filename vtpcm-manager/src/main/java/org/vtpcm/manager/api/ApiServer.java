@@ -53,6 +53,12 @@ public final class ApiServer implements AutoCloseable {
                 connector.setPort(port);
                 return connector;
             });
+            // refuse an oversized body from its Content-Length, before reading any of it
+            config.routes.before(context -> {
+                if (context.contentLength() > maxBodyBytes) {
+                    throw new BodyTooLargeException();
+                }
+            });
             for (ApiRoutes resource : resources) {
                 resource.register(config.routes);
             }
@@ -63,6 +69,8 @@ public final class ApiServer implements AutoCloseable {
                     (e, context) -> error(context, 409, "ILLEGAL_TRANSITION", e.getMessage()));
             config.routes.exception(ControlDeniedException.class, (e, context) -> context.status(403)
                     .json(new ApiError("ACTIVE_CONTROL_DENIED", e.getMessage(), e.reasons())));
+            config.routes.exception(BodyTooLargeException.class,
+                    (e, context) -> error(context, 413, "BODY_TOO_LARGE", "the request body exceeds " + maxBodyBytes + " bytes"));
             config.routes.exception(ContentTooLargeResponse.class,
                     (e, context) -> error(context, 413, "BODY_TOO_LARGE", "the request body exceeds " + maxBodyBytes + " bytes"));
             config.routes.exception(NotImplementedYetException.class, (e, context) -> error(context, 501, "NOT_IMPLEMENTED", e.getMessage()));
@@ -73,8 +81,8 @@ public final class ApiServer implements AutoCloseable {
                 error(context, 500, "INTERNAL", "internal error; see the manager's log");
             });
             config.routes.error(404, "*", context -> {
-                if (context.result() == null || context.result().isEmpty() || context.result().startsWith("Endpoint")
-                        || context.result().equals("Not Found")) {
+                // our NOT_FOUND answers carry a code already; Javalin's own answer means an unknown path
+                if (!String.valueOf(context.result()).contains("\"code\"")) {
                     error(context, 404, "NO_SUCH_ENDPOINT", "no endpoint " + context.method() + " " + context.path());
                 }
             });
@@ -87,6 +95,11 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** Content-Length above the limit. */
+    private static final class BodyTooLargeException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
     }
 
     private static void error(Context context, int status, String code, String message) {

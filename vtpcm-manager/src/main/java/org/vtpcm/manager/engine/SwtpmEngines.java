@@ -184,7 +184,7 @@ public final class SwtpmEngines implements TpmEngines {
                         ids.add(id);
                     }
                 } catch (IllegalArgumentException e) {
-                    LOG.warn("ignoring foreign pid file {}", pid);
+                    LOG.debug("not a vTPCM engine: {}", pid); // e.g. the platform TPM's own pid file
                 }
             }
         } catch (IOException e) {

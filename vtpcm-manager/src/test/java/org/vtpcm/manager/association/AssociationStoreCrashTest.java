@@ -33,11 +33,14 @@ class AssociationStoreCrashTest {
             Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                     System.getProperty("java.class.path"), CrashWriter.class.getName(), db.toString())
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            assertEquals("ready", output.readLine(), "child started");
-            Thread.sleep(50 + random.nextInt(250));
-            child.destroyForcibly(); // SIGKILL
-            assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+            try {
+                BufferedReader output = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+                assertEquals("ready", output.readLine(), "child started");
+                Thread.sleep(50 + random.nextInt(250));
+            } finally {
+                child.destroyForcibly(); // SIGKILL
+                assertTrue(child.waitFor(10, TimeUnit.SECONDS));
+            }
 
             try (NodeDatabase database = NodeDatabase.open(db)) {
                 String integrity = database.inTransaction(c -> {
