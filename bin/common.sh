@@ -25,3 +25,9 @@ ensure_build_tools() {
 lab_is_up() { [ -f "$VTPCM_LAB_DIR/lab.properties" ]; }
 
 mvn_batch() { mvn -B -ntp "$@"; }
+
+# build_and_classpath: builds the project and prints the class path of the lab tools (tests module)
+build_and_classpath() {
+  (cd "$REPO" && mvn_batch -q -DskipTests install && mvn_batch -q -pl tests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt) >&2
+  echo "$REPO/tests/target/classes:$(cat "$REPO/tests/target/classpath.txt")"
+}
