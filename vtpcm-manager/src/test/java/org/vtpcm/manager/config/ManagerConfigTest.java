@@ -34,6 +34,21 @@ class ManagerConfigTest {
     }
 
     @Test
+    void theShippedExampleConfigIsValidAndComplete() {
+        Path example = Path.of("..", "devstack", "systemd", "manager.conf.example");
+        ManagerConfig config = ManagerConfig.load(example);
+        assertEquals(SuiteName.SM, config.suite());
+        try {
+            String text = java.nio.file.Files.readString(example);
+            for (String key : ManagerConfig.DEFAULTS.keySet()) {
+                assertTrue(text.contains(key + " ="), "the example documents " + key);
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void theNistSuiteCanBeChosen() {
         assertEquals(SuiteName.NIST, config("crypto.suite", "nist").suite());
     }
