@@ -95,6 +95,10 @@ public final class LabGuest implements AutoCloseable {
             throw e;
         }
         node = destination;
+        if (!hosts.host(destination).state(name).map(org.vtpcm.manager.libvirt.DomainState::isActive).orElse(false)) {
+            throw new LabNotReadyException("after migrating " + name + " to " + destination + " it is not active there; "
+                    + "QEMU log: " + logTail(destination));
+        }
         CompletedJob job = hosts.host(destination).completedJob(name).orElse(new CompletedJob(-1, -1, -1));
         boolean sourceEngineGone = swtpm.awaitExit(source, name, Duration.ofSeconds(5));
         long firstAfter = console.awaitStepAfter(lastBefore, STEP_TIMEOUT);
@@ -103,6 +107,17 @@ public final class LabGuest implements AutoCloseable {
         LOG.info("guest {} migrated {} -> {} in {} ms (QEMU downtime {} ms)", name, source, destination, result.wallMillis(),
                 result.qemuDowntimeMillis());
         return result;
+    }
+
+    /** The last lines of libvirt's QEMU log of this guest on a node, for failure messages. */
+    public String logTail(LabNode on) {
+        java.nio.file.Path log = on.directory().resolve("log-libvirt").resolve("qemu").resolve(name + ".log");
+        try {
+            java.util.List<String> lines = Files.readAllLines(log);
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 6), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + log + ")";
+        }
     }
 
     /** The continuity verdict over everything the guest reported so far. */

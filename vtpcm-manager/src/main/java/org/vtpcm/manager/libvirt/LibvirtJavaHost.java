@@ -219,6 +219,9 @@ final class LibvirtJavaHost implements LibvirtHost {
                     number(stats.stats, "time_elapsed"), number(stats.stats, "downtime"),
                     number(stats.stats, "memory_processed")));
         } catch (org.libvirt.LibvirtException e) {
+            if (isNoDomain(e)) {
+                return Optional.empty(); // it left (or stopped) between lookup and the call
+            }
             throw new LibvirtException("cannot read job stats of " + domainName + " on " + uri + ": " + reason(e), e);
         }
     }

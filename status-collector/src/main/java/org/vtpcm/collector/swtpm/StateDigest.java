@@ -1,0 +1,29 @@
+package org.vtpcm.collector.swtpm;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.vtpcm.protocol.crypto.CryptoSuite;
+
+/**
+ * The digest of a TPM engine's migrated state: the suite's hash (SM3 by default) over each blob
+ * in type order, framed as type (u32) | length (u32) | bytes. Computed from the blobs QEMU fetched
+ * at the source and from those it loaded at the destination; equal digests prove the state that
+ * arrived is exactly the state that left.
+ */
+public final class StateDigest {
+    private StateDigest() {
+    }
+
+    public static byte[] of(CryptoSuite suite, Map<StateBlobType, byte[]> blobs) {
+        SortedMap<StateBlobType, byte[]> ordered = new TreeMap<>(blobs);
+        int size = 0;
+        for (byte[] blob : ordered.values()) {
+            size += 8 + blob.length;
+        }
+        ByteBuffer framed = ByteBuffer.allocate(size);
+        ordered.forEach((type, blob) -> framed.putInt(type.code()).putInt(blob.length).put(blob));
+        return suite.digest(framed.array());
+    }
+}
