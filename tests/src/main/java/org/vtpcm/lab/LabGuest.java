@@ -24,23 +24,29 @@ public final class LabGuest implements AutoCloseable {
 
     private final LabConfig lab;
     private final LabHosts hosts;
-    private final LabSwtpm swtpm;
+    private final LabTpm swtpm;
     private final String name;
     private final GuestConsole console;
     private LabNode node;
 
-    private LabGuest(LabConfig lab, LabHosts hosts, String name) {
+    private LabGuest(LabConfig lab, LabHosts hosts, String name, LabTpm tpm) {
         this.lab = lab;
         this.hosts = hosts;
-        this.swtpm = new LabSwtpm(lab);
+        this.swtpm = tpm;
         this.name = name;
         this.console = new GuestConsole(lab.consoleDirectory().resolve(name + ".log"));
     }
 
     /** Boots the guest on the node and waits until its first TPM check step. */
     public static LabGuest boot(LabConfig lab, LabHosts hosts, LabNode node, String name, int memoryMiB) {
+        return boot(lab, hosts, node, name, memoryMiB, new LabSwtpm(lab));
+    }
+
+    /** Boots the guest with the given way of providing its TPM engine. */
+    public static LabGuest boot(LabConfig lab, LabHosts hosts, LabNode node, String name, int memoryMiB, LabTpm tpm) {
         requireNonNull(node, "node is null");
-        LabGuest guest = new LabGuest(requireNonNull(lab, "lab is null"), requireNonNull(hosts, "hosts is null"), name);
+        LabGuest guest = new LabGuest(requireNonNull(lab, "lab is null"), requireNonNull(hosts, "hosts is null"), name,
+                requireNonNull(tpm, "tpm is null"));
         for (LabNode any : lab.nodes()) {
             if (hosts.host(any).state(name).isPresent()) {
                 throw new LabNotReadyException("a domain named " + name + " already exists on " + any);
@@ -73,7 +79,7 @@ public final class LabGuest implements AutoCloseable {
         return console;
     }
 
-    public LabSwtpm swtpm() {
+    public LabTpm swtpm() {
         return swtpm;
     }
 

@@ -18,21 +18,30 @@ import java.util.stream.Stream;
  * <p>swtpm runs with {@code --terminate}: it exits when QEMU closes the control channel, so a
  * migrated-away guest leaves no TPM engine behind on the source.
  */
-public final class LabSwtpm {
+public final class LabSwtpm implements LabTpm {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final LabConfig lab;
+    private final String socketSuffix;
 
     public LabSwtpm(LabConfig lab) {
-        this.lab = requireNonNull(lab, "lab is null");
+        this(lab, ".ctrl");
     }
 
-    /** The control socket path as QEMU sees it (inside any node; each node has its own). */
+    /** A swtpm whose control socket is {@code <domain><socketSuffix>} (another suffix leaves room for an interposer). */
+    public LabSwtpm(LabConfig lab, String socketSuffix) {
+        this.lab = requireNonNull(lab, "lab is null");
+        this.socketSuffix = requireNonNull(socketSuffix, "socketSuffix is null");
+    }
+
+    /** The control socket path as seen inside any node (each node has its own). */
+    @Override
     public Path controlSocket(String domainName) {
-        return lab.swtpmRunDirectory().resolve(domainName + ".ctrl");
+        return lab.swtpmRunDirectory().resolve(domainName + socketSuffix);
     }
 
     /** Starts a swtpm with empty state for the guest on the node; waits for its socket. */
+    @Override
     public void startFresh(LabNode node, String domainName) {
         Path stateDirectory = stateDirectory(node, domainName);
         deleteRecursively(stateDirectory);
@@ -47,7 +56,7 @@ public final class LabSwtpm {
                 "--tpmstate", "dir=" + stateDirectory.toAbsolutePath(),
                 "--ctrl", "type=unixio,path=" + controlSocket(domainName) + ",mode=0600",
                 "--pid", "file=" + pidFile(node, domainName),
-                "--log", "file=" + node.directory().resolve("swtpm").resolve(domainName + ".log") + ",level=1",
+                "--log", "file=" + node.directory().resolve("swtpm").resolve(domainName + socketSuffix + ".log") + ",level=1",
                 "--terminate", "--daemon"), Duration.ofSeconds(10));
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!Files.exists(socketSeenFromHost(node, domainName))) {
@@ -60,6 +69,7 @@ public final class LabSwtpm {
     }
 
     /** The pid of the guest's swtpm on the node, if one is running there. */
+    @Override
     public Optional<Long> runningPid(LabNode node, String domainName) {
         try {
             long pid = Long.parseLong(Files.readString(pidFile(node, domainName)).trim());
@@ -70,6 +80,7 @@ public final class LabSwtpm {
     }
 
     /** Waits up to {@code timeout} for the guest's swtpm on the node to exit. */
+    @Override
     public boolean awaitExit(LabNode node, String domainName, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (runningPid(node, domainName).isPresent()) {
@@ -82,6 +93,7 @@ public final class LabSwtpm {
     }
 
     /** Kills the guest's swtpm on the node (if any) and waits for it to go. */
+    @Override
     public void kill(LabNode node, String domainName) {
         runningPid(node, domainName).flatMap(ProcessHandle::of).ifPresent(process -> {
             process.destroyForcibly();
@@ -94,16 +106,16 @@ public final class LabSwtpm {
     }
 
     private Path stateDirectory(LabNode node, String domainName) {
-        return node.directory().resolve("swtpm").resolve(domainName + ".state");
+        return node.directory().resolve("swtpm").resolve(domainName + socketSuffix + ".state");
     }
 
     private Path pidFile(LabNode node, String domainName) {
-        return node.directory().resolve("swtpm").resolve(domainName + ".pid");
+        return node.directory().resolve("swtpm").resolve(domainName + socketSuffix + ".pid");
     }
 
     /** The node's run/swtpm folder is bind-mounted from its own folder, so the host sees it here. */
     private Path socketSeenFromHost(LabNode node, String domainName) {
-        return node.directory().resolve("swtpm").resolve(domainName + ".ctrl");
+        return node.directory().resolve("swtpm").resolve(domainName + socketSuffix);
     }
 
     private static void deleteRecursively(Path directory) {

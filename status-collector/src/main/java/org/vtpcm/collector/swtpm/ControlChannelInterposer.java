@@ -25,6 +25,7 @@ public final class ControlChannelInterposer implements AutoCloseable {
     private final AtomicReference<ControlStreamObserver> observer = new AtomicReference<>(new ControlStreamObserver());
     private final AtomicReference<Connection> active = new AtomicReference<>();
     private final Thread acceptor;
+    private final java.util.concurrent.atomic.AtomicLong connectionsEnded = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     private ControlChannelInterposer(Path listenPath, Path target) {
@@ -40,6 +41,11 @@ public final class ControlChannelInterposer implements AutoCloseable {
     public static ControlChannelInterposer start(Path listenPath, Path swtpmControlSocket) {
         return new ControlChannelInterposer(requireNonNull(listenPath, "listenPath is null"),
                 requireNonNull(swtpmControlSocket, "swtpmControlSocket is null"));
+    }
+
+    /** How many QEMU connections have ended (QEMU exits or migrates away). */
+    public long connectionsEnded() {
+        return connectionsEnded.get();
     }
 
     /** What the current (or last) QEMU connection carried. */
@@ -68,7 +74,7 @@ public final class ControlChannelInterposer implements AutoCloseable {
             }
             ControlStreamObserver fresh = new ControlStreamObserver();
             observer.set(fresh);
-            Connection connection = new Connection(client, server, fresh);
+            Connection connection = new Connection(client, server, fresh, connectionsEnded::incrementAndGet);
             Connection previous = active.getAndSet(connection);
             if (previous != null) {
                 previous.close();
@@ -98,11 +104,14 @@ public final class ControlChannelInterposer implements AutoCloseable {
         private final FdSocket client;
         private final FdSocket server;
         private final ControlStreamObserver observer;
+        private final Runnable onEnd;
+        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Connection(FdSocket client, FdSocket server, ControlStreamObserver observer) {
+        Connection(FdSocket client, FdSocket server, ControlStreamObserver observer, Runnable onEnd) {
             this.client = client;
             this.server = server;
             this.observer = observer;
+            this.onEnd = onEnd;
         }
 
         void start() {
@@ -155,6 +164,9 @@ public final class ControlChannelInterposer implements AutoCloseable {
         void close() {
             client.close();
             server.close();
+            if (ended.compareAndSet(false, true)) {
+                onEnd.run();
+            }
         }
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class ControlStreamObserver {
     private static final Logger LOG = LoggerFactory.getLogger(ControlStreamObserver.class);
     private static final int MAX_BLOB = 16 * 1024 * 1024;
+    private static final int MAX_PADDING = 8;
 
     private final Map<StateBlobType, byte[]> fetched = new EnumMap<>(StateBlobType.class);
     private final Map<StateBlobType, byte[]> loaded = new EnumMap<>(StateBlobType.class);
@@ -93,7 +94,9 @@ public final class ControlStreamObserver {
         if (request.position() < needed) {
             return null;
         }
-        if (request.position() > needed) {
+        boolean carriesState = command == ControlCommand.SET_STATEBLOB || command == ControlCommand.GET_STATEBLOB;
+        // QEMU sends the whole request union (e.g. 4 bytes for SET_LOCALITY's 1-byte locality)
+        if (request.position() > needed && (carriesState || request.position() > needed + MAX_PADDING)) {
             desync("more request bytes than " + command + " carries");
             return null;
         }
