@@ -1,7 +1,9 @@
 package org.vtpcm.collector.bundle;
 
+import java.nio.charset.CharacterCodingException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import org.vtpcm.collector.bundle.BundleRejectedException.Reason;
@@ -31,6 +33,10 @@ final class BodyReader {
         } catch (IllegalArgumentException | NullPointerException e) {
             // The record's own validation; its messages name fields and rules, never values.
             throw new BundleRejectedException(Reason.MALFORMED, "invalid value: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // Defensive: whatever else the input provokes is still just a malformed body.
+            throw new BundleRejectedException(Reason.MALFORMED, "unexpected " + e.getClass().getSimpleName()
+                    + " while parsing the body", e);
         }
     }
 
@@ -56,15 +62,13 @@ final class BodyReader {
         List<String> referenceValues = referenceValues(next(BodyField.REFERENCE_VALUES));
         byte[] tpmStateDigest = whole(BodyField.TPM_STATE_DIGEST);
         Instant createdAt = createdAt(fixed(BodyField.CREATED_AT));
-        if (in.hasRemaining()) {
-            throw malformed(in.remaining() + " trailing bytes after the last field");
-        }
+        requireEnd();
         try {
             return new StateBundle(formatVersion, migrationId, nonce, vtpcmId, vmUuid, vmName, epoch, sourceNode,
                     destinationNode, suite, identityPrivateKey, identityPublicKey, policy, log, referenceValues,
                     tpmStateDigest, createdAt);
         } finally {
-            java.util.Arrays.fill(identityPrivateKey, (byte) 0); // the record holds its own copy
+            Arrays.fill(identityPrivateKey, (byte) 0); // the record holds its own copy
         }
     }
 
@@ -101,6 +105,22 @@ final class BodyReader {
         return value;
     }
 
+    /** Nothing may follow the last field; name a repeated known field for a clearer message. */
+    private void requireEnd() {
+        if (!in.hasRemaining()) {
+            return;
+        }
+        int remaining = in.remaining();
+        BodyField field = BodyField.byTag(in.u8());
+        if (field == previous) {
+            throw malformed("duplicate field " + field.label());
+        }
+        if (field != null) {
+            throw malformed("field " + field.label() + " out of order (after " + previous.label() + ")");
+        }
+        throw malformed(remaining + " trailing bytes after the last field");
+    }
+
     /** Fixed-size fields: {@link #next} already enforced the exact length. */
     private ByteSource fixed(BodyField field) {
         return next(field);
@@ -116,7 +136,7 @@ final class BodyReader {
         byte[] bytes = value.bytes(value.remaining(), field.label());
         try {
             return Utf8.decode(bytes, 0, bytes.length);
-        } catch (java.nio.charset.CharacterCodingException e) {
+        } catch (CharacterCodingException e) {
             throw malformed("field " + field.label() + " is not valid UTF-8");
         }
     }

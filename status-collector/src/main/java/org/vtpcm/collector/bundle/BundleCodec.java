@@ -106,11 +106,15 @@ public final class BundleCodec {
     private final CryptoSuite suite;
     private final int maxBundleBytes;
 
+    /** A codec for {@code suite} with the 16 MiB size limit. */
     public BundleCodec(CryptoSuite suite) {
         this(suite, MAX_BUNDLE_BYTES);
     }
 
-    /** @param maxBundleBytes largest sealed bundle accepted or produced, {@value #MIN_BUNDLE_LIMIT}..16 MiB */
+    /**
+     * @param suite          the suite of this deployment: every bundle is sealed and opened with it
+     * @param maxBundleBytes largest sealed bundle accepted or produced, {@value #MIN_BUNDLE_LIMIT}..16 MiB
+     */
     public BundleCodec(CryptoSuite suite, int maxBundleBytes) {
         this.suite = Objects.requireNonNull(suite, "suite is null");
         if (maxBundleBytes < MIN_BUNDLE_LIMIT || maxBundleBytes > MAX_BUNDLE_BYTES) {
@@ -120,15 +124,23 @@ public final class BundleCodec {
         this.maxBundleBytes = maxBundleBytes;
     }
 
+    /** The suite bundles are sealed and opened with. */
     public CryptoSuite suite() {
         return suite;
     }
 
+    /** The largest sealed bundle this codec produces or accepts, in bytes. */
     public int maxBundleBytes() {
         return maxBundleBytes;
     }
 
-    /** {@code suite.digest(suite.encodePublicKey(key))}: how the format names a key (32 bytes). */
+    /**
+     * How the format names a key.
+     *
+     * @param suite the suite whose digest and key encoding to use
+     * @param key   a public key of that suite
+     * @return {@code suite.digest(suite.encodePublicKey(key))}, 32 bytes
+     */
     public static byte[] keyId(CryptoSuite suite, PublicKey key) {
         Objects.requireNonNull(suite, "suite is null");
         Objects.requireNonNull(key, "key is null");
@@ -138,9 +150,11 @@ public final class BundleCodec {
     /**
      * Encodes, signs and encrypts a bundle.
      *
+     * @param bundle                what to send
      * @param sourceNodeKey         the source node's signing key
      * @param sourceNodePublic      its public key (named in the bundle by key id; must match)
      * @param recipientEphemeralKey the destination's ephemeral public key for this migration
+     * @return the sealed bundle, at most {@link #maxBundleBytes()} bytes
      * @throws IllegalArgumentException if the bundle's suite is not this codec's, its identity key
      *         pair is invalid or does not match, the source keys are not a pair, a key is not of
      *         this suite, or the sealed bundle would exceed the size limit
@@ -169,13 +183,19 @@ public final class BundleCodec {
      * malformed bundles. Package-private on purpose.
      */
     byte[] sealBody(byte[] body, PrivateKey sourceNodeKey, PublicKey sourceNodePublic, PublicKey recipient) {
+        byte[] signerKeyId = callerKeyId(sourceNodePublic, "sourceNodePublic");
         byte[] toBeSigned = SignedContent.toBeSigned(suite, body);
-        byte[] signature = suite.sign(sourceNodeKey, toBeSigned);
+        byte[] signature;
+        try {
+            signature = suite.sign(sourceNodeKey, toBeSigned);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("sourceNodeKey is not a " + suite.name() + " private key", e);
+        }
         // Catches a mismatched key pair here rather than as BAD_SIGNATURE at the destination.
         if (!suite.verify(sourceNodePublic, toBeSigned, signature)) {
             throw new IllegalArgumentException("sourceNodeKey and sourceNodePublic are not a key pair");
         }
-        byte[] content = SignedContent.encode(keyId(suite, sourceNodePublic), body, signature);
+        byte[] content = SignedContent.encode(signerKeyId, body, signature);
         try {
             return sealInner(content, recipient);
         } finally {
@@ -185,7 +205,7 @@ public final class BundleCodec {
 
     /** Test hook: encrypts arbitrary signed-content bytes into an envelope. Package-private on purpose. */
     byte[] sealInner(byte[] content, PublicKey recipient) {
-        byte[] associatedData = Envelope.associatedData(suite.name(), keyId(suite, recipient));
+        byte[] associatedData = Envelope.associatedData(suite.name(), callerKeyId(recipient, "recipient key"));
         byte[] ciphertext = suite.encryptTo(recipient, content, associatedData);
         if (Envelope.HEADER_BYTES + (long) ciphertext.length > maxBundleBytes) {
             throw new IllegalArgumentException("sealed bundle would be " + (Envelope.HEADER_BYTES + ciphertext.length)
@@ -198,6 +218,7 @@ public final class BundleCodec {
      * Decrypts, authenticates, parses and checks a sealed bundle (checks and their order in the
      * class documentation).
      *
+     * @param sealed                    the bytes received from the source node
      * @param recipientEphemeralPrivate the destination's ephemeral private key for this migration
      * @param recipientEphemeralPublic  its public key (to recognise bundles sealed for it)
      * @param expectedSourceNodeKey     the public key of the node the migration comes from

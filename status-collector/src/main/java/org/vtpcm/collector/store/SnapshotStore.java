@@ -86,6 +86,7 @@ public final class SnapshotStore {
     /**
      * Stores {@code snapshot} atomically and durably under its id's file name, replacing a
      * snapshot with the same id. When this returns, the snapshot survives a crash or power loss.
+     * If it throws, the snapshot may or may not be stored, but never partially.
      *
      * @throws IllegalArgumentException if the payload exceeds {@link #MAX_PAYLOAD_BYTES}
      */
@@ -140,8 +141,8 @@ public final class SnapshotStore {
      */
     public Optional<Snapshot> latest(UUID vtpcmId, SnapshotKind kind) {
         requireNonNull(kind, "kind is null");
-        List<SnapshotId> candidates = new ArrayList<>(list(vtpcmId).stream().filter(id -> id.kind() == kind).toList());
-        candidates.sort(Comparator.comparingLong(SnapshotId::epoch).reversed());
+        List<SnapshotId> candidates = list(vtpcmId).stream().filter(id -> id.kind() == kind)
+                .sorted(Comparator.comparingLong(SnapshotId::epoch).reversed()).toList();
         for (SnapshotId id : candidates) {
             try {
                 Optional<Snapshot> snapshot = read(id);
@@ -201,9 +202,9 @@ public final class SnapshotStore {
      */
     public int applyRetention() {
         Instant oldestAllowed = clock.instant().minus(retention.maxAge());
-        Map<List<Object>, List<SnapshotId>> groups = new LinkedHashMap<>();
+        Map<Series, List<SnapshotId>> groups = new LinkedHashMap<>();
         for (SnapshotId id : list()) {
-            groups.computeIfAbsent(List.of(id.vtpcmId(), id.kind()), k -> new ArrayList<>()).add(id);
+            groups.computeIfAbsent(new Series(id.vtpcmId(), id.kind()), k -> new ArrayList<>()).add(id);
         }
         int deleted = 0;
         for (List<SnapshotId> group : groups.values()) {
@@ -218,6 +219,10 @@ public final class SnapshotStore {
             }
         }
         return deleted;
+    }
+
+    /** The unit retention counts in: one vTPCM's snapshots of one kind. */
+    private record Series(UUID vtpcmId, SnapshotKind kind) {
     }
 
     /** Creation time for retention: the authenticated one, or the file's mtime if it does not read. */

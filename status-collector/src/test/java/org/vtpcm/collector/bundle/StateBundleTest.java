@@ -256,12 +256,12 @@ class StateBundleTest {
         assertTrue(text.contains("redacted"), text);
         assertFalse(text.toLowerCase().contains(Fixture.HEX.formatHex(key, key.length - 8, key.length)), text);
         assertFalse(text.contains(Base64.getEncoder().encodeToString(key).substring(0, 16)), text);
-        assertFalse(text.contains(Arrays_toString(key)), text);
+        assertFalse(text.contains(decimalTail(key)), text);
         assertFalse(text.toLowerCase().contains(Fixture.HEX.formatHex(fixture.nonce, 0, 8)), text);
         assertTrue(text.contains(Fixture.VTPCM_ID.toString()), text);
     }
 
-    private static String Arrays_toString(byte[] key) {
+    private static String decimalTail(byte[] key) {
         return java.util.Arrays.toString(java.util.Arrays.copyOfRange(key, key.length - 6, key.length))
                 .replace("[", "").replace("]", "");
     }

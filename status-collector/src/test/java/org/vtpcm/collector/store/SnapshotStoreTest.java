@@ -3,24 +3,29 @@ package org.vtpcm.collector.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -104,10 +109,10 @@ class SnapshotStoreTest {
     @Test
     void storedBytesAreNotThePlaintext() throws IOException {
         SnapshotStore store = store(SuiteName.NIST);
-        byte[] marker = "TPM-STATE-MARKER-TPM-STATE-MARKER".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] marker = "TPM-STATE-MARKER-TPM-STATE-MARKER".getBytes(StandardCharsets.US_ASCII);
         Snapshot written = new Snapshot(new SnapshotId(VTPCM, SnapshotKind.FROZEN, 1), MIGRATION, NOW, marker);
         store.write(written);
-        String onDisk = new String(Files.readAllBytes(fileOf(store, written.id())), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String onDisk = new String(Files.readAllBytes(fileOf(store, written.id())), StandardCharsets.ISO_8859_1);
         assertFalse(onDisk.contains("TPM-STATE-MARKER"));
     }
 
@@ -185,7 +190,7 @@ class SnapshotStoreTest {
         store(suite, right).write(frozen(1));
         SnapshotCorruptException e = assertThrows(SnapshotCorruptException.class,
                 () -> store(suite, wrong).read(frozen(1).id()));
-        String message = e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        String message = e.getMessage().toLowerCase(Locale.ROOT);
         assertFalse(message.contains(HexFormat.of().formatHex(right)) || message.contains(HexFormat.of().formatHex(wrong)));
         assertFalse(message.contains(HexFormat.of().formatHex(right, 0, 4)), message);
     }
@@ -254,7 +259,7 @@ class SnapshotStoreTest {
         Files.write(dir.resolve(".snap-123.tmp"), new byte[] {1});
         Files.write(dir.resolve(".snap-del-456.tmp"), new byte[] {1});
         Files.write(dir.resolve("notes.txt"), new byte[] {1});
-        Files.write(dir.resolve(frozen(4).id().fileName().toUpperCase(java.util.Locale.ROOT)), new byte[] {1});
+        Files.write(dir.resolve(frozen(4).id().fileName().toUpperCase(Locale.ROOT)), new byte[] {1});
         Files.createDirectory(dir.resolve("sub"));
         assertEquals(List.of(frozen(2).id(), frozen(10).id(), new SnapshotId(VTPCM, SnapshotKind.STAGED, 1),
                 new SnapshotId(OTHER_VTPCM, SnapshotKind.FROZEN, 1)), store.list());
@@ -377,8 +382,8 @@ class SnapshotStoreTest {
     @Test
     void concurrentWritersNeverExposeAPartialSnapshot() throws Exception {
         SnapshotStore store = store(SuiteName.NIST);
-        List<Thread> writers = new java.util.ArrayList<>();
-        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> writers = new ArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int t = 0; t < 2; t++) {
             int offset = t;
             Thread thread = new Thread(() -> {
@@ -397,7 +402,7 @@ class SnapshotStoreTest {
         for (Thread thread : writers) {
             thread.join();
         }
-        assertEquals(null, failure.get());
+        assertNull(failure.get());
         assertEquals(40, store.list().size());
         for (SnapshotId id : store.list()) {
             assertEquals(snapshot(VTPCM, SnapshotKind.FROZEN, id.epoch(), 64 * 1024), store.read(id).orElseThrow());

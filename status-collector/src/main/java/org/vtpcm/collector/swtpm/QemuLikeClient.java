@@ -1,0 +1,77 @@
+package org.vtpcm.collector.swtpm;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Talks to a TPM engine's control socket the way QEMU does: hands over a data channel with
+ * CMD_SET_DATAFD, initializes the TPM, then sends TPM commands on the data channel. Used by the
+ * collector benchmark to time the same engine with and without the interposer in front.
+ */
+public final class QemuLikeClient implements AutoCloseable {
+    private final FdSocket control;
+    private final FdSocket data;
+
+    private QemuLikeClient(FdSocket control, FdSocket data) {
+        this.control = control;
+        this.data = data;
+    }
+
+    /** Connects, passes a fresh socketpair end as the data channel, and initializes the TPM (CMD_INIT + TPM2_Startup). */
+    public static QemuLikeClient connect(Path controlSocket) {
+        FdSocket control = FdSocket.connect(controlSocket);
+        int[] pair = new int[2];
+        LibC.INSTANCE.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, pair);
+        FdSocket data = FdSocket.adopt(pair[0]);
+        QemuLikeClient client = new QemuLikeClient(control, data);
+        try {
+            client.controlCommand(ControlCommand.SET_DATAFD, new byte[0], 4, pair[1]);
+            FdSocket.closeFd(pair[1]);
+            client.controlCommand(ControlCommand.INIT, new byte[4], 4, -1);
+            byte[] startup = java.util.HexFormat.of().parseHex("80010000000c000001440000");
+            client.tpmCommand(startup);
+            return client;
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /** One control command round trip; returns the response bytes. */
+    public byte[] controlCommand(ControlCommand command, byte[] body, int responseLength, int passFd) {
+        byte[] message = ByteBuffer.allocate(4 + body.length).putInt(command.code()).put(body).array();
+        control.send(message, message.length, passFd);
+        return readFully(control, responseLength);
+    }
+
+    /** One TPM 2.0 command on the data channel; returns the whole response. */
+    public byte[] tpmCommand(byte[] command) {
+        data.send(command, command.length, -1);
+        byte[] header = readFully(data, 10);
+        int size = ByteBuffer.wrap(header).getInt(2);
+        if (size < 10 || size > 65536) {
+            throw new SwtpmControlException("implausible TPM response size " + size, -1);
+        }
+        byte[] response = ByteBuffer.allocate(size).put(header).put(readFully(data, size - 10)).array();
+        return response;
+    }
+
+    private static byte[] readFully(FdSocket socket, int length) {
+        ByteBuffer result = ByteBuffer.allocate(length);
+        while (result.hasRemaining()) {
+            byte[] chunk = new byte[result.remaining()];
+            FdSocket.Received received = socket.receive(chunk);
+            if (received.length() == 0) {
+                throw new SwtpmControlException("peer closed after " + result.position() + " of " + length + " bytes", -1);
+            }
+            result.put(chunk, 0, received.length());
+        }
+        return result.array();
+    }
+
+    @Override
+    public void close() {
+        data.close();
+        control.close();
+    }
+}
