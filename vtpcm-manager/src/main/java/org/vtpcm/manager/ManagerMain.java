@@ -28,6 +28,10 @@ public final class ManagerMain {
     static final int USAGE = 2;
 
     public static void main(String[] args) {
+        // the daemon's own logging config, unless the operator names one (a plain logback.xml would clash with embedders')
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "vtpcm-manager-logback.xml");
+        }
         System.exit(commandLine().execute(args));
     }
 
