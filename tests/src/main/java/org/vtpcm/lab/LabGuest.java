@@ -102,8 +102,10 @@ public final class LabGuest implements AutoCloseable {
         }
         node = destination;
         if (!hosts.host(destination).state(name).map(org.vtpcm.manager.libvirt.DomainState::isActive).orElse(false)) {
-            throw new LabNotReadyException("after migrating " + name + " to " + destination + " it is not active there; "
-                    + "QEMU log: " + logTail(destination));
+            String panic = console.lines().stream().filter(line -> line.contains("Kernel panic") || line.contains("invalid opcode")
+                    || line.contains("BUG:")).findFirst().orElse("no panic on the console");
+            throw new LabNotReadyException("after migrating " + name + " to " + destination + " it is not active there; guest: "
+                    + panic + "; QEMU log: " + logTail(destination));
         }
         CompletedJob job = hosts.host(destination).completedJob(name).orElse(new CompletedJob(-1, -1, -1));
         boolean sourceEngineGone = swtpm.awaitExit(source, name, Duration.ofSeconds(5));

@@ -153,7 +153,9 @@ class ManagerLabIT {
         assertStatus(400, "BAD_REQUEST", () -> client.send("POST", "/v1/attestation/quote", "{\"nonce\":\"00\"}"));
         assertStatus(400, "BAD_REQUEST", () -> client.registerReferenceValue("kernel", "1234", "short"));
         assertStatus(400, "BAD_REQUEST", () -> client.registerReferenceValue("firmware", "00".repeat(32), "unknown kind"));
-        assertStatus(501, "NOT_IMPLEMENTED", () -> client.send("POST", "/v1/migrations/" + UUID.randomUUID() + "/export", null));
+        assertStatus(400, "BAD_REQUEST", () -> client.send("POST", "/v1/migrations/" + UUID.randomUUID() + "/export", null));
+        assertStatus(400, "BAD_REQUEST", () -> client.send("POST", "/v1/migrations/" + UUID.randomUUID() + "/stage",
+                "{\"bundle\":\"AAAA\",\"sourceSigningKey\":\"" + "00".repeat(40) + "\"}"));
         assertEquals(before, client.vtpcms().size(), "nothing was created by bad requests");
     }
 

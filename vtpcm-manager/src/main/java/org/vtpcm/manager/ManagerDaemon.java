@@ -53,6 +53,8 @@ public final class ManagerDaemon implements AutoCloseable {
     private final CryptoSuite suite;
     private final ObjectMapper json;
     private final ControlPolicy defaultPolicy;
+    private final org.vtpcm.manager.migration.StateTransferHooks transfer;
+    private final org.vtpcm.manager.keys.NodeBundleKey bundleKey;
     private final AtomicReference<ReconcileReport> lastReconcile = new AtomicReference<>();
     private ApiServer api;
 
@@ -60,7 +62,10 @@ public final class ManagerDaemon implements AutoCloseable {
     public ManagerDaemon(ManagerConfig config, NodeAttestation attestation, NodeDatabase database, LibvirtHost libvirt,
             StartupReconciler reconciler, DomainEventHandler domainEvents, VtpcmLifecycle lifecycle, MigrationHooks hooks,
             AssociationStore associations, ReferenceValueLibrary referenceValues, MeasurementLog measurementLog,
-            VtpcmSecretStore secrets, CryptoSuite suite, ObjectMapper json, ControlPolicy defaultPolicy) {
+            VtpcmSecretStore secrets, CryptoSuite suite, ObjectMapper json, ControlPolicy defaultPolicy,
+            org.vtpcm.manager.migration.StateTransferHooks transfer, org.vtpcm.manager.keys.NodeBundleKey bundleKey) {
+        this.transfer = transfer;
+        this.bundleKey = bundleKey;
         this.config = requireNonNull(config, "config is null");
         this.attestation = attestation;
         this.database = database;
@@ -85,10 +90,10 @@ public final class ManagerDaemon implements AutoCloseable {
         api = new ApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(),
                 MutualTls.context(config.tlsDirectory(), "node"), json, List.of(
                         new NodeResource(config.nodeName(), suite.name().name().toLowerCase(java.util.Locale.ROOT), attestation,
-                                lastReconcile::get, json),
+                                lastReconcile::get, json, java.util.HexFormat.of().formatHex(suite.encodePublicKey(bundleKey.publicKey()))),
                         new VmResource(lifecycle, associations, measurementLog, secrets, json, defaultPolicy),
                         new ReferenceValueResource(referenceValues, json),
-                        new MigrationHookResource(hooks, json)));
+                        new MigrationHookResource(hooks, transfer, suite, json)));
         LOG.info("vtpcm-manager {} ready: suite {}, root of trust: {}, database {}", config.nodeName(), suite.name(),
                 attestation.rootOfTrust(), database.file());
     }

@@ -29,7 +29,12 @@ import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
 import org.vtpcm.manager.lifecycle.DomainEventHandler;
 import org.vtpcm.manager.lifecycle.StartupReconciler;
 import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
+import org.vtpcm.collector.store.RetentionPolicy;
+import org.vtpcm.collector.store.SnapshotStore;
+import org.vtpcm.manager.keys.NodeBundleKey;
+import org.vtpcm.manager.migration.IncomingMigrations;
 import org.vtpcm.manager.migration.MigrationHooks;
+import org.vtpcm.manager.migration.StateTransferHooks;
 import org.vtpcm.manager.node.NodeAttestation;
 import org.vtpcm.manager.store.NodeDatabase;
 import org.vtpcm.manager.tpcm.BootMeasurer;
@@ -89,7 +94,8 @@ public final class ManagerModule extends AbstractModule {
     @Provides
     @Singleton
     TpmEngines engines() {
-        return new SwtpmEngines(config.swtpmBinary(), config.stateDirectory().resolve("vtpcm"), config.runDirectory());
+        return new SwtpmEngines(config.swtpmBinary(), config.stateDirectory().resolve("vtpcm"), config.runDirectory(),
+                config.suite().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     @Provides
@@ -125,8 +131,39 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MigrationHooks migrationHooks(AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines) {
-        return new MigrationHooks(config.nodeName(), associations, secrets, engines);
+    MigrationHooks migrationHooks(AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines,
+            IncomingMigrations incoming, CryptoSuite suite) {
+        return new MigrationHooks(config.nodeName(), associations, secrets, engines, incoming, suite);
+    }
+
+    @Provides
+    @Singleton
+    IncomingMigrations incomingMigrations() {
+        return new IncomingMigrations();
+    }
+
+    @Provides
+    @Singleton
+    NodeBundleKey nodeBundleKey(NodeMasterKey masterKey, CryptoSuite suite) {
+        return NodeBundleKey.loadOrCreate(config.stateDirectory().resolve("keys"), masterKey, suite);
+    }
+
+    @Provides
+    @Singleton
+    SnapshotStore snapshots(NodeMasterKey masterKey, CryptoSuite suite, Clock clock) {
+        SnapshotStore store = new SnapshotStore(config.stateDirectory().resolve("snapshots"), suite, masterKey.snapshotStoreKey(), clock,
+                RetentionPolicy.defaults());
+        store.recover();
+        return store;
+    }
+
+    @Provides
+    @Singleton
+    StateTransferHooks stateTransfer(AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines, MeasurementLog log,
+            ReferenceValueLibrary references, SnapshotStore snapshots, NodeBundleKey nodeKey, IncomingMigrations incoming,
+            LibvirtHost libvirt, CryptoSuite suite, Clock clock) {
+        return new StateTransferHooks(config.nodeName(), associations, secrets, engines, log, references, snapshots, nodeKey, incoming,
+                libvirt, suite, clock);
     }
 
     @Provides

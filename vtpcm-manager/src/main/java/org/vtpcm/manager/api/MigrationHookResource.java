@@ -10,21 +10,42 @@ import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.migration.MigrationHooks;
 
 /**
- * The migration hooks the engine and the Nova extension call, under /v1/migrations/{migrationId}/.
- * prepare-incoming, freeze and abort are complete; export, stage, verify and commit carry state
- * and are completed with the status collector (they answer 501 until then).
+ * The migration hooks the engine and the Nova extension call, under /v1/migrations/{migrationId}/,
+ * in protocol order: prepare-incoming (destination), freeze and export (source), stage
+ * (destination), verify (both: the interposers' state digests), commit (both), abort (either).
  */
 public final class MigrationHookResource implements ApiRoutes {
     private final MigrationHooks hooks;
+    private final org.vtpcm.manager.migration.StateTransferHooks transfer;
+    private final org.vtpcm.protocol.crypto.CryptoSuite suite;
     private final ObjectMapper json;
 
-    public MigrationHookResource(MigrationHooks hooks, ObjectMapper json) {
+    public MigrationHookResource(MigrationHooks hooks, org.vtpcm.manager.migration.StateTransferHooks transfer,
+            org.vtpcm.protocol.crypto.CryptoSuite suite, ObjectMapper json) {
         this.hooks = requireNonNull(hooks, "hooks is null");
+        this.transfer = requireNonNull(transfer, "transfer is null");
+        this.suite = requireNonNull(suite, "suite is null");
         this.json = requireNonNull(json, "json is null");
     }
 
-    /** Body of prepare-incoming. */
-    public record PrepareIncomingRequest(UUID vtpcmId, UUID vmUuid, String vmName, Long epoch, String policy) {
+    /** Body of prepare-incoming: epoch is the one the vTPCM will have here (source epoch + 1). */
+    public record PrepareIncomingRequest(UUID vtpcmId, UUID vmUuid, String vmName, Long epoch, String policy, String nonce) {
+    }
+
+    /** Answer of prepare-incoming. */
+    public record PrepareView(AssociationView vtpcm, String ephemeralPublicKey) {
+    }
+
+    /** Body of export. */
+    public record ExportRequest(UUID vmUuid, String destinationNode, String nonce, String ephemeralPublicKey) {
+    }
+
+    /** Answer of export: the sealed bundle, base64. */
+    public record ExportView(String bundle, long epoch) {
+    }
+
+    /** Body of stage. */
+    public record StageRequest(String bundle, String sourceSigningKey) {
     }
 
     /** Body of freeze and abort. */
@@ -36,12 +57,62 @@ public final class MigrationHookResource implements ApiRoutes {
         routes.post("/v1/migrations/{migrationId}/prepare-incoming", this::prepareIncoming);
         routes.post("/v1/migrations/{migrationId}/freeze", this::freeze);
         routes.post("/v1/migrations/{migrationId}/abort", this::abort);
-        for (String step : new String[] {"export", "stage", "verify", "commit"}) {
-            routes.post("/v1/migrations/{migrationId}/" + step, context -> {
-                ApiRequests.uuidParameter(context, "migrationId");
-                throw new NotImplementedYetException("the '" + step + "' hook carries vTPCM state and is delivered with the "
-                        + "status collector; nothing was changed");
-            });
+        routes.post("/v1/migrations/{migrationId}/export", this::export);
+        routes.post("/v1/migrations/{migrationId}/stage", this::stage);
+        routes.post("/v1/migrations/{migrationId}/verify", this::verify);
+        routes.post("/v1/migrations/{migrationId}/commit", this::commit);
+    }
+
+    private void export(Context context) {
+        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        ExportRequest request = ApiRequests.body(context, json, ExportRequest.class);
+        if (request.vmUuid() == null) {
+            throw new BadRequestException("vmUuid is required");
+        }
+        String destination = ApiRequests.required(request.destinationNode(), "destinationNode");
+        byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", 32, 32);
+        java.security.PublicKey ephemeral = publicKey(request.ephemeralPublicKey(), "ephemeralPublicKey");
+        var exported = transfer.export(migrationId, request.vmUuid(), destination, nonce, ephemeral);
+        context.json(new ExportView(java.util.Base64.getEncoder().encodeToString(exported.bundle()), exported.epoch()));
+    }
+
+    private void stage(Context context) {
+        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        StageRequest request = ApiRequests.body(context, json, StageRequest.class);
+        byte[] bundle;
+        try {
+            bundle = java.util.Base64.getDecoder().decode(ApiRequests.required(request.bundle(), "bundle"));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("bundle must be base64");
+        }
+        java.security.PublicKey source = publicKey(request.sourceSigningKey(), "sourceSigningKey");
+        context.json(AssociationView.of(transfer.stage(migrationId, bundle, source)));
+    }
+
+    private void verify(Context context) {
+        ApiRequests.uuidParameter(context, "migrationId");
+        VmRequest request = ApiRequests.body(context, json, VmRequest.class);
+        if (request.vmUuid() == null) {
+            throw new BadRequestException("vmUuid is required");
+        }
+        context.json(transfer.evidence(request.vmUuid()));
+    }
+
+    private void commit(Context context) {
+        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        VmRequest request = ApiRequests.body(context, json, VmRequest.class);
+        if (request.vmUuid() == null) {
+            throw new BadRequestException("vmUuid is required");
+        }
+        context.json(AssociationView.of(transfer.commit(migrationId, request.vmUuid())));
+    }
+
+    private java.security.PublicKey publicKey(String hex, String field) {
+        byte[] encoded = ApiRequests.hex(hex, field, 32, 1024);
+        try {
+            return suite.decodePublicKey(encoded);
+        } catch (RuntimeException e) {
+            throw new BadRequestException(field + " is not a public key of this node's suite (" + suite.name() + ")");
         }
     }
 
@@ -61,8 +132,11 @@ public final class MigrationHookResource implements ApiRoutes {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
-        context.status(201).json(AssociationView.of(hooks.prepareIncoming(migrationId, request.vtpcmId(), request.vmUuid(), name,
-                request.epoch(), policy)));
+        byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", 32, 32);
+        MigrationHooks.Prepared prepared = hooks.prepareIncoming(migrationId, request.vtpcmId(), request.vmUuid(), name,
+                request.epoch(), policy, nonce);
+        context.status(201).json(new PrepareView(AssociationView.of(prepared.association()),
+                java.util.HexFormat.of().formatHex(suite.encodePublicKey(prepared.ephemeralPublicKey()))));
     }
 
     private void freeze(Context context) {

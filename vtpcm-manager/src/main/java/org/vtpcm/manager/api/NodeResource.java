@@ -19,9 +19,11 @@ public final class NodeResource implements ApiRoutes {
     private final NodeAttestation attestation;
     private final Supplier<ReconcileReport> reconcileReport;
     private final ObjectMapper json;
+    private final String bundleSigningKey;
 
     public NodeResource(String nodeName, String suite, NodeAttestation attestation, Supplier<ReconcileReport> reconcileReport,
-            ObjectMapper json) {
+            ObjectMapper json, String bundleSigningKey) {
+        this.bundleSigningKey = requireNonNull(bundleSigningKey, "bundleSigningKey is null");
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
         this.suite = requireNonNull(suite, "suite is null");
         this.attestation = requireNonNull(attestation, "attestation is null");
@@ -30,7 +32,7 @@ public final class NodeResource implements ApiRoutes {
     }
 
     /** Answer of GET /v1/node. */
-    public record NodeView(String name, String suite, String rootOfTrust, ReconcileReport reconcile) {
+    public record NodeView(String name, String suite, String rootOfTrust, String bundleSigningKey, ReconcileReport reconcile) {
     }
 
     /** Body of POST /v1/attestation/quote. */
@@ -39,7 +41,8 @@ public final class NodeResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.get("/v1/node", context -> context.json(new NodeView(nodeName, suite, attestation.rootOfTrust(), reconcileReport.get())));
+        routes.get("/v1/node", context -> context.json(new NodeView(nodeName, suite, attestation.rootOfTrust(), bundleSigningKey,
+                reconcileReport.get())));
         routes.post("/v1/attestation/quote", this::quote);
     }
 

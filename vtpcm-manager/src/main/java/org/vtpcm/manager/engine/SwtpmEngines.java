@@ -31,20 +31,34 @@ import org.slf4j.LoggerFactory;
 public final class SwtpmEngines implements TpmEngines {
     private static final Logger LOG = LoggerFactory.getLogger(SwtpmEngines.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration INTERPOSER_START_TIMEOUT = Duration.ofSeconds(30);
 
     private final String swtpmBinary;
     private final Path stateDirectory;
     private final Path runDirectory;
+    private final String suiteName;
 
-    public SwtpmEngines(String swtpmBinary, Path stateDirectory, Path runDirectory) {
+    public SwtpmEngines(String swtpmBinary, Path stateDirectory, Path runDirectory, String suiteName) {
         this.swtpmBinary = requireNonNull(swtpmBinary, "swtpmBinary is null");
+        this.suiteName = requireNonNull(suiteName, "suiteName is null");
         this.stateDirectory = requireNonNull(stateDirectory, "stateDirectory is null").toAbsolutePath();
         this.runDirectory = requireNonNull(runDirectory, "runDirectory is null").toAbsolutePath();
     }
 
+    /** The socket QEMU connects to: the interposer's, which relays to {@link #engineSocket(UUID)}. */
     @Override
     public Path controlSocket(UUID vtpcmId) {
         return runDirectory.resolve(vtpcmId + ".ctrl");
+    }
+
+    /** swtpm's own control socket, behind the interposer. */
+    private Path engineSocket(UUID vtpcmId) {
+        return runDirectory.resolve(vtpcmId + ".swtpm.ctrl");
+    }
+
+    @Override
+    public Path interposerReport(UUID vtpcmId) {
+        return runDirectory.resolve(vtpcmId + ".interposer");
     }
 
     @Override
@@ -61,13 +75,15 @@ public final class SwtpmEngines implements TpmEngines {
             Files.createDirectories(tpmState);
             Files.createDirectories(runDirectory);
             Files.deleteIfExists(controlSocket(vtpcmId));
+            Files.deleteIfExists(engineSocket(vtpcmId));
+            Files.deleteIfExists(interposerReport(vtpcmId));
             Files.deleteIfExists(pidFile(vtpcmId));
             Files.deleteIfExists(keyFile);
             Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(keyFile, stateKey, StandardOpenOption.TRUNCATE_EXISTING);
             List<String> command = List.of(swtpmBinary, "socket", "--tpm2",
                     "--tpmstate", "dir=" + tpmState,
-                    "--ctrl", "type=unixio,path=" + controlSocket(vtpcmId) + ",mode=0600",
+                    "--ctrl", "type=unixio,path=" + engineSocket(vtpcmId) + ",mode=0600",
                     "--key", "file=" + keyFile + ",format=binary,mode=aes-256-cbc,remove=true",
                     "--pid", "file=" + pidFile(vtpcmId),
                     "--log", "file=" + vtpcmDirectory(vtpcmId).resolve("swtpm.log") + ",level=1",
@@ -83,7 +99,9 @@ public final class SwtpmEngines implements TpmEngines {
             if (process.exitValue() != 0) {
                 throw new EngineException("swtpm for vTPCM " + vtpcmId + " failed to start (exit " + process.exitValue() + "): " + output);
             }
-            awaitSocket(vtpcmId);
+            awaitSocket(engineSocket(vtpcmId), vtpcmId);
+            startInterposer(vtpcmId);
+            awaitSocket(controlSocket(vtpcmId), vtpcmId);
             LOG.info("tpm engine for vtpcm {} started (pid {}, {} state)", vtpcmId, runningPid(vtpcmId).orElse(-1L),
                     fresh ? "fresh" : "existing");
         } catch (IOException e) {
@@ -100,15 +118,30 @@ public final class SwtpmEngines implements TpmEngines {
         }
     }
 
-    private void awaitSocket(UUID vtpcmId) throws InterruptedException {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!Files.exists(controlSocket(vtpcmId)) || runningPid(vtpcmId).isEmpty()) {
+    private void awaitSocket(Path socket, UUID vtpcmId) throws InterruptedException {
+        long deadline = System.nanoTime() + INTERPOSER_START_TIMEOUT.toNanos();
+        while (!Files.exists(socket) || runningPid(vtpcmId).isEmpty()) {
             if (System.nanoTime() > deadline) {
-                throw new EngineException("swtpm for vTPCM " + vtpcmId + " did not open " + controlSocket(vtpcmId) + " within "
-                        + START_TIMEOUT.toSeconds() + "s");
+                throw new EngineException("the TPM engine of vTPCM " + vtpcmId + " did not open " + socket + " within "
+                        + INTERPOSER_START_TIMEOUT.toSeconds() + "s");
             }
             Thread.sleep(10);
         }
+    }
+
+    /**
+     * The status collector's control-channel interposer, as its own small process: it must share the
+     * engine's fate, not the manager's (a manager restart must not cut QEMU's control channel).
+     */
+    private void startInterposer(UUID vtpcmId) throws IOException {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx24m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-cp", System.getProperty("java.class.path"),
+                "org.vtpcm.collector.swtpm.InterposerMain", "--listen", controlSocket(vtpcmId).toString(),
+                "--target", engineSocket(vtpcmId).toString(), "--report", interposerReport(vtpcmId).toString(),
+                "--suite", suiteName);
+        Process interposer = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(vtpcmDirectory(vtpcmId).resolve("interposer.log").toFile())).start();
+        Files.writeString(runDirectory.resolve(vtpcmId + ".interposer.pid"), Long.toString(interposer.pid()));
     }
 
     @Override
@@ -125,6 +158,7 @@ public final class SwtpmEngines implements TpmEngines {
 
     @Override
     public synchronized void stop(UUID vtpcmId) {
+        stopInterposer(vtpcmId);
         Optional<ProcessHandle> process = runningPid(vtpcmId).flatMap(ProcessHandle::of);
         if (process.isEmpty()) {
             return;
@@ -136,6 +170,15 @@ public final class SwtpmEngines implements TpmEngines {
             process.get().destroyForcibly();
         }
         LOG.info("tpm engine for vtpcm {} stopped", vtpcmId);
+    }
+
+    private void stopInterposer(UUID vtpcmId) {
+        try {
+            long pid = Long.parseLong(Files.readString(runDirectory.resolve(vtpcmId + ".interposer.pid")).trim());
+            ProcessHandle.of(pid).filter(p -> commandLine(pid).contains(vtpcmId.toString())).ifPresent(ProcessHandle::destroy);
+        } catch (IOException | NumberFormatException e) {
+            LOG.debug("no interposer to stop for vtpcm {}", vtpcmId);
+        }
     }
 
     @Override

@@ -13,6 +13,9 @@ public interface TpmEngines {
     /** The control socket QEMU connects to (libvirt external TPM backend). Same path on every node. */
     Path controlSocket(UUID vtpcmId);
 
+    /** Where the control-channel interposer reports the state blobs it saw (properties file). */
+    Path interposerReport(UUID vtpcmId);
+
     /**
      * Starts the engine for the vTPCM; its state files are encrypted with {@code stateKey}.
      *

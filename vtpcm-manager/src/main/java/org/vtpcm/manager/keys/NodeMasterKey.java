@@ -22,12 +22,15 @@ public final class NodeMasterKey {
 
     private final CryptoSuite suite;
     private final byte[] sealingKey;
+    private final byte[] snapshotKey;
 
     private NodeMasterKey(CryptoSuite suite, byte[] master) {
         this.suite = suite;
         // a suite-sized sealing key derived from the master, so the file serves both suites
         byte[] derived = suite.digest(concat(master, "vtpcm node sealing key".getBytes(StandardCharsets.US_ASCII)));
         this.sealingKey = Arrays.copyOf(derived, suite.symmetricKeyLength());
+        byte[] forSnapshots = suite.digest(concat(master, "vtpcm snapshot store key".getBytes(StandardCharsets.US_ASCII)));
+        this.snapshotKey = Arrays.copyOf(forSnapshots, suite.symmetricKeyLength());
         Arrays.fill(master, (byte) 0);
     }
 
@@ -58,6 +61,11 @@ public final class NodeMasterKey {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read or create node master key " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The key of the node's snapshot store (derived, so one master key file serves every use). */
+    public byte[] snapshotStoreKey() {
+        return snapshotKey.clone();
     }
 
     public byte[] seal(byte[] plaintext, byte[] associatedData) {

@@ -27,8 +27,13 @@ public final class MigrationHooks {
     private final AssociationStore associations;
     private final VtpcmSecretStore secrets;
     private final TpmEngines engines;
+    private final IncomingMigrations incoming;
+    private final org.vtpcm.protocol.crypto.CryptoSuite suite;
 
-    public MigrationHooks(String nodeName, AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines) {
+    public MigrationHooks(String nodeName, AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines,
+            IncomingMigrations incoming, org.vtpcm.protocol.crypto.CryptoSuite suite) {
+        this.incoming = requireNonNull(incoming, "incoming is null");
+        this.suite = requireNonNull(suite, "suite is null");
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
         this.associations = requireNonNull(associations, "associations is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
@@ -39,9 +44,10 @@ public final class MigrationHooks {
      * Destination: creates the incoming vTPCM in MIGRATING_IN and starts its engine with empty
      * state, which libvirt's external TPM backend needs before the VM migration starts.
      */
-    public synchronized Association prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
-            ControlPolicy policy) {
+    public synchronized Prepared prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
+            ControlPolicy policy, byte[] nonce) {
         Association row = associations.create(vtpcmId, vmUuid, vmName, VtpcmState.MIGRATING_IN, epoch, nodeName, policy);
+        java.security.KeyPair ephemeral = suite.generateSigningKeyPair();
         try {
             VtpcmKeys keys = secrets.create(vtpcmId);
             engines.start(vtpcmId, keys.stateKey(), true);
@@ -50,8 +56,13 @@ public final class MigrationHooks {
             associations.transition(vtpcmId, VtpcmState.MIGRATING_IN, VtpcmState.DESTROYED, "prepare failed: " + e.getMessage());
             throw e;
         }
+        incoming.add(new IncomingMigrations.Prepared(migrationId, vtpcmId, vmUuid, epoch, nonce, ephemeral));
         LOG.info("migration {}: prepared incoming vtpcm {} for vm {} (epoch {})", migrationId, vtpcmId, vmUuid, epoch);
-        return row;
+        return new Prepared(row, ephemeral.getPublic());
+    }
+
+    /** A prepared incoming vTPCM and the ephemeral key its bundle must be encrypted to. */
+    public record Prepared(Association association, java.security.PublicKey ephemeralPublicKey) {
     }
 
     /** Source: freezes the TPCM layer of a running vTPCM. */
@@ -72,6 +83,7 @@ public final class MigrationHooks {
             case FROZEN, MIGRATING_OUT -> associations.transition(row.vtpcmId(), row.state(), VtpcmState.RUNNING,
                     "migration " + migrationId + " aborted");
             case MIGRATING_IN, STAGED -> {
+                incoming.remove(migrationId);
                 engines.stop(row.vtpcmId());
                 engines.eraseState(row.vtpcmId());
                 secrets.erase(row.vtpcmId());

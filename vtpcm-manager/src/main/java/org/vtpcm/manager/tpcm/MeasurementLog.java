@@ -55,23 +55,49 @@ public final class MeasurementLog {
             byte[] hash = entryHash(previous, unsigned);
             LogEntry entry = new LogEntry(seq, now, event, target, digest, verdict, detail, previous, HEX.formatHex(hash),
                     HEX.formatHex(suite.sign(identity, hash)));
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO measurement_log (vtpcm_id, seq, at, event, "
-                    + "target, digest, verdict, detail, previous_hash, entry_hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setString(1, vtpcmId.toString());
-                insert.setLong(2, entry.seq());
-                insert.setString(3, entry.at().toString());
-                insert.setString(4, entry.event());
-                insert.setString(5, entry.target());
-                insert.setString(6, entry.digest());
-                insert.setString(7, entry.verdict());
-                insert.setString(8, entry.detail());
-                insert.setString(9, entry.previousHash());
-                insert.setString(10, entry.entryHash());
-                insert.setString(11, entry.signature());
-                insert.executeUpdate();
-            }
+            insert(connection, vtpcmId, entry);
             return entry;
         });
+    }
+
+    /**
+     * Takes over a log that arrived with a migrated vTPCM, entries as they are (the caller has
+     * verified them with the vTPCM's identity key). Refused if this node already has entries for it.
+     */
+    public void importEntries(UUID vtpcmId, List<LogEntry> entries) {
+        database.inTransaction(connection -> {
+            try (PreparedStatement existing = connection.prepareStatement("SELECT count(*) FROM measurement_log WHERE vtpcm_id = ?")) {
+                existing.setString(1, vtpcmId.toString());
+                try (ResultSet result = existing.executeQuery()) {
+                    if (result.next() && result.getLong(1) > 0) {
+                        throw new org.vtpcm.manager.association.IllegalTransitionException("vTPCM " + vtpcmId
+                                + " already has a measurement log on this node");
+                    }
+                }
+            }
+            for (LogEntry entry : entries) {
+                insert(connection, vtpcmId, entry);
+            }
+            return null;
+        });
+    }
+
+    private static void insert(java.sql.Connection connection, UUID vtpcmId, LogEntry entry) throws java.sql.SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO measurement_log (vtpcm_id, seq, at, event, "
+                + "target, digest, verdict, detail, previous_hash, entry_hash, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setString(1, vtpcmId.toString());
+            insert.setLong(2, entry.seq());
+            insert.setString(3, entry.at().toString());
+            insert.setString(4, entry.event());
+            insert.setString(5, entry.target());
+            insert.setString(6, entry.digest());
+            insert.setString(7, entry.verdict());
+            insert.setString(8, entry.detail());
+            insert.setString(9, entry.previousHash());
+            insert.setString(10, entry.entryHash());
+            insert.setString(11, entry.signature());
+            insert.executeUpdate();
+        }
     }
 
     public List<LogEntry> entries(UUID vtpcmId) {

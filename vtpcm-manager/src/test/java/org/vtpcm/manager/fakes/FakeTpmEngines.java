@@ -21,6 +21,11 @@ public final class FakeTpmEngines implements TpmEngines {
     }
 
     @Override
+    public Path interposerReport(UUID vtpcmId) {
+        return Path.of("/run/vtpcm", vtpcmId + ".interposer");
+    }
+
+    @Override
     public synchronized void start(UUID vtpcmId, byte[] stateKey, boolean fresh) {
         if (failNextStart) {
             failNextStart = false;

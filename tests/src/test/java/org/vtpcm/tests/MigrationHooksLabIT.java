@@ -1,0 +1,180 @@
+package org.vtpcm.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vtpcm.lab.ContinuityChecker;
+import org.vtpcm.lab.GuestConsole;
+import org.vtpcm.lab.GuestDomainXml;
+import org.vtpcm.lab.LabCa;
+import org.vtpcm.lab.LabConfig;
+import org.vtpcm.lab.LabHosts;
+import org.vtpcm.lab.LabManager;
+import org.vtpcm.manager.client.ManagerClient;
+import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
+import org.vtpcm.manager.libvirt.MigrationOptions;
+import org.vtpcm.protocol.crypto.CryptoSuite;
+import org.vtpcm.protocol.crypto.CryptoSuites;
+import org.vtpcm.protocol.crypto.SuiteName;
+
+/**
+ * The managers' migration hooks end to end around a real libvirt live migration, driven the way the
+ * migration engine will drive them: prepare the destination, freeze and export at the source,
+ * stage at the destination (a replayed bundle is refused), migrate the VM, compare the state
+ * digests the two interposers saw, commit both sides.
+ */
+class MigrationHooksLabIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static LabConfig lab;
+    private static LabManager source;
+    private static LabManager destination;
+    private static LabHosts hosts;
+
+    @BeforeAll
+    static void startManagers() {
+        lab = LabConfig.load(LabConfig.defaultLabDirectory());
+        LabCa ca = LabCa.of(lab);
+        hosts = new LabHosts(lab, new LibvirtJavaConnector());
+        source = new LabManager(lab, lab.node(1), ca);
+        destination = new LabManager(lab, lab.node(2), ca);
+        source.configure("sm");
+        destination.configure("sm");
+        source.enroll();
+        destination.enroll();
+        source.start();
+        destination.start();
+    }
+
+    @AfterAll
+    static void stopManagers() {
+        if (source != null) {
+            source.stop();
+        }
+        if (destination != null) {
+            destination.stop();
+        }
+        if (hosts != null) {
+            hosts.close();
+        }
+    }
+
+    @Test
+    void theHooksMoveTheVtpcmWithTheVmAndProveTheStateArrivedUnchanged() throws Exception {
+        ManagerClient from = source.client();
+        ManagerClient to = destination.client();
+        CryptoSuite sm = CryptoSuites.of(SuiteName.SM);
+        for (ManagerClient client : new ManagerClient[] {from, to}) {
+            client.registerReferenceValue("kernel", digest(sm, lab.guestKernel()), "lab guest kernel");
+            client.registerReferenceValue("initrd", digest(sm, lab.guestInitrd()), "lab guest initramfs");
+        }
+        String name = "hooks-vm";
+        UUID vm = UUID.randomUUID();
+        Path console = lab.consoleDirectory().resolve(name + ".log");
+        Files.deleteIfExists(console);
+        JsonNode created = from.createVm(new GuestDomainXml(name, vm, 128, lab.guestKernel(), lab.guestInitrd(), console,
+                Path.of("/x")).toXml(), "deny");
+        String vtpcmId = created.path("vtpcmId").asText();
+        from.startVm(vm);
+        GuestConsole guest = new GuestConsole(console);
+        guest.awaitStepAfter(2, Duration.ofSeconds(90));
+
+        UUID migration = UUID.randomUUID();
+        byte[] nonce = new byte[32];
+        new SecureRandom().nextBytes(nonce);
+        String hexNonce = HexFormat.of().formatHex(nonce);
+        JsonNode prepared = to.send("POST", "/v1/migrations/" + migration + "/prepare-incoming", JSON.createObjectNode()
+                .put("vtpcmId", vtpcmId).put("vmUuid", vm.toString()).put("vmName", name).put("epoch", 1).put("policy", "deny")
+                .put("nonce", hexNonce).toString());
+        assertEquals("MIGRATING_IN", prepared.path("vtpcm").path("state").asText());
+
+        assertEquals("FROZEN", from.send("POST", "/v1/migrations/" + migration + "/freeze",
+                JSON.createObjectNode().put("vmUuid", vm.toString()).toString()).path("state").asText());
+        JsonNode exported = from.send("POST", "/v1/migrations/" + migration + "/export", JSON.createObjectNode()
+                .put("vmUuid", vm.toString()).put("destinationNode", lab.node(2).name()).put("nonce", hexNonce)
+                .put("ephemeralPublicKey", prepared.path("ephemeralPublicKey").asText()).toString());
+        assertEquals(1, exported.path("epoch").asLong());
+        String sourceKey = from.node().path("bundleSigningKey").asText();
+
+        // a bundle replayed into another migration is refused, and changes nothing
+        UUID other = UUID.randomUUID();
+        ManagerClientException replay = assertThrows(ManagerClientException.class, () -> to.send("POST", "/v1/migrations/" + other
+                + "/stage", JSON.createObjectNode().put("bundle", exported.path("bundle").asText()).put("sourceSigningKey", sourceKey)
+                .toString()));
+        assertEquals(404, replay.status(), replay.getMessage());
+        // a bundle signed by someone else is refused
+        String foreignKey = HexFormat.of().formatHex(sm.encodePublicKey(sm.generateSigningKeyPair().getPublic()));
+        ManagerClientException forged = assertThrows(ManagerClientException.class, () -> to.send("POST", "/v1/migrations/" + migration
+                + "/stage", JSON.createObjectNode().put("bundle", exported.path("bundle").asText()).put("sourceSigningKey", foreignKey)
+                .toString()));
+        assertEquals("BUNDLE_REJECTED", forged.code(), forged.getMessage());
+
+        JsonNode staged = to.send("POST", "/v1/migrations/" + migration + "/stage", JSON.createObjectNode()
+                .put("bundle", exported.path("bundle").asText()).put("sourceSigningKey", sourceKey).toString());
+        assertEquals("STAGED", staged.path("state").asText());
+        assertEquals(1, staged.path("epoch").asLong());
+        ManagerClientException again = assertThrows(ManagerClientException.class, () -> to.send("POST", "/v1/migrations/" + migration
+                + "/stage", JSON.createObjectNode().put("bundle", exported.path("bundle").asText()).put("sourceSigningKey", sourceKey)
+                .toString()));
+        assertEquals(409, again.status(), "a second stage of the same bundle is refused: " + again.getMessage());
+
+        long before = guest.lastSeq();
+        hosts.host(lab.node(1)).migrateLive(name, lab.node(2).libvirtUri(), MigrationOptions.defaults());
+        JsonNode left = await(from, migration, vm, "fetchedTypes");
+        JsonNode arrived = await(to, migration, vm, "loadedTypes");
+        assertTrue(left.path("inSync").asBoolean() && arrived.path("inSync").asBoolean(), left + " / " + arrived);
+        assertFalse(left.path("fetchedDigest").asText().isEmpty());
+        assertEquals(left.path("fetchedDigest").asText(), arrived.path("loadedDigest").asText(),
+                "the TPM state that arrived equals the state that left");
+
+        assertEquals("RUNNING", to.send("POST", "/v1/migrations/" + migration + "/commit",
+                JSON.createObjectNode().put("vmUuid", vm.toString()).toString()).path("state").asText());
+        assertEquals("DESTROYED", from.send("POST", "/v1/migrations/" + migration + "/commit",
+                JSON.createObjectNode().put("vmUuid", vm.toString()).toString()).path("state").asText());
+
+        guest.awaitStepAfter(before + 2, Duration.ofSeconds(60));
+        assertTrue(ContinuityChecker.check(guest.steps()).continuous(), ContinuityChecker.check(guest.steps()).summary());
+        JsonNode log = to.measurementLog(vm);
+        assertTrue(log.path("valid").asBoolean(), "the measurement log moved with the vTPCM and still verifies: " + log);
+        assertEquals("RUNNING", to.vtpcm(vm).path("vtpcm").path("state").asText());
+        assertThrows(ManagerClientException.class, () -> from.vtpcm(vm), "no live vTPCM left at the source");
+        assertTrue(hosts.host(lab.node(1)).state(name).isEmpty(), "the source no longer has the domain");
+
+        to.stopVm(vm);
+        to.destroyVm(vm);
+    }
+
+    private static JsonNode await(ManagerClient client, UUID migration, UUID vm, String field) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        JsonNode evidence;
+        do {
+            evidence = client.send("POST", "/v1/migrations/" + migration + "/verify", JSON.createObjectNode().put("vmUuid", vm.toString())
+                    .toString());
+            if (evidence.path(field).asText().startsWith("PERMANENT,VOLATILE")) {
+                return evidence;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return evidence;
+    }
+
+    private static String digest(CryptoSuite suite, Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return HexFormat.of().formatHex(suite.digest(in));
+        }
+    }
+}

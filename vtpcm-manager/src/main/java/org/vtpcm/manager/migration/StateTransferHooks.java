@@ -1,0 +1,185 @@
+package org.vtpcm.manager.migration;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vtpcm.collector.bundle.BundleCodec;
+import org.vtpcm.collector.bundle.BundleRejectedException;
+import org.vtpcm.collector.bundle.Expectation;
+import org.vtpcm.collector.bundle.StateBundle;
+import org.vtpcm.collector.store.Snapshot;
+import org.vtpcm.collector.store.SnapshotId;
+import org.vtpcm.collector.store.SnapshotKind;
+import org.vtpcm.collector.store.SnapshotStore;
+import org.vtpcm.manager.association.Association;
+import org.vtpcm.manager.association.AssociationStore;
+import org.vtpcm.manager.association.IllegalTransitionException;
+import org.vtpcm.manager.association.UnknownVtpcmException;
+import org.vtpcm.manager.association.VtpcmState;
+import org.vtpcm.manager.engine.TpmEngines;
+import org.vtpcm.manager.keys.NodeBundleKey;
+import org.vtpcm.manager.keys.VtpcmKeys;
+import org.vtpcm.manager.keys.VtpcmSecretStore;
+import org.vtpcm.manager.libvirt.LibvirtHost;
+import org.vtpcm.manager.tpcm.LogEntry;
+import org.vtpcm.manager.tpcm.MeasurementLog;
+import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
+import org.vtpcm.protocol.crypto.CryptoSuite;
+
+/**
+ * The migration hooks that carry state: export (source: bundle the TPCM layer's state, signed by
+ * this node and encrypted to the destination's ephemeral key), stage (destination: open, check
+ * against what it prepared, keep), evidence (the interposer's state digests), commit (both sides).
+ */
+public final class StateTransferHooks {
+    private static final Logger LOG = LoggerFactory.getLogger(StateTransferHooks.class);
+
+    private final String nodeName;
+    private final AssociationStore associations;
+    private final VtpcmSecretStore secrets;
+    private final TpmEngines engines;
+    private final MeasurementLog log;
+    private final ReferenceValueLibrary references;
+    private final SnapshotStore snapshots;
+    private final NodeBundleKey nodeKey;
+    private final IncomingMigrations incoming;
+    private final LibvirtHost libvirt;
+    private final CryptoSuite suite;
+    private final BundleCodec codec;
+    private final Clock clock;
+
+    public StateTransferHooks(String nodeName, AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines,
+            MeasurementLog log, ReferenceValueLibrary references, SnapshotStore snapshots, NodeBundleKey nodeKey,
+            IncomingMigrations incoming, LibvirtHost libvirt, CryptoSuite suite, Clock clock) {
+        this.nodeName = requireNonNull(nodeName, "nodeName is null");
+        this.associations = requireNonNull(associations, "associations is null");
+        this.secrets = requireNonNull(secrets, "secrets is null");
+        this.engines = requireNonNull(engines, "engines is null");
+        this.log = requireNonNull(log, "log is null");
+        this.references = requireNonNull(references, "references is null");
+        this.snapshots = requireNonNull(snapshots, "snapshots is null");
+        this.nodeKey = requireNonNull(nodeKey, "nodeKey is null");
+        this.incoming = requireNonNull(incoming, "incoming is null");
+        this.libvirt = requireNonNull(libvirt, "libvirt is null");
+        this.suite = requireNonNull(suite, "suite is null");
+        this.codec = new BundleCodec(suite);
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** A sealed bundle and the epoch it carries. */
+    public record Exported(byte[] bundle, long epoch) {
+    }
+
+    /** Source: the FROZEN vTPCM's TPCM-layer state, sealed for the destination; moves it to MIGRATING_OUT. */
+    public synchronized Exported export(UUID migrationId, UUID vmUuid, String destinationNode, byte[] nonce, PublicKey destinationEphemeral) {
+        Association row = live(vmUuid);
+        if (row.state() != VtpcmState.FROZEN) {
+            throw new IllegalTransitionException("migration " + migrationId + ": export needs a FROZEN vTPCM, it is " + row.state());
+        }
+        VtpcmKeys keys = secrets.load(row.vtpcmId()).orElseThrow(() -> new IllegalTransitionException("vTPCM secrets missing"));
+        long epoch = row.epoch() + 1;
+        log.append(row.vtpcmId(), keys.identityPrivate(), "migrate-out", destinationNode, "", "exported",
+                "migration " + migrationId + " epoch " + epoch);
+        List<StateBundle.Entry> entries = log.entries(row.vtpcmId()).stream().map(e -> new StateBundle.Entry(e.seq(), e.at().toString(),
+                e.event(), e.target(), e.digest(), e.verdict(), e.detail(), e.previousHash(), e.entryHash(), e.signature())).toList();
+        List<String> referenceDigests = references.list(false).stream().map(value -> value.digest()).distinct().toList();
+        StateBundle bundle = new StateBundle(StateBundle.FORMAT_VERSION, migrationId, nonce, row.vtpcmId(), row.vmUuid(), row.vmName(),
+                epoch, nodeName, destinationNode, suite.name(), suite.encodePrivateKey(keys.identityPrivate()),
+                suite.encodePublicKey(keys.identityPublic()), row.policy().text(), entries, referenceDigests, new byte[32],
+                clock.instant());
+        byte[] sealed = codec.seal(bundle, nodeKey.privateKey(), nodeKey.publicKey(), destinationEphemeral);
+        snapshots.write(new Snapshot(new SnapshotId(row.vtpcmId(), SnapshotKind.FROZEN, epoch), migrationId, clock.instant(), sealed));
+        associations.transition(row.vtpcmId(), VtpcmState.FROZEN, VtpcmState.MIGRATING_OUT, "migration " + migrationId + " exported");
+        LOG.info("migration {}: exported vtpcm {} to {} ({} bytes, epoch {})", migrationId, row.vtpcmId(), destinationNode,
+                sealed.length, epoch);
+        return new Exported(sealed, epoch);
+    }
+
+    /** Destination: opens and checks the bundle against the prepared migration, keeps it; MIGRATING_IN -> STAGED. */
+    public synchronized Association stage(UUID migrationId, byte[] sealed, PublicKey sourceNodeKey) {
+        IncomingMigrations.Prepared prepared = incoming.find(migrationId)
+                .orElseThrow(() -> new UnknownVtpcmException("migration " + migrationId + " was not prepared on this node"));
+        Association row = associations.find(prepared.vtpcmId())
+                .orElseThrow(() -> new UnknownVtpcmException("no vTPCM " + prepared.vtpcmId() + " on this node"));
+        if (row.state() != VtpcmState.MIGRATING_IN) {
+            throw new IllegalTransitionException("migration " + migrationId + ": stage needs MIGRATING_IN, the vTPCM is " + row.state());
+        }
+        StateBundle bundle = codec.open(sealed, prepared.ephemeral().getPrivate(), prepared.ephemeral().getPublic(), sourceNodeKey,
+                new Expectation(migrationId, prepared.nonce(), prepared.vtpcmId(), prepared.epoch(), nodeName));
+        PublicKey identityPublic = suite.decodePublicKey(bundle.identityPublicKey());
+        List<LogEntry> entries = bundle.measurementLog().stream().map(e -> new LogEntry(e.seq(), java.time.Instant.parse(e.at()),
+                e.event(), e.target(), e.digest(), e.verdict(), e.detail(), e.previousHash(), e.entryHash(), e.signature())).toList();
+        List<String> problems = log.verify(row.vtpcmId(), entries, identityPublic);
+        if (!problems.isEmpty()) {
+            throw new BundleRejectedException(BundleRejectedException.Reason.MALFORMED, "the measurement log in the bundle does not "
+                    + "verify: " + problems.get(0));
+        }
+        VtpcmKeys local = secrets.load(row.vtpcmId()).orElseThrow(() -> new IllegalTransitionException("vTPCM secrets missing"));
+        secrets.store(row.vtpcmId(), new VtpcmKeys(identityPublic, suite.decodePrivateKey(bundle.identityPrivateKey()), local.stateKey()));
+        log.importEntries(row.vtpcmId(), entries);
+        snapshots.write(new Snapshot(new SnapshotId(row.vtpcmId(), SnapshotKind.STAGED, bundle.epoch()), migrationId, clock.instant(),
+                sealed));
+        Association staged = associations.transition(row.vtpcmId(), VtpcmState.MIGRATING_IN, VtpcmState.STAGED, bundle.epoch(),
+                "migration " + migrationId + " staged from " + bundle.sourceNode());
+        LOG.info("migration {}: staged vtpcm {} from {} (epoch {}, {} log entries)", migrationId, row.vtpcmId(), bundle.sourceNode(),
+                bundle.epoch(), entries.size());
+        return staged;
+    }
+
+    /** What the interposer of the VM's engine saw cross the control channel. */
+    public StateEvidence evidence(UUID vmUuid) {
+        Association row = live(vmUuid);
+        Properties report = new Properties();
+        try (Reader reader = Files.newBufferedReader(engines.interposerReport(row.vtpcmId()))) {
+            report.load(reader);
+        } catch (IOException e) {
+            return new StateEvidence("", "", "", "", false);
+        }
+        return new StateEvidence(report.getProperty("fetched.digest", ""), report.getProperty("fetched.types", ""),
+                report.getProperty("loaded.digest", ""), report.getProperty("loaded.types", ""),
+                Boolean.parseBoolean(report.getProperty("in_sync", "false")));
+    }
+
+    /** Destination: STAGED -> RUNNING, domain made persistent. Source: MIGRATING_OUT -> DESTROYED, state and keys erased. */
+    public synchronized Association commit(UUID migrationId, UUID vmUuid) {
+        Association row = live(vmUuid);
+        VtpcmKeys keys = secrets.load(row.vtpcmId()).orElseThrow(() -> new IllegalTransitionException("vTPCM secrets missing"));
+        return switch (row.state()) {
+            case STAGED -> {
+                log.append(row.vtpcmId(), keys.identityPrivate(), "migrate-in", nodeName, "", "committed", "migration " + migrationId);
+                libvirt.xml(row.vmName()).ifPresent(libvirt::define); // the migrated domain becomes persistent here
+                incoming.remove(migrationId);
+                Association running = associations.transition(row.vtpcmId(), VtpcmState.STAGED, VtpcmState.RUNNING,
+                        "migration " + migrationId + " committed");
+                LOG.info("migration {}: vtpcm {} committed here (epoch {})", migrationId, row.vtpcmId(), running.epoch());
+                yield running;
+            }
+            case MIGRATING_OUT -> {
+                libvirt.undefine(row.vmName());
+                engines.stop(row.vtpcmId());
+                engines.eraseState(row.vtpcmId());
+                secrets.erase(row.vtpcmId());
+                snapshots.list(row.vtpcmId()).forEach(snapshots::delete);
+                Association gone = associations.transition(row.vtpcmId(), VtpcmState.MIGRATING_OUT, VtpcmState.DESTROYED,
+                        "migration " + migrationId + " committed at the destination; state erased here");
+                LOG.info("migration {}: vtpcm {} left this node; state erased", migrationId, row.vtpcmId());
+                yield gone;
+            }
+            default -> throw new IllegalTransitionException("migration " + migrationId + ": nothing to commit, the vTPCM is " + row.state());
+        };
+    }
+
+    private Association live(UUID vmUuid) {
+        return associations.findLiveByVm(vmUuid)
+                .orElseThrow(() -> new UnknownVtpcmException("no VM " + vmUuid + " with a vTPCM on this node"));
+    }
+}
