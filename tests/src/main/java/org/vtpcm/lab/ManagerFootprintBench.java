@@ -86,6 +86,7 @@ public final class ManagerFootprintBench {
             Thread.sleep(15000);
             long loaded = ProcessMemory.rssKib(managerPid);
             List<Long> engines = new ArrayList<>();
+            List<Long> interposers = new ArrayList<>();
             int running = 0;
             for (JsonNode row : client.vtpcms()) {
                 if (!row.path("state").asText().equals("RUNNING")) {
@@ -94,6 +95,9 @@ public final class ManagerFootprintBench {
                 running++;
                 String pid = new String(ProcessRunnerAccess.readInNode(lab.node(1), "/run/vtpcm/" + row.path("vtpcmId").asText() + ".pid")).trim();
                 engines.add(ProcessMemory.rssKib(Long.parseLong(pid)));
+                String interposerPid = new String(ProcessRunnerAccess.readInNode(lab.node(1), "/run/vtpcm/"
+                        + row.path("vtpcmId").asText() + ".interposer.pid")).trim();
+                interposers.add(ProcessMemory.rssKib(Long.parseLong(interposerPid)));
             }
             if (running != count) {
                 throw new LabNotReadyException("only " + running + " of " + count + " VMs are running; see the manager log "
@@ -102,12 +106,17 @@ public final class ManagerFootprintBench {
             long[] sorted = engines.stream().mapToLong(Long::longValue).sorted().toArray();
             long median = sorted[sorted.length / 2];
             long total = Arrays.stream(sorted).sum();
-            double perVtpcm = (loaded - idle) / (double) count + total / (double) count;
+            long[] interposerSorted = interposers.stream().mapToLong(Long::longValue).sorted().toArray();
+            long interposerMedian = interposerSorted[interposerSorted.length / 2];
+            long interposerTotal = Arrays.stream(interposerSorted).sum();
+            double perVtpcm = (loaded - idle) / (double) count + total / (double) count + interposerTotal / (double) count;
             System.out.printf("manager with %d running vTPCMs: RSS %d KiB (+%d KiB, %.0f KiB per vTPCM)%n", count, loaded, loaded - idle,
                     (loaded - idle) / (double) count);
             System.out.printf("swtpm engines: median RSS %d KiB, min %d, max %d, total %d KiB%n", median, sorted[0],
                     sorted[sorted.length - 1], total);
-            System.out.printf("per-vTPCM cost (manager share + its engine): %.0f KiB%n", perVtpcm);
+            System.out.printf("control-channel interposers (one JVM each): median RSS %d KiB, total %d KiB%n", interposerMedian,
+                    interposerTotal);
+            System.out.printf("per-vTPCM cost (manager share + engine + interposer): %.0f KiB%n", perVtpcm);
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             ObjectNode result = json.createObjectNode();
             result.put("date", Instant.now().toString());
@@ -123,9 +132,10 @@ public final class ManagerFootprintBench {
             result.put("swtpm_rss_median_kib", median);
             result.put("swtpm_rss_min_kib", sorted[0]);
             result.put("swtpm_rss_max_kib", sorted[sorted.length - 1]);
+            result.put("interposer_rss_median_kib", interposerMedian);
             result.put("per_vtpcm_total_kib", perVtpcm);
             result.put("definition", "RSS = VmRSS from /proc/PID/status; manager sampled 3 s after start (idle) and 15 s after the "
-                    + "last of N VMs started through its API; per-vTPCM cost = manager RSS growth / N + mean swtpm RSS");
+                    + "last of N VMs started through its API; per-vTPCM cost = manager RSS growth / N + mean swtpm RSS + mean interposer RSS");
             Files.createDirectories(out);
             json.writeValue(out.resolve("manager-footprint.json").toFile(), result);
             Files.writeString(out.resolve("manager-footprint.md"), String.join("\n",
@@ -140,7 +150,8 @@ public final class ManagerFootprintBench {
                     "| manager RSS, " + count + " running vTPCMs | " + loaded + " |",
                     "| manager growth per vTPCM | " + String.format("%.0f", (loaded - idle) / (double) count) + " |",
                     "| swtpm engine RSS, median (min..max) | " + median + " (" + sorted[0] + ".." + sorted[sorted.length - 1] + ") |",
-                    "| per-vTPCM cost (manager share + engine) | " + String.format("%.0f", perVtpcm) + " |",
+                    "| control-channel interposer RSS, median (one small JVM per vTPCM) | " + interposerMedian + " |",
+                    "| per-vTPCM cost (manager share + engine + interposer) | " + String.format("%.0f", perVtpcm) + " |",
                     "",
                     "Definitions: " + result.get("definition").asText() + ". Manager JVM: " + result.get("manager_jvm").asText() + ".",
                     ""));
