@@ -134,6 +134,11 @@ public final class AssociationStore {
         return database.inTransaction(connection -> find(connection, vtpcmId));
     }
 
+    /** The VM's live vTPCM on this node, or {@link UnknownVtpcmException}. */
+    public Association live(UUID vmUuid) {
+        return findLiveByVm(vmUuid).orElseThrow(() -> new UnknownVtpcmException("no VM " + vmUuid + " with a vTPCM on this node"));
+    }
+
     /** The VM's live (not DESTROYED) vTPCM on this node, if any. */
     public Optional<Association> findLiveByVm(UUID vmUuid) {
         return database.inTransaction(connection -> findLiveByVm(connection, vmUuid));

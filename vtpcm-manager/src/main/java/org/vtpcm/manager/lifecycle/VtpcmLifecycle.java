@@ -10,7 +10,6 @@ import org.vtpcm.manager.association.Association;
 import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.association.IllegalTransitionException;
-import org.vtpcm.manager.association.UnknownVtpcmException;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.domain.DomainXmlPatcher;
 import org.vtpcm.manager.domain.PreparedDomain;
@@ -154,7 +153,7 @@ public final class VtpcmLifecycle {
 
     /** The VM's live vTPCM row, or UnknownVtpcmException. */
     public Association live(UUID vmUuid) {
-        return associations.findLiveByVm(vmUuid).orElseThrow(() -> new UnknownVtpcmException("no VM " + vmUuid + " with a vTPCM on this node"));
+        return associations.live(vmUuid);
     }
 
     private Association moveIfStill(Association row, VtpcmState from, VtpcmState to, String reason) {

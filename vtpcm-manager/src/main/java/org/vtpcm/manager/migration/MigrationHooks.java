@@ -9,7 +9,6 @@ import org.vtpcm.manager.association.Association;
 import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.association.IllegalTransitionException;
-import org.vtpcm.manager.association.UnknownVtpcmException;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.engine.TpmEngines;
 import org.vtpcm.manager.keys.VtpcmKeys;
@@ -67,7 +66,7 @@ public final class MigrationHooks {
 
     /** Source: freezes the TPCM layer of a running vTPCM. */
     public synchronized Association freeze(UUID migrationId, UUID vmUuid) {
-        Association row = live(vmUuid);
+        Association row = associations.live(vmUuid);
         Association frozen = associations.transition(row.vtpcmId(), VtpcmState.RUNNING, VtpcmState.FROZEN, "migration " + migrationId);
         LOG.info("migration {}: vtpcm {} frozen", migrationId, row.vtpcmId());
         return frozen;
@@ -78,7 +77,7 @@ public final class MigrationHooks {
      * vTPCM is stopped and erased. Idempotent for a vTPCM already back to RUNNING or gone.
      */
     public synchronized Association abort(UUID migrationId, UUID vmUuid) {
-        Association row = live(vmUuid);
+        Association row = associations.live(vmUuid);
         Association after = switch (row.state()) {
             case FROZEN, MIGRATING_OUT -> associations.transition(row.vtpcmId(), row.state(), VtpcmState.RUNNING,
                     "migration " + migrationId + " aborted");
@@ -96,8 +95,4 @@ public final class MigrationHooks {
         return after;
     }
 
-    private Association live(UUID vmUuid) {
-        return associations.findLiveByVm(vmUuid)
-                .orElseThrow(() -> new UnknownVtpcmException("no VM " + vmUuid + " with a vTPCM on this node"));
-    }
 }

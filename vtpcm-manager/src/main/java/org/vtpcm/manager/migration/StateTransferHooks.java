@@ -81,7 +81,7 @@ public final class StateTransferHooks {
 
     /** Source: the FROZEN vTPCM's TPCM-layer state, sealed for the destination; moves it to MIGRATING_OUT. */
     public synchronized Exported export(UUID migrationId, UUID vmUuid, String destinationNode, byte[] nonce, PublicKey destinationEphemeral) {
-        Association row = live(vmUuid);
+        Association row = associations.live(vmUuid);
         if (row.state() != VtpcmState.FROZEN) {
             throw new IllegalTransitionException("migration " + migrationId + ": export needs a FROZEN vTPCM, it is " + row.state());
         }
@@ -137,7 +137,7 @@ public final class StateTransferHooks {
 
     /** What the interposer of the VM's engine saw cross the control channel. */
     public StateEvidence evidence(UUID vmUuid) {
-        Association row = live(vmUuid);
+        Association row = associations.live(vmUuid);
         Properties report = new Properties();
         try (Reader reader = Files.newBufferedReader(engines.interposerReport(row.vtpcmId()))) {
             report.load(reader);
@@ -151,7 +151,7 @@ public final class StateTransferHooks {
 
     /** Destination: STAGED -> RUNNING, domain made persistent. Source: MIGRATING_OUT -> DESTROYED, state and keys erased. */
     public synchronized Association commit(UUID migrationId, UUID vmUuid) {
-        Association row = live(vmUuid);
+        Association row = associations.live(vmUuid);
         VtpcmKeys keys = secrets.load(row.vtpcmId()).orElseThrow(() -> new IllegalTransitionException("vTPCM secrets missing"));
         return switch (row.state()) {
             case STAGED -> {
@@ -178,8 +178,4 @@ public final class StateTransferHooks {
         };
     }
 
-    private Association live(UUID vmUuid) {
-        return associations.findLiveByVm(vmUuid)
-                .orElseThrow(() -> new UnknownVtpcmException("no VM " + vmUuid + " with a vTPCM on this node"));
-    }
 }
