@@ -28,6 +28,7 @@ mvn_batch() { mvn -B -ntp "$@"; }
 
 # build_and_classpath: builds the project and prints the class path of the lab tools (tests module)
 build_and_classpath() {
-  (cd "$REPO" && mvn_batch -q -DskipTests install && mvn_batch -q -pl tests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt) >&2
+  (cd "$REPO" && mvn_batch -q -DskipTests install && mvn_batch -q -pl tests dependency:build-classpath -Dmdep.outputFile=target/classpath.txt) >&2 \
+    || { echo "$(basename "$0"): error: the build failed (see above)" >&2; return 1; }
   echo "$REPO/tests/target/classes:$(cat "$REPO/tests/target/classpath.txt")"
 }

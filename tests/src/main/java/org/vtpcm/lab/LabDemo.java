@@ -6,9 +6,11 @@ import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
 import org.vtpcm.manager.libvirt.MigrationOptions;
 
 /**
- * The main job at this stage: boots the TPM-checking guest on node 1 of the running lab,
- * live-migrates it back and forth, and prints each hop's timings and the guest's continuity
- * verdict. Exit status: 0 continuous, 1 broken, 2 the lab or arguments are not usable.
+ * The main job: boots the TPM-checking guest with its vTPCM through the manager of node 1 and
+ * live-migrates it back and forth through both managers' migration hooks ({@link ManagedDemo}),
+ * printing each hop's phases, timings, state digests and the guest's continuity verdict. With
+ * {@code --plain}, the same guest with a bare swtpm migrated by libvirt alone (the baseline).
+ * Exit status: 0 continuous, 1 broken, 2 the lab or arguments are not usable.
  */
 public final class LabDemo {
     private LabDemo() {
@@ -17,18 +19,21 @@ public final class LabDemo {
     public static void main(String[] args) {
         int hops = 4;
         int memoryMiB = 128;
+        boolean plain = false;
         try {
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--hops" -> hops = Integer.parseInt(value(args, ++i, "--hops"));
                     case "--memory" -> memoryMiB = Integer.parseInt(value(args, ++i, "--memory"));
-                    default -> throw new IllegalArgumentException("unknown option " + args[i] + " (options: --hops N, --memory MiB)");
+                    case "--plain" -> plain = true;
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]
+                            + " (options: --hops N, --memory MiB, --plain)");
                 }
             }
             if (hops < 1 || hops > 100) {
                 throw new IllegalArgumentException("--hops must be 1..100");
             }
-            System.exit(run(hops, memoryMiB));
+            System.exit(plain ? run(hops, memoryMiB) : ManagedDemo.run(hops, memoryMiB));
         } catch (NumberFormatException e) {
             System.err.println("vtpcm demo: error: a number was expected: " + e.getMessage());
             System.exit(2);
@@ -36,6 +41,9 @@ public final class LabDemo {
             System.err.println("vtpcm demo: error: " + e.getMessage());
             System.exit(2);
         } catch (RuntimeException e) {
+            System.err.println("vtpcm demo: failed: " + e.getMessage());
+            System.exit(1);
+        } catch (Exception e) {
             System.err.println("vtpcm demo: failed: " + e.getMessage());
             System.exit(1);
         }
@@ -49,6 +57,7 @@ public final class LabDemo {
     }
 
     private static int run(int hops, int memoryMiB) {
+        System.out.println("vtpcm demo (--plain): libvirt alone, no vTPCM protocol");
         LabConfig lab = LabConfig.load(LabConfig.defaultLabDirectory());
         if (lab.nodes().size() < 2) {
             throw new LabNotReadyException("the demo needs at least 2 lab nodes, the lab has " + lab.nodes().size());
@@ -95,7 +104,7 @@ public final class LabDemo {
         }
     }
 
-    private static long median(long[] values) {
+    static long median(long[] values) {
         long[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
         return sorted.length == 0 ? -1 : sorted[sorted.length / 2];

@@ -154,8 +154,16 @@ class MigrationHooksLabIT {
         assertThrows(ManagerClientException.class, () -> from.vtpcm(vm), "no live vTPCM left at the source");
         assertTrue(hosts.host(lab.node(1)).state(name).isEmpty(), "the source no longer has the domain");
 
-        to.stopVm(vm);
-        to.destroyVm(vm);
+        // and back: the vTPCM returns to the node it left, at the next epoch
+        org.vtpcm.lab.ManagedHop.Result back = org.vtpcm.lab.ManagedHop.run(hosts, lab.node(2), to, lab.node(1), from, name, vm);
+        assertTrue(back.stateContinuous(), back.toString());
+        assertEquals(2, back.epoch());
+        guest.awaitStepAfter(guest.lastSeq(), Duration.ofSeconds(60));
+        assertTrue(ContinuityChecker.check(guest.steps()).continuous(), ContinuityChecker.check(guest.steps()).summary());
+        assertTrue(from.measurementLog(vm).path("valid").asBoolean());
+
+        from.stopVm(vm);
+        from.destroyVm(vm);
     }
 
     private static JsonNode await(ManagerClient client, UUID migration, UUID vm, String field) throws InterruptedException {

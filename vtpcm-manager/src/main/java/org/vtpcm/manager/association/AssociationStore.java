@@ -45,8 +45,27 @@ public final class AssociationStore {
             if (findLiveByVm(connection, vmUuid).isPresent()) {
                 throw new IllegalTransitionException("VM " + vmUuid + " already has a live vTPCM on this node");
             }
-            if (find(connection, vtpcmId).isPresent()) {
-                throw new IllegalTransitionException("vTPCM " + vtpcmId + " already exists on this node");
+            Optional<Association> previous = find(connection, vtpcmId);
+            if (previous.isPresent()) {
+                // a vTPCM may come back to a node it left; its old row is DESTROYED and only a newer epoch may revive it
+                if (previous.get().state() != VtpcmState.DESTROYED || epoch <= previous.get().epoch()) {
+                    throw new IllegalTransitionException("vTPCM " + vtpcmId + " already exists on this node ("
+                            + previous.get().state() + ", epoch " + previous.get().epoch() + ")");
+                }
+                try (PreparedStatement revive = connection.prepareStatement("UPDATE vtpcm SET vm_uuid = ?, vm_name = ?, state = ?, "
+                        + "epoch = ?, host = ?, policy = ?, updated_at = ?, attention = NULL WHERE vtpcm_id = ? AND state = 'DESTROYED'")) {
+                    revive.setString(1, vmUuid.toString());
+                    revive.setString(2, vmName);
+                    revive.setString(3, state.name());
+                    revive.setLong(4, epoch);
+                    revive.setString(5, host);
+                    revive.setString(6, policy.name());
+                    revive.setString(7, now.toString());
+                    revive.setString(8, vtpcmId.toString());
+                    revive.executeUpdate();
+                }
+                history(connection, vtpcmId, VtpcmState.DESTROYED, state, now, "returned to this node at epoch " + epoch);
+                return null;
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO vtpcm (" + COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {

@@ -61,21 +61,24 @@ public final class MeasurementLog {
     }
 
     /**
-     * Takes over a log that arrived with a migrated vTPCM, entries as they are (the caller has
-     * verified them with the vTPCM's identity key). Refused if this node already has entries for it.
+     * Takes over a log that arrived with a migrated vTPCM (the caller has verified it with the
+     * vTPCM's identity key). If the vTPCM lived here before, what this node kept must be exactly the
+     * start of the arriving log; only the new entries are added.
      */
     public void importEntries(UUID vtpcmId, List<LogEntry> entries) {
-        database.inTransaction(connection -> {
-            try (PreparedStatement existing = connection.prepareStatement("SELECT count(*) FROM measurement_log WHERE vtpcm_id = ?")) {
-                existing.setString(1, vtpcmId.toString());
-                try (ResultSet result = existing.executeQuery()) {
-                    if (result.next() && result.getLong(1) > 0) {
-                        throw new org.vtpcm.manager.association.IllegalTransitionException("vTPCM " + vtpcmId
-                                + " already has a measurement log on this node");
-                    }
-                }
+        List<LogEntry> kept = entries(vtpcmId);
+        if (kept.size() > entries.size()) {
+            throw new org.vtpcm.manager.association.IllegalTransitionException("the arriving measurement log of vTPCM " + vtpcmId
+                    + " is shorter than the one this node kept");
+        }
+        for (int i = 0; i < kept.size(); i++) {
+            if (!kept.get(i).entryHash().equals(entries.get(i).entryHash())) {
+                throw new org.vtpcm.manager.association.IllegalTransitionException("the arriving measurement log of vTPCM " + vtpcmId
+                        + " differs from the one this node kept at entry " + kept.get(i).seq());
             }
-            for (LogEntry entry : entries) {
+        }
+        database.inTransaction(connection -> {
+            for (LogEntry entry : entries.subList(kept.size(), entries.size())) {
                 insert(connection, vtpcmId, entry);
             }
             return null;

@@ -69,6 +69,25 @@ class AssociationStoreTest {
     }
 
     @Test
+    void aVtpcmMayReturnToANodeItLeftOnlyAtANewerEpoch() {
+        UUID id = UUID.randomUUID();
+        UUID vm = UUID.randomUUID();
+        store.create(id, vm, "vm1", VtpcmState.MIGRATING_IN, 1, "n1", ControlPolicy.DENY);
+        store.transition(id, VtpcmState.MIGRATING_IN, VtpcmState.STAGED, "staged");
+        store.transition(id, VtpcmState.STAGED, VtpcmState.RUNNING, "committed");
+        store.transition(id, VtpcmState.RUNNING, VtpcmState.FROZEN, "out");
+        store.transition(id, VtpcmState.FROZEN, VtpcmState.MIGRATING_OUT, 2, "exported");
+        store.transition(id, VtpcmState.MIGRATING_OUT, VtpcmState.DESTROYED, "left");
+        assertThrows(IllegalTransitionException.class, () -> store.create(id, vm, "vm1", VtpcmState.MIGRATING_IN, 2, "n1",
+                ControlPolicy.DENY), "an old epoch cannot come back");
+        Association back = store.create(id, vm, "vm1", VtpcmState.MIGRATING_IN, 3, "n1", ControlPolicy.DENY);
+        assertEquals(VtpcmState.MIGRATING_IN, store.find(id).orElseThrow().state());
+        assertEquals(3, store.find(id).orElseThrow().epoch());
+        assertEquals(VtpcmState.MIGRATING_IN, back.state());
+        assertTrue(store.history(id).get(store.history(id).size() - 1).contains("returned to this node at epoch 3"));
+    }
+
+    @Test
     void newRowsStartOnlyAsCreatedOrIncoming() {
         assertThrows(IllegalTransitionException.class,
                 () -> store.create(UUID.randomUUID(), UUID.randomUUID(), "vm", VtpcmState.RUNNING, 0, "n1", ControlPolicy.DENY));

@@ -1,0 +1,111 @@
+package org.vtpcm.lab;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.vtpcm.manager.client.ManagerClient;
+import org.vtpcm.manager.libvirt.CompletedJob;
+import org.vtpcm.manager.libvirt.MigrationOptions;
+
+/**
+ * One live migration of a VM with its vTPCM through the two nodes' managers, phase by phase, the
+ * way the migration engine drives it: prepare the destination, freeze and export at the source,
+ * stage at the destination, migrate the VM with libvirt, compare the state digests both
+ * interposers saw, commit both sides. (The engine adds attestation, the journal and recovery.)
+ */
+public final class ManagedHop {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ManagedHop() {
+    }
+
+    /**
+     * What one hop did.
+     *
+     * @param phaseMillis wall time of each phase, in order
+     * @param totalMillis from the first call to the second commit
+     * @param qemuDowntimeMillis QEMU's downtime figure
+     * @param digestLeft SM3 of the TPM state blobs QEMU fetched at the source
+     * @param digestArrived SM3 of those it loaded at the destination
+     * @param epoch the vTPCM's epoch after the hop
+     */
+    public record Result(Map<String, Long> phaseMillis, long totalMillis, long qemuDowntimeMillis, String digestLeft,
+            String digestArrived, long epoch) {
+        public boolean stateContinuous() {
+            return !digestLeft.isEmpty() && digestLeft.equals(digestArrived);
+        }
+    }
+
+    public static Result run(LabHosts hosts, LabNode sourceNode, ManagerClient source, LabNode destinationNode,
+            ManagerClient destination, String vmName, UUID vm) throws InterruptedException {
+        requireNonNull(hosts, "hosts is null");
+        Map<String, Long> phases = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        long mark = start;
+        JsonNode row = source.vtpcm(vm).path("vtpcm");
+        UUID migration = UUID.randomUUID();
+        byte[] nonce = new byte[32];
+        new SecureRandom().nextBytes(nonce);
+        String hexNonce = HexFormat.of().formatHex(nonce);
+        String base = "/v1/migrations/" + migration;
+        JsonNode prepared = destination.send("POST", base + "/prepare-incoming", JSON.createObjectNode()
+                .put("vtpcmId", row.path("vtpcmId").asText()).put("vmUuid", vm.toString()).put("vmName", vmName)
+                .put("epoch", row.path("epoch").asLong() + 1).put("policy", row.path("policy").asText()).put("nonce", hexNonce).toString());
+        mark = phase(phases, "DEST_PREPARED", mark);
+        source.send("POST", base + "/freeze", vmBody(vm));
+        JsonNode exported = source.send("POST", base + "/export", JSON.createObjectNode().put("vmUuid", vm.toString())
+                .put("destinationNode", destinationNode.name()).put("nonce", hexNonce)
+                .put("ephemeralPublicKey", prepared.path("ephemeralPublicKey").asText()).toString());
+        destination.send("POST", base + "/stage", JSON.createObjectNode().put("bundle", exported.path("bundle").asText())
+                .put("sourceSigningKey", source.node().path("bundleSigningKey").asText()).toString());
+        mark = phase(phases, "TPCM_STATE_SENT", mark);
+        hosts.host(sourceNode).migrateLive(vmName, destinationNode.libvirtUri(), MigrationOptions.defaults());
+        mark = phase(phases, "VM_MIGRATING", mark);
+        String left = awaitDigest(source, base, vm, "fetchedDigest");
+        String arrived = awaitDigest(destination, base, vm, "loadedDigest");
+        mark = phase(phases, "VERIFIED", mark);
+        if (left.isEmpty() || !left.equals(arrived)) {
+            throw new LabNotReadyException("migration " + migration + ": the state that arrived (" + arrived
+                    + ") differs from the state that left (" + left + "); not committed");
+        }
+        JsonNode committed = destination.send("POST", base + "/commit", vmBody(vm));
+        source.send("POST", base + "/commit", vmBody(vm));
+        phase(phases, "COMMITTED", mark);
+        CompletedJob job = hosts.host(destinationNode).completedJob(vmName).orElse(new CompletedJob(-1, -1, -1));
+        return new Result(phases, (System.nanoTime() - start) / 1_000_000, job.downtimeMillis(), left, arrived,
+                committed.path("epoch").asLong());
+    }
+
+    private static long phase(Map<String, Long> phases, String name, long since) {
+        long now = System.nanoTime();
+        phases.put(name, (now - since) / 1_000_000);
+        return now;
+    }
+
+    private static String vmBody(UUID vm) {
+        return JSON.createObjectNode().put("vmUuid", vm.toString()).toString();
+    }
+
+    /** The interposer writes its report a few milliseconds after QEMU's last control command. */
+    private static String awaitDigest(ManagerClient client, String base, UUID vm, String field) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            JsonNode evidence = client.send("POST", base + "/verify", vmBody(vm));
+            String types = evidence.path(field.startsWith("fetched") ? "fetchedTypes" : "loadedTypes").asText();
+            if (types.startsWith("PERMANENT,VOLATILE") && evidence.path("inSync").asBoolean()) {
+                return evidence.path(field).asText();
+            }
+            if (System.nanoTime() > deadline) {
+                return "";
+            }
+            Thread.sleep(20);
+        }
+    }
+}
