@@ -110,6 +110,9 @@ public final class StateTransferHooks {
                 .orElseThrow(() -> new UnknownVtpcmException("migration " + migrationId + " was not prepared on this node"));
         Association row = associations.find(prepared.vtpcmId())
                 .orElseThrow(() -> new UnknownVtpcmException("no vTPCM " + prepared.vtpcmId() + " on this node"));
+        if (row.state() == VtpcmState.STAGED && alreadyStaged(row, migrationId, sealed)) {
+            return row; // a retried transfer of the same bundle: nothing is staged twice
+        }
         if (row.state() != VtpcmState.MIGRATING_IN) {
             throw new IllegalTransitionException("migration " + migrationId + ": stage needs MIGRATING_IN, the vTPCM is " + row.state());
         }
@@ -133,6 +136,12 @@ public final class StateTransferHooks {
         LOG.info("migration {}: staged vtpcm {} from {} (epoch {}, {} log entries)", migrationId, row.vtpcmId(), bundle.sourceNode(),
                 bundle.epoch(), entries.size());
         return staged;
+    }
+
+    private boolean alreadyStaged(Association row, UUID migrationId, byte[] sealed) {
+        return snapshots.latest(row.vtpcmId(), SnapshotKind.STAGED)
+                .filter(snapshot -> snapshot.migrationId().equals(migrationId) && snapshot.id().epoch() == row.epoch())
+                .filter(snapshot -> java.security.MessageDigest.isEqual(snapshot.payload(), sealed)).isPresent();
     }
 
     /** What the interposer of the VM's engine saw cross the control channel. */
