@@ -75,7 +75,6 @@ public final class ApiServer implements AutoCloseable {
                     (e, context) -> error(context, 413, "BODY_TOO_LARGE", "the request body exceeds " + maxBodyBytes + " bytes"));
             config.routes.exception(org.vtpcm.collector.bundle.BundleRejectedException.class, (e, context) -> context.status(400)
                     .json(new ApiError("BUNDLE_REJECTED", e.getMessage(), List.of(e.reason().name()))));
-            config.routes.exception(NotImplementedYetException.class, (e, context) -> error(context, 501, "NOT_IMPLEMENTED", e.getMessage()));
             config.routes.exception(LibvirtException.class, (e, context) -> error(context, 502, "LIBVIRT", e.getMessage()));
             config.routes.exception(EngineException.class, (e, context) -> error(context, 500, "TPM_ENGINE", e.getMessage()));
             config.routes.exception(Exception.class, (e, context) -> {
