@@ -6,18 +6,16 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import tss.TpmDevice;
 
 /**
  * TSS.Java transport to a Linux TPM character device such as /dev/tpmrm0: one write per command,
  * one read returns the whole response (the kernel's resource manager does the framing).
  */
-final class CharDeviceTpmDevice extends TpmDevice {
+final class CharDeviceTpmDevice extends ResponseHoldingTpmDevice {
     private static final int MAX_RESPONSE_BYTES = 8192;
 
     private final FileChannel channel;
     private final Path path;
-    private byte[] response;
 
     private CharDeviceTpmDevice(FileChannel channel, Path path) {
         this.channel = channel;
@@ -45,25 +43,10 @@ final class CharDeviceTpmDevice extends TpmDevice {
             if (read < 10) {
                 throw new IOException("short TPM response (" + read + " bytes)");
             }
-            response = Arrays.copyOf(in.array(), read);
+            hold(Arrays.copyOf(in.array(), read));
         } catch (IOException e) {
             throw new PlatformTpmException("device TPM at " + path + " failed: " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public byte[] getResponse() {
-        byte[] result = response;
-        response = null;
-        if (result == null) {
-            throw new PlatformTpmException("no TPM response available");
-        }
-        return result;
-    }
-
-    @Override
-    public boolean responseReady() {
-        return response != null;
     }
 
     @Override

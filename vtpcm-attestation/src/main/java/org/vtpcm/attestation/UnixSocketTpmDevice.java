@@ -9,14 +9,13 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import tss.TpmDevice;
 
 /**
  * TSS.Java transport to the data channel of a swtpm ({@code --server type=unixio}), which speaks
  * raw TPM 2.0 command and response bytes. Every command is bounded by a timeout so a hung
  * emulator cannot hang the manager.
  */
-final class UnixSocketTpmDevice extends TpmDevice {
+final class UnixSocketTpmDevice extends ResponseHoldingTpmDevice {
     private static final int HEADER_BYTES = 10;
     private static final int MAX_RESPONSE_BYTES = 64 * 1024;
 
@@ -24,7 +23,6 @@ final class UnixSocketTpmDevice extends TpmDevice {
     private final Selector selector;
     private final SelectionKey key;
     private final Duration timeout;
-    private byte[] response;
 
     private UnixSocketTpmDevice(SocketChannel channel, Selector selector, Duration timeout) throws IOException {
         this.channel = channel;
@@ -70,7 +68,7 @@ final class UnixSocketTpmDevice extends TpmDevice {
             ByteBuffer body = ByteBuffer.allocate(size);
             body.put(header.flip());
             readFully(body, deadline);
-            response = body.array();
+            hold(body.array());
         } catch (IOException e) {
             close(); // the byte stream is out of step now; never reuse it
             throw new PlatformTpmException("lost the connection to the emulated platform TPM: " + e.getMessage(), e);
@@ -97,21 +95,6 @@ final class UnixSocketTpmDevice extends TpmDevice {
         key.interestOps(operation);
         selector.select(remainingMillis);
         selector.selectedKeys().clear();
-    }
-
-    @Override
-    public byte[] getResponse() {
-        byte[] result = response;
-        response = null;
-        if (result == null) {
-            throw new PlatformTpmException("no TPM response available");
-        }
-        return result;
-    }
-
-    @Override
-    public boolean responseReady() {
-        return response != null;
     }
 
     @Override

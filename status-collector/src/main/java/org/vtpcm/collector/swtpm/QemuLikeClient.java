@@ -56,7 +56,8 @@ public final class QemuLikeClient implements AutoCloseable {
         return response;
     }
 
-    private static byte[] readFully(FdSocket socket, int length) {
+    /** Reads exactly {@code length} bytes. */
+    static byte[] readFully(FdSocket socket, int length) {
         ByteBuffer result = ByteBuffer.allocate(length);
         while (result.hasRemaining()) {
             byte[] chunk = new byte[result.remaining()];

@@ -72,15 +72,6 @@ class ControlChannelInterposerTest {
     }
 
     private static ByteBuffer readFully(FdSocket socket, int length) {
-        ByteBuffer result = ByteBuffer.allocate(length);
-        while (result.hasRemaining()) {
-            byte[] chunk = new byte[result.remaining()];
-            FdSocket.Received received = socket.receive(chunk);
-            if (received.length() == 0) {
-                throw new AssertionError("peer closed after " + result.position() + " of " + length + " bytes");
-            }
-            result.put(chunk, 0, received.length());
-        }
-        return result.flip();
+        return ByteBuffer.wrap(QemuLikeClient.readFully(socket, length));
     }
 }
