@@ -46,6 +46,11 @@ public final class LabManager {
         return node.directory().resolve("manager");
     }
 
+    /** QEMU's migration TLS files (qemu.tls.dir's default); the lab's qemu.conf names this folder. */
+    public Path qemuTlsDirectory() {
+        return stateDirectory().resolve("tls").resolve("qemu");
+    }
+
     public Path logFile() {
         return node.directory().resolve("manager.log");
     }
@@ -69,9 +74,10 @@ public final class LabManager {
         }
     }
 
-    /** Enrolls the node with the lab CA (once; a no-op when its certificate exists). */
+    /** Enrolls the node with the lab CA (once; a no-op when its certificates exist). */
     public void enroll() {
-        if (Files.exists(stateDirectory().resolve("tls").resolve("node.crt"))) {
+        if (Files.exists(stateDirectory().resolve("tls").resolve("node.crt"))
+                && Files.exists(qemuTlsDirectory().resolve("server-cert.pem"))) {
             return;
         }
         ProcessRunner.run(node.inNamespaces(javaCommand("enroll", "--config", configFile().toString(), "--ca-dir",

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -11,13 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.vtpcm.manager.client.ManagerClient;
+import org.vtpcm.manager.client.ManagerClientException;
 import org.vtpcm.manager.libvirt.CompletedJob;
+import org.vtpcm.manager.libvirt.LibvirtException;
 import org.vtpcm.manager.libvirt.MigrationOptions;
 
 /**
  * One live migration of a VM with its vTPCM through the two nodes' managers, phase by phase, the
- * way the migration engine drives it: prepare the destination, freeze and export at the source,
- * stage at the destination, migrate the VM with libvirt, compare the state digests both
+ * way the migration engine drives it: prepare the destination (naming the source node and its
+ * bundle signing key), freeze at the source, which exports its state and pushes it to the
+ * destination manager itself (send), migrate the VM with libvirt, compare the state digests both
  * interposers saw, commit both sides. (The engine adds attestation, the journal and recovery.)
  */
 public final class ManagedHop {
@@ -45,7 +49,18 @@ public final class ManagedHop {
 
     public static Result run(LabHosts hosts, LabNode sourceNode, ManagerClient source, LabNode destinationNode,
             ManagerClient destination, String vmName, UUID vm) throws InterruptedException {
+        return run(hosts, sourceNode, source, destinationNode, destination, vmName, vm, MigrationOptions.defaults());
+    }
+
+    /**
+     * One hop with these libvirt migration options (e.g. TLS). When the state push or libvirt's
+     * migration fails, both sides are aborted (the vTPCM stays RUNNING at the source, the destination's is erased) and the
+     * failure is rethrown.
+     */
+    public static Result run(LabHosts hosts, LabNode sourceNode, ManagerClient source, LabNode destinationNode,
+            ManagerClient destination, String vmName, UUID vm, MigrationOptions options) throws InterruptedException {
         requireNonNull(hosts, "hosts is null");
+        requireNonNull(options, "options is null");
         Map<String, Long> phases = new LinkedHashMap<>();
         long start = System.nanoTime();
         long mark = start;
@@ -55,18 +70,27 @@ public final class ManagedHop {
         new SecureRandom().nextBytes(nonce);
         String hexNonce = HexFormat.of().formatHex(nonce);
         String base = "/v1/migrations/" + migration;
+        // the destination learns who sends the state and with which key; the source then pushes it itself
         JsonNode prepared = destination.send("POST", base + "/prepare-incoming", JSON.createObjectNode()
                 .put("vtpcmId", row.path("vtpcmId").asText()).put("vmUuid", vm.toString()).put("vmName", vmName)
-                .put("epoch", row.path("epoch").asLong() + 1).put("policy", row.path("policy").asText()).put("nonce", hexNonce).toString());
+                .put("epoch", row.path("epoch").asLong() + 1).put("policy", row.path("policy").asText()).put("nonce", hexNonce)
+                .put("sourceNode", sourceNode.name()).put("sourceSigningKey", source.node().path("bundleSigningKey").asText()).toString());
         mark = phase(phases, "DEST_PREPARED", mark);
         source.send("POST", base + "/freeze", vmBody(vm));
-        JsonNode exported = source.send("POST", base + "/export", JSON.createObjectNode().put("vmUuid", vm.toString())
-                .put("destinationNode", destinationNode.name()).put("nonce", hexNonce)
-                .put("ephemeralPublicKey", prepared.path("ephemeralPublicKey").asText()).toString());
-        destination.send("POST", base + "/stage", JSON.createObjectNode().put("bundle", exported.path("bundle").asText())
-                .put("sourceSigningKey", source.node().path("bundleSigningKey").asText()).toString());
+        try {
+            source.sendBundle(migration, vm, destinationNode.name(), URI.create("https://" + destinationNode.ip() + ":"
+                    + LabManager.API_PORT), hexNonce, prepared.path("ephemeralPublicKey").asText(), 1);
+        } catch (ManagerClientException e) {
+            abortBoth(source, destination, base, vm, e);
+            throw e;
+        }
         mark = phase(phases, "TPCM_STATE_SENT", mark);
-        hosts.host(sourceNode).migrateLive(vmName, destinationNode.libvirtUri(), MigrationOptions.defaults());
+        try {
+            hosts.host(sourceNode).migrateLive(vmName, destinationNode.libvirtUri(), options);
+        } catch (LibvirtException e) {
+            abortBoth(source, destination, base, vm, e);
+            throw e;
+        }
         mark = phase(phases, "VM_MIGRATING", mark);
         String left = awaitDigest(source, base, vm, "fetchedDigest");
         String arrived = awaitDigest(destination, base, vm, "loadedDigest");
@@ -81,6 +105,17 @@ public final class ManagedHop {
         CompletedJob job = hosts.host(destinationNode).completedJob(vmName).orElse(new CompletedJob(-1, -1, -1));
         return new Result(phases, (System.nanoTime() - start) / 1_000_000, job.downtimeMillis(), left, arrived,
                 committed.path("epoch").asLong());
+    }
+
+    /** Rolls both sides back: the vTPCM returns to RUNNING at the source, the destination's is erased. */
+    private static void abortBoth(ManagerClient source, ManagerClient destination, String base, UUID vm, RuntimeException failure) {
+        for (ManagerClient side : new ManagerClient[] {destination, source}) {
+            try {
+                side.send("POST", base + "/abort", vmBody(vm));
+            } catch (RuntimeException abortFailure) {
+                failure.addSuppressed(abortFailure);
+            }
+        }
     }
 
     private static long phase(Map<String, Long> phases, String name, long since) {

@@ -31,12 +31,14 @@ import org.vtpcm.manager.libvirt.MigrationOptions;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.crypto.SuiteName;
+import org.vtpcm.protocol.tls.MutualTls;
 
 /**
  * The managers' migration hooks end to end around a real libvirt live migration, driven the way the
  * migration engine will drive them: prepare the destination, freeze and export at the source,
  * stage at the destination (a replayed bundle is refused), migrate the VM, compare the state
- * digests the two interposers saw, commit both sides.
+ * digests the two interposers saw, commit both sides (a replay of the committed transfer is
+ * refused); then back with the source manager pushing its state to the destination itself.
  */
 class MigrationHooksLabIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -146,6 +148,18 @@ class MigrationHooksLabIT {
                 JSON.createObjectNode().put("vmUuid", vm.toString()).toString()).path("state").asText());
         assertEquals("DESTROYED", from.send("POST", "/v1/migrations/" + migration + "/commit",
                 JSON.createObjectNode().put("vmUuid", vm.toString()).toString()).path("state").asText());
+
+        // the committed migration's bundle replayed by the source node itself, in chunks, is refused
+        ManagerClient asSourceNode = new ManagerClient(destination.baseUri(),
+                MutualTls.context(source.stateDirectory().resolve("tls"), "node"));
+        byte[] sealed = java.util.Base64.getDecoder().decode(exported.path("bundle").asText());
+        ManagerClientException replayedChunk = assertThrows(ManagerClientException.class,
+                () -> asSourceNode.putBundleChunk(migration, 0, 1, sealed.length, sealed));
+        assertEquals(404, replayedChunk.status(), replayedChunk.getMessage());
+        String sealedDigest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(sealed));
+        ManagerClientException replayedStage = assertThrows(ManagerClientException.class,
+                () -> asSourceNode.stageChunks(migration, 1, sealed.length, sealedDigest));
+        assertEquals(404, replayedStage.status(), replayedStage.getMessage());
 
         guest.awaitStepAfter(before + 2, Duration.ofSeconds(60));
         assertTrue(ContinuityChecker.check(guest.steps()).continuous(), ContinuityChecker.check(guest.steps()).summary());

@@ -12,6 +12,7 @@ import org.vtpcm.manager.api.ApiServer;
 import org.vtpcm.manager.api.MigrationHookResource;
 import org.vtpcm.manager.api.NodeResource;
 import org.vtpcm.manager.api.ReferenceValueResource;
+import org.vtpcm.manager.api.VmMigrationResource;
 import org.vtpcm.manager.api.VmResource;
 import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.ControlPolicy;
@@ -23,6 +24,7 @@ import org.vtpcm.manager.lifecycle.ReconcileReport;
 import org.vtpcm.manager.lifecycle.StartupReconciler;
 import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
 import org.vtpcm.manager.migration.MigrationHooks;
+import org.vtpcm.manager.migration.VmMigrations;
 import org.vtpcm.manager.node.CodeFiles;
 import org.vtpcm.manager.node.NodeAttestation;
 import org.vtpcm.manager.store.NodeDatabase;
@@ -56,6 +58,9 @@ public final class ManagerDaemon implements AutoCloseable {
     private final org.vtpcm.manager.migration.StateTransferHooks transfer;
     private final org.vtpcm.manager.keys.NodeBundleKey bundleKey;
     private final AtomicReference<ReconcileReport> lastReconcile = new AtomicReference<>();
+    private final VmMigrations vmMigrations;
+    private final org.vtpcm.manager.migration.BundlePush bundlePush;
+    private final org.vtpcm.manager.migration.ChunkedBundleReceiver bundleReceiver;
     private ApiServer api;
 
     @Inject
@@ -63,7 +68,10 @@ public final class ManagerDaemon implements AutoCloseable {
             StartupReconciler reconciler, DomainEventHandler domainEvents, VtpcmLifecycle lifecycle, MigrationHooks hooks,
             AssociationStore associations, ReferenceValueLibrary referenceValues, MeasurementLog measurementLog,
             VtpcmSecretStore secrets, CryptoSuite suite, ObjectMapper json, ControlPolicy defaultPolicy,
-            org.vtpcm.manager.migration.StateTransferHooks transfer, org.vtpcm.manager.keys.NodeBundleKey bundleKey) {
+            org.vtpcm.manager.migration.StateTransferHooks transfer, org.vtpcm.manager.keys.NodeBundleKey bundleKey,
+            VmMigrations vmMigrations, org.vtpcm.manager.migration.BundlePush bundlePush,
+            org.vtpcm.manager.migration.ChunkedBundleReceiver bundleReceiver) {
+        this.vmMigrations = vmMigrations;
         this.transfer = transfer;
         this.bundleKey = bundleKey;
         this.config = requireNonNull(config, "config is null");
@@ -81,6 +89,8 @@ public final class ManagerDaemon implements AutoCloseable {
         this.suite = suite;
         this.json = json;
         this.defaultPolicy = defaultPolicy;
+        this.bundlePush = requireNonNull(bundlePush, "bundlePush is null");
+        this.bundleReceiver = requireNonNull(bundleReceiver, "bundleReceiver is null");
     }
 
     public void start() {
@@ -90,10 +100,14 @@ public final class ManagerDaemon implements AutoCloseable {
         api = new ApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(),
                 MutualTls.context(config.tlsDirectory(), "node"), json, List.of(
                         new NodeResource(config.nodeName(), suite.name().name().toLowerCase(java.util.Locale.ROOT), attestation,
-                                lastReconcile::get, json, java.util.HexFormat.of().formatHex(suite.encodePublicKey(bundleKey.publicKey()))),
+                                lastReconcile::get, json, java.util.HexFormat.of().formatHex(suite.encodePublicKey(bundleKey.publicKey())),
+                                libvirt::hostCpu),
                         new VmResource(lifecycle, associations, measurementLog, secrets, json, defaultPolicy),
                         new ReferenceValueResource(referenceValues, json),
-                        new MigrationHookResource(hooks, transfer, suite, json)));
+                        new MigrationHookResource(hooks, transfer, suite, json),
+                        new org.vtpcm.manager.api.BundleSendResource(bundlePush, suite, json),
+                        new org.vtpcm.manager.api.BundleReceiveResource(bundleReceiver, json),
+                        new VmMigrationResource(vmMigrations, json)));
         LOG.info("vtpcm-manager {} ready: suite {}, root of trust: {}, database {}", config.nodeName(), suite.name(),
                 attestation.rootOfTrust(), database.file());
     }
@@ -103,6 +117,7 @@ public final class ManagerDaemon implements AutoCloseable {
         if (api != null) {
             api.close();
         }
+        vmMigrations.close();
         libvirt.close();
         attestation.close();
         database.close();

@@ -89,7 +89,7 @@ public final class ManagerMain {
             EnrollmentAuthority authority = new EnrollmentAuthority(CloudCa.load(caDirectory), caDirectory);
             try (PlatformTpm tpm = ManagerModule.openPlatformTpm(settings)) {
                 NodeEnrollment.enroll(settings.nodeName(), ips == null ? List.of(settings.apiAddress()) : ips, tpm, authority,
-                        settings.tlsDirectory());
+                        settings.tlsDirectory(), settings.qemuTlsDirectory());
                 System.out.println("vtpcm-manager: node " + settings.nodeName() + " enrolled (" + tpm.description() + ")");
             } catch (RuntimeException e) {
                 throw e;

@@ -32,8 +32,15 @@ import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
 import org.vtpcm.collector.store.RetentionPolicy;
 import org.vtpcm.collector.store.SnapshotStore;
 import org.vtpcm.manager.keys.NodeBundleKey;
+import org.vtpcm.manager.migration.BundlePush;
+import org.vtpcm.manager.migration.BundleSender;
+import org.vtpcm.manager.migration.BundleSpool;
+import org.vtpcm.manager.migration.BundleTransport;
+import org.vtpcm.manager.migration.ChunkedBundleReceiver;
+import org.vtpcm.manager.migration.HttpBundleTransport;
 import org.vtpcm.manager.migration.IncomingMigrations;
 import org.vtpcm.manager.migration.MigrationHooks;
+import org.vtpcm.manager.migration.VmMigrations;
 import org.vtpcm.manager.migration.StateTransferHooks;
 import org.vtpcm.manager.node.NodeAttestation;
 import org.vtpcm.manager.store.NodeDatabase;
@@ -42,6 +49,7 @@ import org.vtpcm.manager.tpcm.MeasurementLog;
 import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
+import org.vtpcm.protocol.tls.MutualTls;
 
 /** Guice wiring of the vTPCM manager: everything is built from the one {@link ManagerConfig}. */
 public final class ManagerModule extends AbstractModule {
@@ -138,8 +146,30 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    IncomingMigrations incomingMigrations() {
-        return new IncomingMigrations();
+    IncomingMigrations incomingMigrations(BundleSpool spool) {
+        return new IncomingMigrations(spool::delete);
+    }
+
+    @Provides
+    @Singleton
+    BundleSpool bundleSpool() {
+        BundleSpool spool = new BundleSpool(config.stateDirectory().resolve("incoming"));
+        spool.clear(); // prepared migrations live in memory: whatever a previous run spooled is orphaned
+        return spool;
+    }
+
+    @Provides
+    @Singleton
+    ChunkedBundleReceiver bundleReceiver(IncomingMigrations incoming, BundleSpool spool, StateTransferHooks transfer) {
+        return new ChunkedBundleReceiver(incoming, spool, transfer, config.maxBundleBytes());
+    }
+
+    @Provides
+    @Singleton
+    BundlePush bundlePush(StateTransferHooks transfer) {
+        // pushes with this node's own TLS identity: the destination checks it is the source node it prepared for
+        BundleTransport transport = new HttpBundleTransport(MutualTls.context(config.tlsDirectory(), "node"));
+        return new BundlePush(transfer, new BundleSender(transport, BundleSender.DEFAULT_CHUNK_BYTES, BundleSender.DEFAULT_BACKOFF));
     }
 
     @Provides
@@ -164,6 +194,12 @@ public final class ManagerModule extends AbstractModule {
             LibvirtHost libvirt, CryptoSuite suite, Clock clock) {
         return new StateTransferHooks(config.nodeName(), associations, secrets, engines, log, references, snapshots, nodeKey, incoming,
                 libvirt, suite, clock);
+    }
+
+    @Provides
+    @Singleton
+    VmMigrations vmMigrations(AssociationStore associations, LibvirtHost libvirt, Clock clock) {
+        return new VmMigrations(associations, libvirt, clock);
     }
 
     @Provides

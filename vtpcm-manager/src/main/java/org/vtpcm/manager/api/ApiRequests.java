@@ -57,6 +57,16 @@ final class ApiRequests {
         }
     }
 
+    /** A public key of this node's suite, as hex. */
+    static java.security.PublicKey publicKey(org.vtpcm.protocol.crypto.CryptoSuite suite, String hex, String field) {
+        byte[] encoded = hex(hex, field, 32, 1024);
+        try {
+            return suite.decodePublicKey(encoded);
+        } catch (RuntimeException e) {
+            throw new BadRequestException(field + " is not a public key of this node's suite (" + suite.name() + ")");
+        }
+    }
+
     static String required(String value, String field) {
         if (value == null || value.isBlank()) {
             throw new BadRequestException(field + " is required");

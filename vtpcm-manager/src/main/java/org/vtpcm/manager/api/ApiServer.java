@@ -21,6 +21,7 @@ import org.vtpcm.manager.association.UnknownVtpcmException;
 import org.vtpcm.manager.domain.InvalidDomainException;
 import org.vtpcm.manager.engine.EngineException;
 import org.vtpcm.manager.libvirt.LibvirtException;
+import org.vtpcm.manager.migration.TransferException;
 import org.vtpcm.manager.tpcm.ControlDeniedException;
 
 /**
@@ -75,6 +76,8 @@ public final class ApiServer implements AutoCloseable {
                     (e, context) -> error(context, 413, "BODY_TOO_LARGE", "the request body exceeds " + maxBodyBytes + " bytes"));
             config.routes.exception(org.vtpcm.collector.bundle.BundleRejectedException.class, (e, context) -> context.status(400)
                     .json(new ApiError("BUNDLE_REJECTED", e.getMessage(), List.of(e.reason().name()))));
+            config.routes.exception(TransferException.class, (e, context) -> context.status(status(e.reason()))
+                    .json(new ApiError(e.reason().name(), e.getMessage(), e.details())));
             config.routes.exception(LibvirtException.class, (e, context) -> error(context, 502, "LIBVIRT", e.getMessage()));
             config.routes.exception(EngineException.class, (e, context) -> error(context, 500, "TPM_ENGINE", e.getMessage()));
             config.routes.exception(Exception.class, (e, context) -> {
@@ -101,6 +104,17 @@ public final class ApiServer implements AutoCloseable {
     /** Content-Length above the limit. */
     private static final class BodyTooLargeException extends RuntimeException {
         private static final long serialVersionUID = 1L;
+    }
+
+    /** The status of each transfer failure: the caller's fault (4xx) or the destination manager's (502). */
+    static int status(TransferException.Reason reason) {
+        return switch (reason) {
+            case SENDER_NOT_ALLOWED -> 403;
+            case INVALID_CHUNK, BUNDLE_DIGEST_MISMATCH, SOURCE_KEY_REQUIRED -> 400;
+            case BUNDLE_TOO_LARGE -> 413;
+            case CHUNK_CONFLICT, CHUNKS_MISSING, NO_SOURCE_KEY, SOURCE_KEY_MISMATCH -> 409;
+            case DESTINATION_REFUSED, DESTINATION_UNREACHABLE -> 502;
+        };
     }
 
     private static void error(Context context, int status, String code, String message) {

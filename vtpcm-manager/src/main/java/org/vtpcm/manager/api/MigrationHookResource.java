@@ -28,8 +28,13 @@ public final class MigrationHookResource implements ApiRoutes {
         this.json = requireNonNull(json, "json is null");
     }
 
-    /** Body of prepare-incoming: epoch is the one the vTPCM will have here (source epoch + 1). */
-    public record PrepareIncomingRequest(UUID vtpcmId, UUID vmUuid, String vmName, Long epoch, String policy, String nonce) {
+    /**
+     * Body of prepare-incoming: epoch is the one the vTPCM will have here (source epoch + 1). The
+     * optional sourceNode (the source's certificate name) and sourceSigningKey (hex, its GET /v1/node
+     * bundleSigningKey) let the source manager push the state itself (send, stage-chunks).
+     */
+    public record PrepareIncomingRequest(UUID vtpcmId, UUID vmUuid, String vmName, Long epoch, String policy, String nonce,
+            String sourceNode, String sourceSigningKey) {
     }
 
     /** Answer of prepare-incoming. */
@@ -71,7 +76,7 @@ public final class MigrationHookResource implements ApiRoutes {
         }
         String destination = ApiRequests.required(request.destinationNode(), "destinationNode");
         byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", 32, 32);
-        java.security.PublicKey ephemeral = publicKey(request.ephemeralPublicKey(), "ephemeralPublicKey");
+        java.security.PublicKey ephemeral = ApiRequests.publicKey(suite, request.ephemeralPublicKey(), "ephemeralPublicKey");
         var exported = transfer.export(migrationId, request.vmUuid(), destination, nonce, ephemeral);
         context.json(new ExportView(java.util.Base64.getEncoder().encodeToString(exported.bundle()), exported.epoch()));
     }
@@ -85,7 +90,8 @@ public final class MigrationHookResource implements ApiRoutes {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("bundle must be base64");
         }
-        java.security.PublicKey source = publicKey(request.sourceSigningKey(), "sourceSigningKey");
+        java.util.Optional<java.security.PublicKey> source = java.util.Optional.ofNullable(request.sourceSigningKey())
+                .map(hex -> ApiRequests.publicKey(suite, hex, "sourceSigningKey"));
         context.json(AssociationView.of(transfer.stage(migrationId, bundle, source)));
     }
 
@@ -107,15 +113,6 @@ public final class MigrationHookResource implements ApiRoutes {
         context.json(AssociationView.of(transfer.commit(migrationId, request.vmUuid())));
     }
 
-    private java.security.PublicKey publicKey(String hex, String field) {
-        byte[] encoded = ApiRequests.hex(hex, field, 32, 1024);
-        try {
-            return suite.decodePublicKey(encoded);
-        } catch (RuntimeException e) {
-            throw new BadRequestException(field + " is not a public key of this node's suite (" + suite.name() + ")");
-        }
-    }
-
     private void prepareIncoming(Context context) {
         UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
         PrepareIncomingRequest request = ApiRequests.body(context, json, PrepareIncomingRequest.class);
@@ -133,8 +130,14 @@ public final class MigrationHookResource implements ApiRoutes {
             throw new BadRequestException(e.getMessage());
         }
         byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", 32, 32);
+        java.util.Optional<String> sourceNode = java.util.Optional.ofNullable(request.sourceNode());
+        if (sourceNode.isPresent() && !sourceNode.get().matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
+            throw new BadRequestException("sourceNode must be a node name (host name)");
+        }
+        java.util.Optional<java.security.PublicKey> sourceKey = java.util.Optional.ofNullable(request.sourceSigningKey())
+                .map(hex -> ApiRequests.publicKey(suite, hex, "sourceSigningKey"));
         MigrationHooks.Prepared prepared = hooks.prepareIncoming(migrationId, request.vtpcmId(), request.vmUuid(), name,
-                request.epoch(), policy, nonce);
+                request.epoch(), policy, nonce, sourceNode, sourceKey);
         context.status(201).json(new PrepareView(AssociationView.of(prepared.association()),
                 java.util.HexFormat.of().formatHex(suite.encodePublicKey(prepared.ephemeralPublicKey()))));
     }

@@ -20,9 +20,11 @@ public final class NodeResource implements ApiRoutes {
     private final Supplier<ReconcileReport> reconcileReport;
     private final ObjectMapper json;
     private final String bundleSigningKey;
+    private final Supplier<org.vtpcm.manager.libvirt.HostCpu> cpu;
 
     public NodeResource(String nodeName, String suite, NodeAttestation attestation, Supplier<ReconcileReport> reconcileReport,
-            ObjectMapper json, String bundleSigningKey) {
+            ObjectMapper json, String bundleSigningKey, Supplier<org.vtpcm.manager.libvirt.HostCpu> cpu) {
+        this.cpu = requireNonNull(cpu, "cpu is null");
         this.bundleSigningKey = requireNonNull(bundleSigningKey, "bundleSigningKey is null");
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
         this.suite = requireNonNull(suite, "suite is null");
@@ -32,7 +34,8 @@ public final class NodeResource implements ApiRoutes {
     }
 
     /** Answer of GET /v1/node. */
-    public record NodeView(String name, String suite, String rootOfTrust, String bundleSigningKey, ReconcileReport reconcile) {
+    public record NodeView(String name, String suite, String rootOfTrust, String bundleSigningKey, ReconcileReport reconcile,
+            org.vtpcm.manager.libvirt.HostCpu cpu) {
     }
 
     /** Body of POST /v1/attestation/quote. */
@@ -42,7 +45,7 @@ public final class NodeResource implements ApiRoutes {
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
         routes.get("/v1/node", context -> context.json(new NodeView(nodeName, suite, attestation.rootOfTrust(), bundleSigningKey,
-                reconcileReport.get())));
+                reconcileReport.get(), cpu.get())));
         routes.post("/v1/attestation/quote", this::quote);
     }
 

@@ -84,6 +84,49 @@ public final class ManagerClient {
             request.header("Content-Type", "application/json");
         }
         request.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        return exchange(request, method, path);
+    }
+
+    /**
+     * Source: exports the frozen vTPCM of {@code vmUuid} and pushes it to the destination manager
+     * ({@code https://host:port}) over {@code streams} parallel streams; answers the transfer's figures
+     * and the destination's staged row.
+     */
+    public JsonNode sendBundle(UUID migrationId, UUID vmUuid, String destinationNode, URI destinationManager, String nonceHex,
+            String ephemeralPublicKeyHex, int streams) {
+        return send("POST", "/v1/migrations/" + migrationId + "/send", json.createObjectNode().put("vmUuid", vmUuid.toString())
+                .put("destinationNode", destinationNode).put("destinationManager", destinationManager.toString()).put("nonce", nonceHex)
+                .put("ephemeralPublicKey", ephemeralPublicKeyHex).put("streams", streams).toString());
+    }
+
+    /** Destination: one chunk of a bundle (the source manager's call; here for tools and tests). */
+    public JsonNode putBundleChunk(UUID migrationId, int index, int count, long length, byte[] chunk) {
+        String path = "/v1/migrations/" + migrationId + "/bundle/chunks/" + index;
+        byte[] digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256").digest(chunk);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json")
+                .header("Content-Type", "application/octet-stream").header("X-Chunk-Count", Integer.toString(count))
+                .header("X-Bundle-Length", Long.toString(length)).header("X-Chunk-Sha256", HexFormat.of().formatHex(digest))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(chunk));
+        return exchange(request, "PUT", path);
+    }
+
+    /** Destination: reassemble and stage the chunks of a bundle. */
+    public JsonNode stageChunks(UUID migrationId, int count, long length, String sha256Hex) {
+        return send("POST", "/v1/migrations/" + migrationId + "/stage-chunks", json.createObjectNode().put("count", count)
+                .put("length", length).put("sha256", sha256Hex).toString());
+    }
+
+    /** The manager's API root, e.g. {@code https://10.200.0.2:9443}. */
+    public URI baseUri() {
+        return base;
+    }
+
+    private JsonNode exchange(HttpRequest.Builder request, String method, String path) {
         HttpResponse<String> response;
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -25,7 +25,8 @@ import org.vtpcm.protocol.crypto.SuiteName;
  */
 public record ManagerConfig(Path file, String nodeName, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory,
         Path runDirectory, String libvirtUri, SuiteName suite, PlatformTpmKind platformTpm, Path platformTpmDevice,
-        Path tlsDirectory, String swtpmBinary, List<Path> measuredBinaries, String defaultPolicy) {
+        Path tlsDirectory, Path qemuTlsDirectory, String swtpmBinary, List<Path> measuredBinaries, String defaultPolicy,
+        long maxBundleBytes) {
 
     /** Every key with its default and meaning; also the documentation printed by {@code vtpcm-manager config}. */
     public static final Map<String, String[]> DEFAULTS = defaults();
@@ -49,10 +50,15 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
         keys.put("platform.tpm", new String[] {"emulated", "node root of trust: emulated (a swtpm owned by the manager) or device"});
         keys.put("platform.tpm.device", new String[] {"/dev/tpmrm0", "the device TPM when platform.tpm = device"});
         keys.put("tls.dir", new String[] {"", "node.key, node.crt, ak.crt, ca.crt from enrollment (default: <state.dir>/tls)"});
+        keys.put("qemu.tls.dir", new String[] {"", "QEMU's migration TLS identity from enrollment (ca-cert.pem, server-cert.pem, "
+            + "server-key.pem, client-cert.pem, client-key.pem); qemu.conf's migrate_tls_x509_cert_dir must name it "
+            + "(default: <state.dir>/tls/qemu)"});
         keys.put("swtpm.binary", new String[] {"swtpm", "the swtpm program"});
         keys.put("measure.binaries", new String[] {"/usr/bin/qemu-system-x86_64,/usr/sbin/libvirtd,/usr/bin/swtpm",
             "binaries measured into PCR 13 at start (comma separated)"});
         keys.put("policy.default", new String[] {"deny", "active-control policy for VMs created without one: deny or audit"});
+        keys.put("migration.max-bundle-bytes", new String[] {"67108864", "largest state bundle accepted from a source manager in "
+            + "chunks (spooled under <state.dir>/incoming); larger ones get 413"});
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -76,11 +82,14 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
         Values values = new Values(properties, file);
         Path state = values.path("state.dir");
         String tls = values.text("tls.dir");
+        String qemuTls = values.text("qemu.tls.dir");
         return new ManagerConfig(file, values.nodeName(), values.text("api.address"), values.port("api.port"),
                 values.positiveLong("api.max-body-bytes"), state, values.path("run.dir"), values.text("libvirt.uri"),
                 values.suite(), values.platformTpm(), values.path("platform.tpm.device"),
-                tls.isEmpty() ? state.resolve("tls") : values.path("tls.dir"), values.text("swtpm.binary"), values.paths("measure.binaries"),
-                values.policy());
+                tls.isEmpty() ? state.resolve("tls") : values.path("tls.dir"),
+                qemuTls.isEmpty() ? state.resolve("tls").resolve("qemu") : values.path("qemu.tls.dir"), values.text("swtpm.binary"),
+                values.paths("measure.binaries"),
+                values.policy(), values.positiveLong("migration.max-bundle-bytes"));
     }
 
     /** The node database file. */

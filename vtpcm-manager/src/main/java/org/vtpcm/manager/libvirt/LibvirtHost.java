@@ -52,6 +52,15 @@ public interface LibvirtHost extends AutoCloseable {
     /** Statistics of the domain's last completed migration, as known on this host. */
     Optional<CompletedJob> completedJob(String domainName);
 
+    /** The progress of the domain's running job (e.g. an outgoing migration), or empty when none runs. */
+    Optional<JobProgress> jobProgress(String domainName);
+
+    /** Asks libvirt to abort the domain's running job; a migration then fails and the guest stays here. */
+    void abortJob(String domainName);
+
+    /** This host's CPU (architecture, vendor, model), from libvirt's capabilities. */
+    HostCpu hostCpu();
+
     /** Resumes a paused domain. */
     void resume(String domainName);
 

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
+import org.libvirt.DomainJobInfo;
 import org.libvirt.DomainJobStats;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.TypedIntParameter;
@@ -223,6 +224,48 @@ final class LibvirtJavaHost implements LibvirtHost {
                 return Optional.empty(); // it left (or stopped) between lookup and the call
             }
             throw new LibvirtException("cannot read job stats of " + domainName + " on " + uri + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public Optional<JobProgress> jobProgress(String domainName) {
+        Optional<Domain> domain = lookup(domainName);
+        if (domain.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            DomainJobInfo info = domain.get().getJobInfo();
+            if (info == null || info.getType() == 0) { // VIR_DOMAIN_JOB_NONE
+                return Optional.empty();
+            }
+            return Optional.of(new JobProgress(info.getTimeElapsed(), info.getDataTotal(), info.getDataProcessed(),
+                    info.getDataRemaining()));
+        } catch (org.libvirt.LibvirtException e) {
+            if (isNoDomain(e) || isNotRunning(e)) {
+                return Optional.empty();
+            }
+            throw new LibvirtException("cannot read the job of " + domainName + " on " + uri + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public void abortJob(String domainName) {
+        Domain domain = lookup(domainName).orElseThrow(
+                () -> new LibvirtException("no domain " + domainName + " on " + uri + " whose job to abort"));
+        try {
+            domain.abortJob();
+            LOG.info("aborted the running job of {} on {}", domainName, uri);
+        } catch (org.libvirt.LibvirtException e) {
+            throw new LibvirtException("cannot abort the job of " + domainName + " on " + uri + ": " + reason(e), e);
+        }
+    }
+
+    @Override
+    public HostCpu hostCpu() {
+        try {
+            return HostCpu.fromCapabilities(connect.getCapabilities());
+        } catch (org.libvirt.LibvirtException e) {
+            throw new LibvirtException("cannot read the capabilities of " + uri + ": " + reason(e), e);
         }
     }
 

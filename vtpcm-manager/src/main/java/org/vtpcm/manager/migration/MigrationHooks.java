@@ -45,6 +45,14 @@ public final class MigrationHooks {
      */
     public synchronized Prepared prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
             ControlPolicy policy, byte[] nonce) {
+        return prepareIncoming(migrationId, vtpcmId, vmUuid, vmName, epoch, policy, nonce, java.util.Optional.empty(),
+                java.util.Optional.empty());
+    }
+
+    /** As above, naming the source node and its bundle signing key, which the chunked transfer from that node needs. */
+    public synchronized Prepared prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
+            ControlPolicy policy, byte[] nonce, java.util.Optional<String> sourceNode,
+            java.util.Optional<java.security.PublicKey> sourceSigningKey) {
         Association row = associations.create(vtpcmId, vmUuid, vmName, VtpcmState.MIGRATING_IN, epoch, nodeName, policy);
         java.security.KeyPair ephemeral = suite.generateSigningKeyPair();
         try {
@@ -55,7 +63,8 @@ public final class MigrationHooks {
             associations.transition(vtpcmId, VtpcmState.MIGRATING_IN, VtpcmState.DESTROYED, "prepare failed: " + e.getMessage());
             throw e;
         }
-        incoming.add(new IncomingMigrations.Prepared(migrationId, vtpcmId, vmUuid, epoch, nonce, ephemeral));
+        incoming.add(new IncomingMigrations.Prepared(migrationId, vtpcmId, vmUuid, epoch, nonce, ephemeral, sourceNode,
+                sourceSigningKey));
         LOG.info("migration {}: prepared incoming vtpcm {} for vm {} (epoch {})", migrationId, vtpcmId, vmUuid, epoch);
         return new Prepared(row, ephemeral.getPublic());
     }
@@ -79,8 +88,10 @@ public final class MigrationHooks {
     public synchronized Association abort(UUID migrationId, UUID vmUuid) {
         Association row = associations.live(vmUuid);
         Association after = switch (row.state()) {
-            case FROZEN, MIGRATING_OUT -> associations.transition(row.vtpcmId(), row.state(), VtpcmState.RUNNING,
-                    "migration " + migrationId + " aborted");
+            // an aborted attempt consumes its epoch: the next attempt is newer than anything the failed one left at a
+            // destination (a DESTROYED incoming row), and a bundle of the failed attempt can never be replayed
+            case FROZEN, MIGRATING_OUT -> associations.transition(row.vtpcmId(), row.state(), VtpcmState.RUNNING, row.epoch() + 1,
+                    "migration " + migrationId + " aborted; epoch " + (row.epoch() + 1) + " consumed by the attempt");
             case MIGRATING_IN, STAGED -> {
                 incoming.remove(migrationId);
                 engines.stop(row.vtpcmId());

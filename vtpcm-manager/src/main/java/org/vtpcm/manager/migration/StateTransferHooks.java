@@ -40,7 +40,7 @@ import org.vtpcm.protocol.crypto.CryptoSuite;
  * this node and encrypted to the destination's ephemeral key), stage (destination: open, check
  * against what it prepared, keep), evidence (the interposer's state digests), commit (both sides).
  */
-public final class StateTransferHooks {
+public final class StateTransferHooks implements BundleStager {
     private static final Logger LOG = LoggerFactory.getLogger(StateTransferHooks.class);
 
     private final String nodeName;
@@ -104,7 +104,28 @@ public final class StateTransferHooks {
         return new Exported(sealed, epoch);
     }
 
+    /**
+     * Destination: {@link #stage(UUID, byte[], PublicKey)} with the source key prepare-incoming named; a
+     * stage request may repeat that key but not change it, and must name one if prepare did not.
+     */
+    public Association stage(UUID migrationId, byte[] sealed, java.util.Optional<PublicKey> offeredSourceKey) {
+        IncomingMigrations.Prepared prepared = incoming.find(migrationId)
+                .orElseThrow(() -> new UnknownVtpcmException("migration " + migrationId + " was not prepared on this node"));
+        return stage(migrationId, sealed, prepared.sourceKeyFor(offeredSourceKey));
+    }
+
+    @Override
+    public synchronized java.util.Optional<Association> stagedFrom(UUID migrationId, byte[] bundleSha256) {
+        return incoming.find(migrationId).flatMap(prepared -> associations.find(prepared.vtpcmId()))
+                .filter(row -> row.state() == VtpcmState.STAGED)
+                .filter(row -> snapshots.latest(row.vtpcmId(), SnapshotKind.STAGED)
+                        .filter(snapshot -> snapshot.migrationId().equals(migrationId) && snapshot.id().epoch() == row.epoch())
+                        .filter(snapshot -> java.security.MessageDigest.isEqual(Sha256.of(snapshot.payload()), bundleSha256))
+                        .isPresent());
+    }
+
     /** Destination: opens and checks the bundle against the prepared migration, keeps it; MIGRATING_IN -> STAGED. */
+    @Override
     public synchronized Association stage(UUID migrationId, byte[] sealed, PublicKey sourceNodeKey) {
         IncomingMigrations.Prepared prepared = incoming.find(migrationId)
                 .orElseThrow(() -> new UnknownVtpcmException("migration " + migrationId + " was not prepared on this node"));

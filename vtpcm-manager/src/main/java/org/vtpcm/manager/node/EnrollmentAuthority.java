@@ -23,7 +23,7 @@ import org.vtpcm.protocol.pki.IssuedIdentity;
 /**
  * The cloud CA's side of node enrollment: it challenges the node's endorsement key with
  * MakeCredential bound to the attestation key's name; only a TPM holding both keys can answer, and
- * only then are the AK certificate and the node's TLS identity issued. The migration engine will
+ * only then are the AK certificate, the node's TLS identity and its QEMU migration TLS identity issued. The migration engine will
  * host this; until then it runs where the CA folder is (the lab's controller).
  */
 public final class EnrollmentAuthority {
@@ -49,7 +49,12 @@ public final class EnrollmentAuthority {
         return new PendingEnrollment(nodeName, ekPublicArea, akName, challenge, secret);
     }
 
-    /** Step 2: if the node returned the secret, certify its AK and issue its TLS identity. */
+    /**
+     * Step 2: if the node returned the secret, certify its AK and issue its TLS identities: one for
+     * the manager's API, one for QEMU's migration stream (its own key, so that QEMU never holds the
+     * manager's). Both have CN = node name, the name as DNS and the addresses as IP subjectAltNames
+     * (libvirt gives QEMU the destination's address as the name to check), server and client use.
+     */
     public Enrolled complete(PendingEnrollment pending, byte[] answer, PublicKey akPublicKey, List<String> ipAddresses) {
         if (!MessageDigest.isEqual(pending.secret(), answer)) {
             throw new EnrollmentException("node " + pending.nodeName() + " did not prove possession of its EK and AK "
@@ -58,8 +63,10 @@ public final class EnrollmentAuthority {
         X509Certificate akCertificate = ca.certifyPublicKey(akPublicKey, pending.nodeName() + " attestation key", VALIDITY,
                 AK_CERTIFICATE_PURPOSE);
         IssuedIdentity tls = ca.issueTlsIdentity(pending.nodeName(), List.of(pending.nodeName()), ipAddresses, VALIDITY, true, true);
+        IssuedIdentity migrationTls = ca.issueTlsIdentity(pending.nodeName(), List.of(pending.nodeName()), ipAddresses, VALIDITY,
+                true, true);
         record(pending);
-        return new Enrolled(akCertificate, tls);
+        return new Enrolled(akCertificate, tls, migrationTls);
     }
 
     private void record(PendingEnrollment pending) {
@@ -93,6 +100,11 @@ public final class EnrollmentAuthority {
     }
 
     /** What an enrolled node receives. */
-    public record Enrolled(X509Certificate akCertificate, IssuedIdentity tls) {
+    public record Enrolled(X509Certificate akCertificate, IssuedIdentity tls, IssuedIdentity migrationTls) {
+        public Enrolled {
+            requireNonNull(akCertificate, "akCertificate is null");
+            requireNonNull(tls, "tls is null");
+            requireNonNull(migrationTls, "migrationTls is null");
+        }
     }
 }

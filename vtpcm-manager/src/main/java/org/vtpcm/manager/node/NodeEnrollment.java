@@ -17,18 +17,24 @@ public final class NodeEnrollment {
     private NodeEnrollment() {
     }
 
-    /** Runs the whole exchange and writes node.key, node.crt, ca.crt and ak.crt into {@code tlsDirectory}. */
+    /**
+     * Runs the whole exchange, writes node.key, node.crt, ca.crt and ak.crt into {@code tlsDirectory}
+     * and QEMU's migration TLS files ({@link QemuMigrationTls}) into {@code qemuTlsDirectory}.
+     */
     public static EnrollmentAuthority.Enrolled enroll(String nodeName, List<String> ipAddresses, PlatformTpm tpm,
-            EnrollmentAuthority authority, Path tlsDirectory) {
+            EnrollmentAuthority authority, Path tlsDirectory, Path qemuTlsDirectory) {
         requireNonNull(tpm, "tpm is null");
+        requireNonNull(tlsDirectory, "tlsDirectory is null");
+        requireNonNull(qemuTlsDirectory, "qemuTlsDirectory is null");
         AttestationKey ak = tpm.attestationKey();
         EnrollmentAuthority.PendingEnrollment pending = authority.challenge(nodeName, tpm.endorsementKeyPublic(), ak.name());
         byte[] answer = tpm.activateCredential(pending.challenge().credentialBlob(), pending.challenge().encryptedSecret());
         EnrollmentAuthority.Enrolled enrolled = authority.complete(pending, answer, ak.publicKey(), ipAddresses);
         enrolled.tls().writePem(tlsDirectory, "node");
         Pem.writeCertificate(tlsDirectory.resolve("ak.crt"), enrolled.akCertificate());
-        LOG.info("node {} enrolled: AK certified, TLS identity issued into {} (root of trust: {})", nodeName, tlsDirectory,
-                tpm.description());
+        QemuMigrationTls.write(enrolled.migrationTls(), qemuTlsDirectory);
+        LOG.info("node {} enrolled: AK certified, TLS identity into {}, QEMU migration TLS identity into {} (root of trust: {})",
+                nodeName, tlsDirectory, qemuTlsDirectory, tpm.description());
         return enrolled;
     }
 }

@@ -95,6 +95,11 @@ public final class NodeDatabase implements AutoCloseable {
     }
 
     public static NodeDatabase open(Path file) {
+        return open(file, SCHEMA_VERSION, SCHEMA);
+    }
+
+    /** Opens (creating) a database file with another component's schema, same durability settings (the engine's journal). */
+    public static NodeDatabase open(Path file, int schemaVersion, List<String> schema) {
         requireNonNull(file, "file is null");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -110,17 +115,17 @@ public final class NodeDatabase implements AutoCloseable {
                 try (var result = statement.executeQuery("PRAGMA user_version")) {
                     version = result.next() ? result.getInt(1) : 0;
                 }
-                if (version > SCHEMA_VERSION) {
+                if (version > schemaVersion) {
                     connection.close();
                     throw new StoreException("database " + file + " has schema version " + version
-                            + ", newer than this manager understands (" + SCHEMA_VERSION + ")");
+                            + ", newer than this program understands (" + schemaVersion + ")");
                 }
-                for (String ddl : SCHEMA) {
+                for (String ddl : schema) {
                     statement.execute(ddl);
                 }
-                statement.execute("PRAGMA user_version=" + SCHEMA_VERSION);
+                statement.execute("PRAGMA user_version=" + schemaVersion);
             }
-            LOG.info("node database {} open (schema {})", file, SCHEMA_VERSION);
+            LOG.info("database {} open (schema {})", file, schemaVersion);
             return new NodeDatabase(file, connection);
         } catch (SQLException | java.io.IOException e) {
             throw new StoreException("cannot open node database " + file + ": " + e.getMessage(), e);

@@ -25,6 +25,7 @@ class ManagerConfigTest {
         assertEquals(SuiteName.SM, config.suite());
         assertEquals(9443, config.apiPort());
         assertEquals(Path.of("/var/lib/vtpcm-manager/tls"), config.tlsDirectory());
+        assertEquals(Path.of("/var/lib/vtpcm-manager/tls/qemu"), config.qemuTlsDirectory());
         assertEquals(ManagerConfig.PlatformTpmKind.EMULATED, config.platformTpm());
         assertEquals("deny", config.defaultPolicy());
         assertEquals(3, config.measuredBinaries().size());
@@ -46,6 +47,21 @@ class ManagerConfigTest {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void qemusTlsFolderFollowsTheStateFolderUnlessSet() {
+        assertEquals(Path.of("/srv/vtpcm/tls/qemu"), config("state.dir", "/srv/vtpcm").qemuTlsDirectory());
+        assertEquals(Path.of("/etc/pki/qemu"), config("qemu.tls.dir", "/etc/pki/qemu").qemuTlsDirectory());
+        assertTrue(assertThrows(ConfigException.class, () -> config("qemu.tls.dir", "pki/qemu")).getMessage().contains("qemu.tls.dir"));
+    }
+
+    @Test
+    void theLargestIncomingBundleDefaultsTo64MibAndMustBePositive() {
+        assertEquals(64L * 1024 * 1024, config().maxBundleBytes());
+        assertEquals(1000, config("migration.max-bundle-bytes", "1000").maxBundleBytes());
+        assertTrue(assertThrows(ConfigException.class, () -> config("migration.max-bundle-bytes", "0")).getMessage()
+                .contains("migration.max-bundle-bytes"));
     }
 
     @Test

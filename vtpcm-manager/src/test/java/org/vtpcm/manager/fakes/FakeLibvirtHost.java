@@ -117,6 +117,21 @@ public final class FakeLibvirtHost implements LibvirtHost {
     }
 
     @Override
+    public Optional<org.vtpcm.manager.libvirt.JobProgress> jobProgress(String domainName) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void abortJob(String domainName) {
+        throw new LibvirtException("fake: no job to abort");
+    }
+
+    @Override
+    public org.vtpcm.manager.libvirt.HostCpu hostCpu() {
+        return new org.vtpcm.manager.libvirt.HostCpu("x86_64", "Intel", "fake-model");
+    }
+
+    @Override
     public synchronized void resume(String domainName) {
         states.put(domainName, DomainState.RUNNING);
     }

@@ -1,0 +1,90 @@
+package org.vtpcm.manager.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.UUID;
+import org.vtpcm.manager.migration.BundlePush;
+import org.vtpcm.manager.migration.BundleSender;
+import org.vtpcm.protocol.crypto.CryptoSuite;
+
+/** Source: POST /v1/migrations/{migrationId}/send exports the frozen vTPCM and pushes it to the destination manager. */
+public final class BundleSendResource implements ApiRoutes {
+    private final BundlePush push;
+    private final CryptoSuite suite;
+    private final ObjectMapper json;
+
+    public BundleSendResource(BundlePush push, CryptoSuite suite, ObjectMapper json) {
+        this.push = requireNonNull(push, "push is null");
+        this.suite = requireNonNull(suite, "suite is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    /** Body of send: export's fields, where the destination manager listens, and how many parallel streams (default 1). */
+    public record SendRequest(UUID vmUuid, String destinationNode, String destinationManager, String nonce, String ephemeralPublicKey,
+            Integer streams) {
+    }
+
+    /** Answer of send: the transfer's figures and the destination's staged vTPCM row. */
+    public record SendView(long bundleBytes, int chunks, int streams, int retries, long millis, long epoch, JsonNode staged) {
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi routes) {
+        routes.post("/v1/migrations/{migrationId}/send", this::send);
+    }
+
+    private void send(Context context) {
+        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        SendRequest request = ApiRequests.body(context, json, SendRequest.class);
+        if (request.vmUuid() == null) {
+            throw new BadRequestException("vmUuid is required");
+        }
+        String destination = ApiRequests.required(request.destinationNode(), "destinationNode");
+        URI manager = managerUri(ApiRequests.required(request.destinationManager(), "destinationManager"));
+        byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", 32, 32);
+        var ephemeral = ApiRequests.publicKey(suite, request.ephemeralPublicKey(), "ephemeralPublicKey");
+        int streams = request.streams() == null ? 1 : request.streams();
+        if (streams < 1 || streams > BundleSender.MAX_STREAMS) {
+            throw new BadRequestException("streams must be 1.." + BundleSender.MAX_STREAMS + " (got " + streams + ")");
+        }
+        BundlePush.Pushed pushed = push.push(migrationId, request.vmUuid(), destination, manager, nonce, ephemeral, streams);
+        BundleSender.Report report = pushed.report();
+        context.json(new SendView(report.bundleBytes(), report.chunks(), report.streams(), report.retries(), report.millis(),
+                pushed.epoch(), staged(report.staged())));
+    }
+
+    private JsonNode staged(String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            return json.getNodeFactory().textNode(body);
+        }
+    }
+
+    /** Only {@code https://host:port}: the destination manager's API root. */
+    static URI managerUri(String text) {
+        try {
+            URI uri = new URI(text);
+            boolean bare = (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/")) && uri.getQuery() == null
+                    && uri.getFragment() == null && uri.getUserInfo() == null;
+            if (!"https".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 1 || !bare) {
+                throw new BadRequestException("destinationManager must be https://host:port (got '" + printable(text) + "')");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new BadRequestException("destinationManager must be https://host:port (got '" + printable(text) + "')");
+        }
+    }
+
+    private static String printable(String value) {
+        String cut = value.length() > 80 ? value.substring(0, 80) + "..." : value;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

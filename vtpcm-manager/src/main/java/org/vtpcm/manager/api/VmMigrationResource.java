@@ -1,0 +1,106 @@
+package org.vtpcm.manager.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.vtpcm.manager.libvirt.MigrationOptions;
+import org.vtpcm.manager.migration.VmMigrations;
+
+/**
+ * The VM's own move, driven on the source node with its local libvirtd: migrate-vm (start, progress,
+ * abort) at the source; arrival and resume (verify-before-resume) at the destination; where a
+ * domain is, for recovery after a restart.
+ */
+public final class VmMigrationResource implements ApiRoutes {
+    /** A libvirt URI of another node's system daemon, e.g. qemu+tcp://10.200.0.2/system. */
+    private static final Pattern LIBVIRT_URI = Pattern.compile("qemu\\+(tcp|tls)://[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?/system");
+    private static final int MAX_PARALLEL = 16;
+
+    private final VmMigrations migrations;
+    private final ObjectMapper json;
+
+    public VmMigrationResource(VmMigrations migrations, ObjectMapper json) {
+        this.migrations = requireNonNull(migrations, "migrations is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    /** Body of migrate-vm. Absent options take the defaults: one stream, no compression, TLS, paused. */
+    public record MigrateVmRequest(UUID vmUuid, String destinationUri, Integer parallel, Boolean compress, Boolean tls,
+            Boolean paused, Long bandwidthMiBs) {
+    }
+
+    /** Body of arrival and resume. */
+    public record VmRequest(UUID vmUuid) {
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi routes) {
+        routes.post("/v1/migrations/{migrationId}/migrate-vm", this::start);
+        routes.get("/v1/migrations/{migrationId}/migrate-vm", this::outgoing);
+        routes.post("/v1/migrations/{migrationId}/migrate-vm/abort", this::abort);
+        routes.post("/v1/migrations/{migrationId}/arrival", this::arrival);
+        routes.post("/v1/migrations/{migrationId}/resume", this::resume);
+        routes.get("/v1/vms/{vmUuid}/domain", context -> context.json(migrations.domain(ApiRequests.uuidParameter(context, "vmUuid"))));
+    }
+
+    private void start(Context context) {
+        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        MigrateVmRequest request = ApiRequests.body(context, json, MigrateVmRequest.class);
+        if (request.vmUuid() == null) {
+            throw new BadRequestException("vmUuid is required");
+        }
+        String destination = ApiRequests.required(request.destinationUri(), "destinationUri");
+        if (!LIBVIRT_URI.matcher(destination).matches()) {
+            throw new BadRequestException("destinationUri must be a libvirt URI like qemu+tcp://HOST/system");
+        }
+        int parallel = request.parallel() == null ? 1 : request.parallel();
+        if (parallel < 1 || parallel > MAX_PARALLEL) {
+            throw new BadRequestException("parallel must be 1.." + MAX_PARALLEL);
+        }
+        long bandwidth = request.bandwidthMiBs() == null ? 0 : request.bandwidthMiBs();
+        if (bandwidth < 0) {
+            throw new BadRequestException("bandwidthMiBs must not be negative");
+        }
+        MigrationOptions options = new MigrationOptions(parallel, Boolean.TRUE.equals(request.compress()),
+                !Boolean.FALSE.equals(request.tls()), !Boolean.FALSE.equals(request.paused()), bandwidth);
+        context.status(202).json(migrations.start(migrationId, request.vmUuid(), destination, options));
+    }
+
+    private void outgoing(Context context) {
+        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        String vm = context.queryParam("vmUuid");
+        UUID vmUuid;
+        try {
+            vmUuid = UUID.fromString(ApiRequests.required(vm, "vmUuid"));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException("the query parameter vmUuid must be a UUID");
+        }
+        context.json(migrations.outgoing(migrationId, vmUuid));
+    }
+
+    private void abort(Context context) {
+        context.json(migrations.abort(ApiRequests.uuidParameter(context, "migrationId")));
+    }
+
+    private void arrival(Context context) {
+        ApiRequests.uuidParameter(context, "migrationId");
+        context.json(migrations.arrival(vm(context)));
+    }
+
+    private void resume(Context context) {
+        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        context.json(migrations.resume(migrationId, vm(context)));
+    }
+
+    private UUID vm(Context context) {
+        VmRequest request = ApiRequests.body(context, json, VmRequest.class);
+        if (request.vmUuid() == null) {
+            throw new BadRequestException("vmUuid is required");
+        }
+        return request.vmUuid();
+    }
+}

@@ -1,0 +1,227 @@
+package org.vtpcm.manager.migration;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vtpcm.manager.association.Association;
+import org.vtpcm.manager.association.AssociationStore;
+import org.vtpcm.manager.association.IllegalTransitionException;
+import org.vtpcm.manager.association.VtpcmState;
+import org.vtpcm.manager.libvirt.CompletedJob;
+import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.manager.libvirt.DomainSummary;
+import org.vtpcm.manager.libvirt.JobProgress;
+import org.vtpcm.manager.libvirt.LibvirtHost;
+import org.vtpcm.manager.libvirt.MigrationOptions;
+
+/**
+ * Source side: runs the VM's live migration with the local libvirtd (peer-to-peer), in the
+ * background, once the vTPCM's state has been sent (MIGRATING_OUT); reports progress and outcome.
+ * Destination side: what arrived (domain state, QEMU's downtime) and the resume after verification.
+ * Runs are kept in memory: after a manager restart the engine judges by where the domain is.
+ */
+public final class VmMigrations implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VmMigrations.class);
+    private static final int KEPT_RUNS = 256;
+
+    private final AssociationStore associations;
+    private final LibvirtHost libvirt;
+    private final Clock clock;
+    private final Map<UUID, Run> runs = new LinkedHashMap<>();
+    private final ExecutorService workers = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "vm-migration");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public VmMigrations(AssociationStore associations, LibvirtHost libvirt, Clock clock) {
+        this.associations = requireNonNull(associations, "associations is null");
+        this.libvirt = requireNonNull(libvirt, "libvirt is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** RUNNING, COMPLETED, FAILED; UNKNOWN when this manager holds no record of the migration. */
+    public enum Status { RUNNING, COMPLETED, FAILED, UNKNOWN }
+
+    /** One outgoing VM migration as seen at the source. */
+    public record OutgoingView(UUID migrationId, UUID vmUuid, String vmName, Status status, String destinationUri,
+            Instant startedAt, Long wallMillis, JobProgress progress, String error, DomainState domainState) {
+    }
+
+    /** What arrived at the destination: the domain's state and libvirt's statistics of the finished job. */
+    public record ArrivalView(UUID vmUuid, String vmName, DomainState domainState, long downtimeMillis, long elapsedMillis,
+            long dataBytes) {
+    }
+
+    /** Where a domain is on this host, by UUID. */
+    public record DomainView(UUID vmUuid, boolean present, String name, DomainState state) {
+    }
+
+    private static final class Run {
+        final UUID migrationId;
+        final UUID vmUuid;
+        final String vmName;
+        final String destinationUri;
+        final Instant startedAt;
+        volatile Status status = Status.RUNNING;
+        volatile Long wallMillis;
+        volatile String error;
+
+        Run(UUID migrationId, UUID vmUuid, String vmName, String destinationUri, Instant startedAt) {
+            this.migrationId = migrationId;
+            this.vmUuid = vmUuid;
+            this.vmName = vmName;
+            this.destinationUri = destinationUri;
+            this.startedAt = startedAt;
+        }
+    }
+
+    /**
+     * Starts the live migration; idempotent for a migration id already started. The vTPCM must be
+     * MIGRATING_OUT: its TPCM state was exported and staged, so the VM may follow.
+     */
+    public synchronized OutgoingView start(UUID migrationId, UUID vmUuid, String destinationUri, MigrationOptions options) {
+        requireNonNull(destinationUri, "destinationUri is null");
+        requireNonNull(options, "options is null");
+        Run existing = runs.get(migrationId);
+        if (existing != null) {
+            return view(existing);
+        }
+        Association row = associations.live(vmUuid);
+        if (row.state() != VtpcmState.MIGRATING_OUT) {
+            throw new IllegalTransitionException("migration " + migrationId + ": the VM may move only after its vTPCM state was sent "
+                    + "(MIGRATING_OUT); the vTPCM is " + row.state());
+        }
+        for (Run other : runs.values()) {
+            if (other.vmUuid.equals(vmUuid) && other.status == Status.RUNNING) {
+                throw new IllegalTransitionException("vm " + vmUuid + " is already migrating (migration " + other.migrationId + ")");
+            }
+        }
+        Run run = new Run(migrationId, vmUuid, row.vmName(), destinationUri, clock.instant());
+        remember(run);
+        LOG.info("migration {}: live migration of {} to {} started ({})", migrationId, row.vmName(), destinationUri, options);
+        workers.execute(() -> migrate(run, options));
+        return view(run);
+    }
+
+    private void migrate(Run run, MigrationOptions options) {
+        try {
+            Duration took = libvirt.migrateLive(run.vmName, run.destinationUri, options);
+            run.wallMillis = took.toMillis();
+            run.status = Status.COMPLETED;
+            LOG.info("migration {}: live migration of {} completed in {} ms", run.migrationId, run.vmName, took.toMillis());
+        } catch (RuntimeException e) {
+            run.wallMillis = Duration.between(run.startedAt, clock.instant()).toMillis();
+            run.error = e.getMessage();
+            run.status = Status.FAILED;
+            LOG.warn("migration {}: live migration of {} failed: {}", run.migrationId, run.vmName, e.getMessage());
+        }
+    }
+
+    /** The migration's state; UNKNOWN (with the domain's local state) when this manager has no record of it. */
+    public synchronized OutgoingView outgoing(UUID migrationId, UUID vmUuid) {
+        Run run = runs.get(migrationId);
+        if (run == null) {
+            DomainView domain = domain(vmUuid);
+            return new OutgoingView(migrationId, vmUuid, domain.name(), Status.UNKNOWN, null, null, null, null, null, domain.state());
+        }
+        return view(run);
+    }
+
+    /** Asks libvirt to abort a running migration; the guest keeps running here. */
+    public synchronized OutgoingView abort(UUID migrationId) {
+        Run run = runs.get(migrationId);
+        if (run == null) {
+            throw new org.vtpcm.manager.association.UnknownVtpcmException("no VM migration " + migrationId + " on this node");
+        }
+        if (run.status == Status.RUNNING) {
+            libvirt.abortJob(run.vmName);
+        }
+        return view(run);
+    }
+
+    /** Destination: the arrived domain's state and QEMU's figures. */
+    public ArrivalView arrival(UUID vmUuid) {
+        Association row = associations.live(vmUuid);
+        DomainState state = libvirt.state(row.vmName()).orElse(DomainState.SHUT_OFF);
+        CompletedJob job = libvirt.completedJob(row.vmName()).orElse(new CompletedJob(-1, -1, -1));
+        return new ArrivalView(vmUuid, row.vmName(), state, job.downtimeMillis(), job.elapsedMillis(), job.dataTransferredBytes());
+    }
+
+    /**
+     * Destination, after the engine verified the state: resumes the guest kept paused by
+     * verify-before-resume. Only a STAGED or RUNNING vTPCM's VM may run here.
+     */
+    public ArrivalView resume(UUID migrationId, UUID vmUuid) {
+        Association row = associations.live(vmUuid);
+        if (row.state() != VtpcmState.STAGED && row.state() != VtpcmState.RUNNING) {
+            throw new IllegalTransitionException("migration " + migrationId + ": the VM may run here only with a staged or running "
+                    + "vTPCM; it is " + row.state());
+        }
+        ArrivalView before = arrival(vmUuid);
+        if (before.domainState() == DomainState.PAUSED) {
+            libvirt.resume(row.vmName());
+            LOG.info("migration {}: {} resumed here after verification", migrationId, row.vmName());
+        }
+        return new ArrivalView(vmUuid, before.vmName(), libvirt.state(row.vmName()).orElse(DomainState.SHUT_OFF),
+                before.downtimeMillis(), before.elapsedMillis(), before.dataBytes());
+    }
+
+    /** The domain with this UUID on this host, whether or not a vTPCM belongs to it. */
+    public DomainView domain(UUID vmUuid) {
+        for (DomainSummary summary : libvirt.domains()) {
+            if (summary.uuid().equals(vmUuid)) {
+                return new DomainView(vmUuid, true, summary.name(), summary.state());
+            }
+        }
+        return new DomainView(vmUuid, false, null, null);
+    }
+
+    private OutgoingView view(Run run) {
+        JobProgress progress = null;
+        DomainState state = null;
+        if (run.status == Status.RUNNING) {
+            try {
+                progress = libvirt.jobProgress(run.vmName).orElse(null);
+            } catch (RuntimeException e) {
+                LOG.debug("no job progress for {}: {}", run.vmName, e.getMessage());
+            }
+        }
+        try {
+            state = libvirt.state(run.vmName).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.debug("no state for {}: {}", run.vmName, e.getMessage());
+        }
+        Long wall = run.wallMillis != null ? run.wallMillis : Long.valueOf(Duration.between(run.startedAt, clock.instant()).toMillis());
+        return new OutgoingView(run.migrationId, run.vmUuid, run.vmName, run.status, run.destinationUri, run.startedAt, wall, progress,
+                run.error, state);
+    }
+
+    private void remember(Run run) {
+        runs.put(run.migrationId, run);
+        if (runs.size() > KEPT_RUNS) {
+            runs.entrySet().stream().filter(e -> e.getValue().status != Status.RUNNING).findFirst()
+                    .ifPresent(oldest -> runs.remove(oldest.getKey()));
+        }
+    }
+
+    /** The record of a migration, if any. */
+    public synchronized Optional<Status> status(UUID migrationId) {
+        return Optional.ofNullable(runs.get(migrationId)).map(run -> run.status);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+    }
+}
