@@ -17,7 +17,7 @@ public final class LabDemo {
     }
 
     public static void main(String[] args) {
-        int hops = 4;
+        int hops = 2;
         int memoryMiB = 128;
         boolean plain = false;
         try {
@@ -33,7 +33,7 @@ public final class LabDemo {
             if (hops < 1 || hops > 100) {
                 throw new IllegalArgumentException("--hops must be 1..100");
             }
-            System.exit(plain ? run(hops, memoryMiB) : ManagedDemo.run(hops, memoryMiB));
+            System.exit(plain ? run(hops, memoryMiB) : EngineDemo.run(hops, memoryMiB));
         } catch (NumberFormatException e) {
             System.err.println("vtpcm demo: error: a number was expected: " + e.getMessage());
             System.exit(2);

@@ -1,0 +1,106 @@
+package org.vtpcm.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vtpcm.engine.api.EngineApiServer;
+import org.vtpcm.engine.api.HostResource;
+import org.vtpcm.engine.api.MigrationResource;
+import org.vtpcm.engine.api.ReferenceValueResource;
+import org.vtpcm.engine.api.VtpcmResource;
+import org.vtpcm.engine.attestation.HostAttester;
+import org.vtpcm.engine.attestation.ReferenceValueStore;
+import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.engine.config.HostConfig;
+import org.vtpcm.engine.hosts.NodeClients;
+import org.vtpcm.engine.hosts.VtpcmLocator;
+import org.vtpcm.engine.metrics.EngineMetrics;
+import org.vtpcm.engine.protocol.MigrationCoordinator;
+import org.vtpcm.engine.receipt.ReceiptSigner;
+import org.vtpcm.manager.store.NodeDatabase;
+
+/** Starts the engine in order (journal recovery before the API accepts work) and stops it. */
+public final class EngineDaemon implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineDaemon.class);
+    private static final long ATTEST_EVERY_SECONDS = 60;
+
+    private final EngineConfig config;
+    private final SSLContext tls;
+    private final ObjectMapper json;
+    private final NodeDatabase database;
+    private final NodeClients nodes;
+    private final HostAttester attester;
+    private final ReferenceValueStore references;
+    private final ReceiptSigner receipts;
+    private final VtpcmLocator locator;
+    private final MigrationCoordinator coordinator;
+    private final EngineMetrics metrics;
+    private final java.util.concurrent.ScheduledExecutorService attestations = java.util.concurrent.Executors
+            .newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "host-attestation");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private EngineApiServer api;
+
+    @Inject
+    public EngineDaemon(EngineConfig config, SSLContext tls, ObjectMapper json, NodeDatabase database, NodeClients nodes,
+            HostAttester attester, ReferenceValueStore references, ReceiptSigner receipts, VtpcmLocator locator,
+            MigrationCoordinator coordinator, EngineMetrics metrics) {
+        this.config = requireNonNull(config, "config is null");
+        this.tls = tls;
+        this.json = json;
+        this.database = database;
+        this.nodes = nodes;
+        this.attester = attester;
+        this.references = references;
+        this.receipts = receipts;
+        this.locator = locator;
+        this.coordinator = coordinator;
+        this.metrics = metrics;
+    }
+
+    public void start() {
+        coordinator.recover();
+        Set<String> nodeNames = new HashSet<>();
+        config.hosts().stream().map(HostConfig::name).forEach(nodeNames::add);
+        api = new EngineApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(), tls, json, nodeNames, List.of(
+                new MigrationResource(coordinator, receipts, json), new HostResource(nodes, attester, coordinator),
+                new ReferenceValueResource(references, json), new VtpcmResource(locator)), metrics::scrape);
+        // hosts' attestation state stays current for target selection and `vtpcm hosts`; each migration attests afresh anyway
+        attestations.scheduleWithFixedDelay(this::attestAll, 0, ATTEST_EVERY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        LOG.info("vtpcm-engine ready: {} hosts, suite {}, journal {}", config.hosts().size(), config.suite(), database.file());
+    }
+
+    private void attestAll() {
+        for (HostConfig host : config.hosts()) {
+            try {
+                attester.attest(host.name());
+            } catch (RuntimeException e) {
+                LOG.warn("attesting {} failed: {}", host.name(), e.getMessage());
+            }
+        }
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    @Override
+    public void close() {
+        attestations.shutdownNow();
+        if (api != null) {
+            api.close();
+        }
+        coordinator.close();
+        database.close();
+        LOG.info("vtpcm-engine stopped");
+    }
+}

@@ -1,0 +1,108 @@
+package org.vtpcm.engine;
+
+import com.google.inject.Guice;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.vtpcm.engine.config.ConfigException;
+import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.protocol.pki.CloudCa;
+import org.vtpcm.protocol.pki.IssuedIdentity;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code vtpcm-engine}: the migration engine daemon (controller) and its set-up commands. */
+@Command(name = "vtpcm-engine", mixinStandardHelpOptions = true, version = "vtpcm-engine 0.1.0",
+        description = "Migration engine: the synchronized VM + vTPCM live-migration protocol, its journal, the cloud CA, REST API.",
+        subcommands = {EngineMain.Run.class, EngineMain.Config.class, EngineMain.IssueClient.class})
+public final class EngineMain {
+    static final int USAGE = 2;
+
+    public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "vtpcm-engine-logback.xml");
+        }
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new EngineMain());
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            line.getErr().println("vtpcm-engine: error: " + exception.getMessage());
+            return exception instanceof ConfigException || exception instanceof IllegalArgumentException ? USAGE : 1;
+        });
+        return commandLine;
+    }
+
+    @Command(name = "run", description = "Run the engine until SIGTERM; unfinished migrations are resumed or rolled back first.")
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "config file")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            EngineConfig settings = EngineConfig.load(config);
+            EngineDaemon daemon = Guice.createInjector(new EngineModule(settings)).getInstance(EngineDaemon.class);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                daemon.close();
+                stopped.countDown();
+            }, "shutdown"));
+            daemon.start();
+            System.out.println("vtpcm-engine: ready");
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "config", description = "Print every configuration key with its default and meaning.")
+    static final class Config implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            for (Map.Entry<String, String[]> key : EngineConfig.DEFAULTS.entrySet()) {
+                System.out.println("# " + key.getValue()[1]);
+                System.out.println(key.getKey() + " = " + key.getValue()[0]);
+                System.out.println();
+            }
+            System.out.println("# per host named in hosts:");
+            for (Map.Entry<String, String[]> key : EngineConfig.HOST_KEYS.entrySet()) {
+                System.out.println("# " + key.getValue()[1]);
+                System.out.println("host.<name>." + key.getKey() + " = " + key.getValue()[0]);
+                System.out.println();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "issue-client", description = "Issue an operator or service client identity from the engine's cloud CA.")
+    static final class IssueClient implements Callable<Integer> {
+        @Option(names = "--config", required = true, description = "config file (names the CA folder)")
+        Path config;
+
+        @Option(names = "--name", required = true, description = "client common name (not a host's name)")
+        String name;
+
+        @Option(names = "--out", required = true, description = "folder for <name>.key, <name>.crt, ca.crt")
+        Path out;
+
+        @Override
+        public Integer call() {
+            EngineConfig settings = EngineConfig.load(config);
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
+                throw new IllegalArgumentException("invalid client name '" + name + "'");
+            }
+            if (settings.hosts().stream().anyMatch(host -> host.name().equals(name))) {
+                throw new IllegalArgumentException("'" + name + "' is a host's name; operators need their own names");
+            }
+            CloudCa ca = CloudCa.load(settings.caDirectory());
+            IssuedIdentity identity = ca.issueTlsIdentity(name, List.of(), List.of(), Duration.ofDays(365), false, true);
+            identity.writePem(out, name);
+            System.out.println("vtpcm-engine: client identity " + name + " written to " + out);
+            return 0;
+        }
+    }
+}

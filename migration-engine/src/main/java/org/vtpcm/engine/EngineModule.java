@@ -1,0 +1,139 @@
+package org.vtpcm.engine;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import org.vtpcm.engine.attestation.HostAttester;
+import org.vtpcm.engine.attestation.ReferenceValueStore;
+import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.engine.hosts.NodeClients;
+import org.vtpcm.engine.hosts.VtpcmLocator;
+import org.vtpcm.engine.journal.EngineSchema;
+import org.vtpcm.engine.journal.MigrationJournal;
+import org.vtpcm.engine.metrics.EngineMetrics;
+import org.vtpcm.engine.protocol.MigrationCoordinator;
+import org.vtpcm.engine.protocol.Protocol;
+import org.vtpcm.engine.receipt.ReceiptSigner;
+import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.crypto.CryptoSuite;
+import org.vtpcm.protocol.crypto.CryptoSuites;
+import org.vtpcm.protocol.pki.CloudCa;
+import org.vtpcm.protocol.tls.MutualTls;
+
+/** Wires the migration engine from its configuration. */
+public final class EngineModule extends AbstractModule {
+    /** The engine's own TLS identity's name (its certificate's CN). */
+    public static final String IDENTITY = "vtpcm-engine";
+
+    private final EngineConfig config;
+
+    public EngineModule(EngineConfig config) {
+        this.config = requireNonNull(config, "config is null");
+    }
+
+    @Override
+    protected void configure() {
+        bind(EngineConfig.class).toInstance(config);
+        bind(Clock.class).toInstance(Clock.systemUTC());
+    }
+
+    /** The cloud CA, created on first start. */
+    @Provides
+    @Singleton
+    CloudCa cloudCa() {
+        return Files.exists(config.caDirectory().resolve(CloudCa.CERTIFICATE_FILE)) ? CloudCa.load(config.caDirectory())
+                : CloudCa.create("vtpcm cloud CA", config.caDirectory());
+    }
+
+    /** The engine's mutual-TLS identity from the CA (server for its API, client of the managers). */
+    @Provides
+    @Singleton
+    SSLContext engineTls(CloudCa ca) {
+        Path tls = config.stateDirectory().resolve("tls");
+        if (!Files.exists(tls.resolve(IDENTITY + ".crt"))) {
+            ca.issueTlsIdentity(IDENTITY, List.of(IDENTITY), List.of(config.apiAddress()), Duration.ofDays(365), true, true)
+                    .writePem(tls, IDENTITY);
+        }
+        return MutualTls.context(tls, IDENTITY);
+    }
+
+    @Provides
+    @Singleton
+    CryptoSuite suite() {
+        return CryptoSuites.of(config.suite());
+    }
+
+    @Provides
+    @Singleton
+    NodeDatabase database() {
+        return NodeDatabase.open(config.stateDirectory().resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+    }
+
+    @Provides
+    @Singleton
+    ObjectMapper json() {
+        return new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    @Provides
+    @Singleton
+    MigrationJournal journal(NodeDatabase database, ObjectMapper json, Clock clock) {
+        return new MigrationJournal(database, json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES), clock);
+    }
+
+    @Provides
+    @Singleton
+    ReferenceValueStore references(NodeDatabase database, Clock clock) {
+        return new ReferenceValueStore(database, clock);
+    }
+
+    @Provides
+    @Singleton
+    ReceiptSigner receipts(CryptoSuite suite, NodeDatabase database) {
+        return new ReceiptSigner(suite, database, config.stateDirectory().resolve("keys"));
+    }
+
+    @Provides
+    @Singleton
+    NodeClients nodes(SSLContext engineTls) {
+        return new NodeClients(config.hosts(), engineTls);
+    }
+
+    @Provides
+    @Singleton
+    VtpcmLocator locator(NodeClients nodes) {
+        return new VtpcmLocator(nodes);
+    }
+
+    @Provides
+    @Singleton
+    HostAttester attester(NodeClients nodes, CloudCa ca, ReferenceValueStore references, Clock clock) {
+        return new HostAttester(nodes, ca, references, clock);
+    }
+
+    @Provides
+    @Singleton
+    EngineMetrics metrics() {
+        return new EngineMetrics();
+    }
+
+    @Provides
+    @Singleton
+    MigrationCoordinator coordinator(MigrationJournal journal, NodeClients nodes, HostAttester attester, ReceiptSigner receipts,
+            EngineMetrics metrics, Clock clock) {
+        return Protocol.coordinator(config, journal, nodes, attester, receipts, metrics, clock);
+    }
+}

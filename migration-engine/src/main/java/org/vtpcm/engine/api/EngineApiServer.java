@@ -1,0 +1,144 @@
+package org.vtpcm.engine.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.ContentTooLargeResponse;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vtpcm.engine.attestation.AttestationException;
+import org.vtpcm.engine.hosts.UnknownHostException;
+import org.vtpcm.engine.journal.VmAlreadyMigratingException;
+import org.vtpcm.engine.protocol.PastSwitchoverException;
+import org.vtpcm.engine.protocol.UnknownMigrationException;
+import org.vtpcm.engine.protocol.UnknownVmException;
+import org.vtpcm.engine.target.NoTargetException;
+import org.vtpcm.manager.client.ManagerClientException;
+
+/**
+ * The engine's REST API: JSON over HTTPS with mutual TLS 1.3 only. Callers are operators and
+ * services holding a cloud-CA client certificate; a compute node's certificate (CN = a host name)
+ * is refused here, so a compromised node cannot drive migrations. Failures are JSON {@link ApiError}.
+ */
+public final class EngineApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineApiServer.class);
+
+    private final Javalin app;
+
+    public EngineApiServer(String address, int port, long maxBodyBytes, SSLContext tls, ObjectMapper json, Set<String> nodeNames,
+            List<ApiRoutes> resources, Supplier<String> metrics) {
+        requireNonNull(tls, "tls is null");
+        this.app = Javalin.create(config -> {
+            config.http.maxRequestSize = maxBodyBytes;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.jsonMapper(new JavalinJackson(json, false));
+            config.jetty.addConnector((server, httpConfiguration) -> {
+                SslContextFactory.Server ssl = new SslContextFactory.Server();
+                ssl.setSslContext(tls);
+                ssl.setNeedClientAuth(true);
+                ssl.setIncludeProtocols("TLSv1.3");
+                httpConfiguration.addCustomizer(new SecureRequestCustomizer());
+                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                        new HttpConnectionFactory(httpConfiguration));
+                connector.setHost(address);
+                connector.setPort(port);
+                return connector;
+            });
+            config.routes.before(context -> {
+                if (context.contentLength() > maxBodyBytes) {
+                    throw new ContentTooLargeResponse();
+                }
+                String caller = callerName(context);
+                if (caller == null || nodeNames.contains(caller) && !context.path().equals("/v1/health")) {
+                    throw new ForbiddenException("this endpoint is for operators and services, not for " + (caller == null
+                            ? "an anonymous caller" : "node " + caller));
+                }
+            });
+            config.routes.get("/v1/health", context -> context.json(java.util.Map.of("status", "ok")));
+            config.routes.get("/metrics", context -> context.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.get()));
+            for (ApiRoutes resource : resources) {
+                resource.register(config.routes);
+            }
+            config.routes.exception(BadRequestException.class, (e, context) -> error(context, 400, "BAD_REQUEST", e.getMessage()));
+            config.routes.exception(ForbiddenException.class, (e, context) -> error(context, 403, "FORBIDDEN", e.getMessage()));
+            config.routes.exception(NotFoundException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
+            config.routes.exception(UnknownMigrationException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
+            config.routes.exception(UnknownVmException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
+            config.routes.exception(UnknownHostException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
+            config.routes.exception(VmAlreadyMigratingException.class, (e, context) -> error(context, 409, "CONFLICT", e.getMessage()));
+            config.routes.exception(PastSwitchoverException.class,
+                    (e, context) -> error(context, 409, "PAST_SWITCHOVER", e.getMessage()));
+            config.routes.exception(NoTargetException.class, (e, context) -> context.status(409).json(new ApiError("NO_TARGET",
+                    e.getMessage(), e.rejected().stream().map(r -> r.host() + ": " + r.reason()).toList())));
+            config.routes.exception(AttestationException.class, (e, context) -> error(context, 409, "UNTRUSTED", e.getMessage()));
+            config.routes.exception(ManagerClientException.class, (e, context) -> error(context, e.status() == 0 ? 503 : 502,
+                    e.status() == 0 ? "UNREACHABLE" : "NODE_ERROR", e.getMessage()));
+            config.routes.exception(ContentTooLargeResponse.class,
+                    (e, context) -> error(context, 413, "TOO_LARGE", "the request body exceeds " + maxBodyBytes + " bytes"));
+            config.routes.exception(Exception.class, (e, context) -> {
+                LOG.error("unexpected failure of {} {}", context.method(), context.path(), e);
+                error(context, 500, "INTERNAL", "internal error; see the engine's log");
+            });
+            config.routes.error(404, "*", context -> {
+                if (!String.valueOf(context.result()).contains("\"code\"")) {
+                    error(context, 404, "NO_SUCH_ENDPOINT", "no endpoint " + context.method() + " " + context.path());
+                }
+            });
+            config.routes.error(405, "*", context -> error(context, 405, "METHOD_NOT_ALLOWED",
+                    context.method() + " is not allowed on " + context.path()));
+        });
+        app.start();
+        LOG.info("engine API listening on https://{}:{} (mutual TLS)", address, app.port());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private static String callerName(Context context) {
+        Object chain = context.req().getAttribute("jakarta.servlet.request.X509Certificate");
+        if (!(chain instanceof X509Certificate[] certificates) || certificates.length == 0) {
+            return null;
+        }
+        String subject = certificates[0].getSubjectX500Principal().getName();
+        for (String part : subject.split(",")) {
+            if (part.trim().startsWith("CN=")) {
+                return part.trim().substring(3);
+            }
+        }
+        return null;
+    }
+
+    private static void error(Context context, int status, String code, String message) {
+        context.status(status).json(new ApiError(code, message, List.of()));
+    }
+
+    /** The caller may not use this endpoint (403). */
+    private static final class ForbiddenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ForbiddenException(String message) {
+            super(message);
+        }
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

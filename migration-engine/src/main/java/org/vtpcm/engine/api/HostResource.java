@@ -1,0 +1,78 @@
+package org.vtpcm.engine.api;
+
+import static java.util.Objects.requireNonNull;
+
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vtpcm.engine.attestation.AttestationResult;
+import org.vtpcm.engine.attestation.HostAttester;
+import org.vtpcm.engine.config.HostConfig;
+import org.vtpcm.engine.hosts.NodeClients;
+import org.vtpcm.engine.hosts.UnknownHostException;
+import org.vtpcm.engine.protocol.MigrationCoordinator;
+import org.vtpcm.manager.client.ManagerClientException;
+
+/** /v1/hosts: each node's attestation state and load; attest now; trust its measured platform. */
+public final class HostResource implements ApiRoutes {
+    private final NodeClients nodes;
+    private final HostAttester attester;
+    private final MigrationCoordinator coordinator;
+
+    public HostResource(NodeClients nodes, HostAttester attester, MigrationCoordinator coordinator) {
+        this.nodes = requireNonNull(nodes, "nodes is null");
+        this.attester = requireNonNull(attester, "attester is null");
+        this.coordinator = requireNonNull(coordinator, "coordinator is null");
+    }
+
+    /** One host as the API shows it. */
+    public record HostView(String name, String manager, String libvirt, boolean reachable, AttestationResult attestation,
+            Map<String, Integer> load) {
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi routes) {
+        routes.get("/v1/hosts", context -> context.json(Map.of("hosts", nodes.hosts().stream().map(this::view).toList())));
+        routes.get("/v1/hosts/{name}", context -> context.json(view(host(context))));
+        routes.post("/v1/hosts/{name}/attest", context -> {
+            HostConfig host = host(context);
+            attester.attest(host.name());
+            context.json(view(host));
+        });
+        routes.post("/v1/hosts/{name}/trust", this::trust);
+    }
+
+    private void trust(Context context) {
+        HostConfig host = host(context);
+        int added = attester.trust(host.name());
+        attester.attest(host.name());
+        context.json(Map.of("added", added, "host", view(host)));
+    }
+
+    private HostConfig host(Context context) {
+        String name = context.pathParam("name");
+        return nodes.host(name).orElseThrow(() -> new UnknownHostException("no host named '" + name + "'"));
+    }
+
+    private HostView view(HostConfig host) {
+        int vtpcms = -1;
+        boolean reachable = true;
+        try {
+            vtpcms = nodes.client(host.name()).vtpcms().size();
+        } catch (ManagerClientException e) {
+            reachable = false;
+        }
+        Map<String, Integer> load = new LinkedHashMap<>();
+        load.put("vtpcms", vtpcms);
+        load.put("maxVtpcms", host.maxVtpcms());
+        load.put("activeMigrations", coordinator.activeMigrations(host.name()));
+        load.put("maxMigrations", coordinator.migrationLimit(host.name()));
+        return new HostView(host.name(), host.manager().toString(), host.libvirt(), reachable, attester.last(host.name()), load);
+    }
+
+    static List<String> names(NodeClients nodes) {
+        return nodes.hosts().stream().map(HostConfig::name).toList();
+    }
+}

@@ -1,0 +1,7 @@
+package org.vtpcm.engine.attestation;
+
+import java.time.Instant;
+
+/** One allowed measurement of a node's platform: a PCR, what was measured, its SHA-256. */
+public record ReferenceValue(long id, int pcr, String description, String digest, String label, Instant addedAt) {
+}

@@ -1,0 +1,75 @@
+package org.vtpcm.engine.journal;
+
+import java.util.List;
+
+/** The engine's database: the migration journal, receipts, reference values. */
+public final class EngineSchema {
+    public static final int VERSION = 1;
+    public static final List<String> DDL = List.of(
+            """
+            CREATE TABLE IF NOT EXISTS migration (
+              id TEXT PRIMARY KEY,
+              nonce TEXT NOT NULL,
+              vm_uuid TEXT NOT NULL,
+              vm_name TEXT,
+              vtpcm_id TEXT,
+              source TEXT,
+              destination TEXT,
+              phase TEXT NOT NULL,
+              outcome TEXT,
+              reason TEXT,
+              options TEXT NOT NULL,
+              created_at TEXT NOT NULL,
+              updated_at TEXT NOT NULL,
+              epoch INTEGER,
+              digest_left TEXT,
+              digest_arrived TEXT,
+              downtime_ms INTEGER,
+              total_ms INTEGER,
+              rejected TEXT NOT NULL DEFAULT '[]',
+              progress TEXT,
+              switched_over INTEGER NOT NULL DEFAULT 0,
+              cleanup_pending INTEGER NOT NULL DEFAULT 0
+            )""",
+            // never two unfinished migrations of one VM, enforced by the database itself
+            "CREATE UNIQUE INDEX IF NOT EXISTS migration_one_active_per_vm ON migration(vm_uuid) WHERE outcome IS NULL",
+            "CREATE INDEX IF NOT EXISTS migration_created ON migration(created_at)",
+            """
+            CREATE TABLE IF NOT EXISTS migration_transition (
+              seq INTEGER PRIMARY KEY AUTOINCREMENT,
+              migration_id TEXT NOT NULL,
+              phase TEXT NOT NULL,
+              step TEXT NOT NULL,
+              at TEXT NOT NULL,
+              detail TEXT NOT NULL
+            )""",
+            "CREATE INDEX IF NOT EXISTS migration_transition_id ON migration_transition(migration_id)",
+            // the transitions are the journal's history: append-only
+            """
+            CREATE TRIGGER IF NOT EXISTS migration_transition_no_update BEFORE UPDATE ON migration_transition
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END""",
+            """
+            CREATE TRIGGER IF NOT EXISTS migration_transition_no_delete BEFORE DELETE ON migration_transition
+            BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END""",
+            """
+            CREATE TABLE IF NOT EXISTS receipt (
+              migration_id TEXT PRIMARY KEY,
+              body TEXT NOT NULL,
+              suite TEXT NOT NULL,
+              signature TEXT NOT NULL,
+              signing_key TEXT NOT NULL
+            )""",
+            """
+            CREATE TABLE IF NOT EXISTS reference_value (
+              id INTEGER PRIMARY KEY AUTOINCREMENT,
+              pcr INTEGER NOT NULL,
+              description TEXT NOT NULL,
+              digest TEXT NOT NULL,
+              label TEXT NOT NULL,
+              added_at TEXT NOT NULL,
+              UNIQUE (pcr, description, digest)
+            )""");
+
+    private EngineSchema() {
+    }
+}

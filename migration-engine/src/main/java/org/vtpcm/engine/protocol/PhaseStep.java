@@ -1,0 +1,14 @@
+package org.vtpcm.engine.protocol;
+
+import org.vtpcm.engine.journal.Phase;
+
+/** One phase of the protocol: the journal records it as begun, then {@link #run} does its side effect. */
+interface PhaseStep {
+    Phase phase();
+
+    /** What the journal says when the phase begins. */
+    String intent(MigrationRun run);
+
+    /** Does the phase; throws {@link ProtocolRefusal} (or anything) to stop before the switchover. */
+    String run(MigrationRun run);
+}

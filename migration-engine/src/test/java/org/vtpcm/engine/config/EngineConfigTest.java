@@ -1,0 +1,58 @@
+package org.vtpcm.engine.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class EngineConfigTest {
+    private static Properties base() {
+        Properties properties = new Properties();
+        properties.setProperty("hosts", "n1,n2");
+        properties.setProperty("host.n1.manager", "https://10.0.0.1:9443");
+        properties.setProperty("host.n1.libvirt", "qemu+tcp://10.0.0.1/system");
+        properties.setProperty("host.n2.manager", "https://10.0.0.2:9443");
+        properties.setProperty("host.n2.libvirt", "qemu+tcp://10.0.0.2/system");
+        properties.setProperty("host.n2.max-migrations", "3");
+        return properties;
+    }
+
+    @Test
+    void hostsAreReadWithTheirDefaults() {
+        EngineConfig config = EngineConfig.from(base(), Path.of("engine.conf"));
+        assertEquals(2, config.hosts().size());
+        assertEquals(2, config.hosts().get(0).maxMigrations());
+        assertEquals(3, config.hosts().get(1).maxMigrations());
+        assertEquals(Path.of("/var/lib/vtpcm-engine/ca"), config.caDirectory());
+    }
+
+    @Test
+    void unknownKeysAndHostsNotListedAreRefused() {
+        Properties typo = base();
+        typo.setProperty("api.prot", "1");
+        assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(typo, Path.of("e"))).getMessage().contains("api.prot"));
+        Properties stray = base();
+        stray.setProperty("host.n3.manager", "https://10.0.0.3:9443");
+        assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(stray, Path.of("e"))).getMessage().contains("host.n3"));
+    }
+
+    @Test
+    void badValuesAreNamed() {
+        Properties plain = base();
+        plain.setProperty("host.n1.manager", "http://10.0.0.1:9443");
+        assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(plain, Path.of("e"))).getMessage().contains("https"));
+        Properties missing = base();
+        missing.remove("host.n2.libvirt");
+        assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(missing, Path.of("e"))).getMessage()
+                .contains("host.n2.libvirt"));
+        Properties port = base();
+        port.setProperty("api.port", "70000");
+        assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(port, Path.of("e"))).getMessage().contains("api.port"));
+        Properties twice = base();
+        twice.setProperty("hosts", "n1,n1");
+        assertThrows(ConfigException.class, () -> EngineConfig.from(twice, Path.of("e")));
+    }
+}

@@ -1,0 +1,115 @@
+package org.vtpcm.engine.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.manager.store.StoreException;
+
+class MigrationJournalTest {
+    private static final MigrationOptions OPTIONS = new MigrationOptions("least-loaded", 1, false, true, true, 0);
+
+    @TempDir
+    Path folder;
+    private NodeDatabase database;
+    private MigrationJournal journal;
+
+    @BeforeEach
+    void open() {
+        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        journal = new MigrationJournal(database, new ObjectMapper().registerModule(new JavaTimeModule()), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+    }
+
+    @Test
+    void phasesAreRecordedBeforeAndAfterTheirSideEffectWithTimings() {
+        UUID id = UUID.randomUUID();
+        journal.create(id, "00".repeat(32), UUID.randomUUID(), OPTIONS);
+        journal.done(id, Phase.REQUESTED, "found");
+        journal.begin(id, Phase.TARGET_SELECTED, "strategy least-loaded");
+        assertEquals(Phase.TARGET_SELECTED, journal.find(id).orElseThrow().phase());
+        assertNull(journal.find(id).orElseThrow().phases().get(1).millis(), "a phase that has begun but not ended has no duration");
+        journal.done(id, Phase.TARGET_SELECTED, "n2");
+        journal.rejected(id, List.of(new RejectedHost("n3", "quote failed: PCR 12")));
+        journal.update(id, Map.of("destination", "n2", "switched_over", 1));
+        MigrationRecord row = journal.find(id).orElseThrow();
+        assertEquals("n2", row.destination());
+        assertTrue(row.switchedOver());
+        assertEquals("quote failed: PCR 12", row.rejectedHosts().get(0).reason());
+        assertTrue(row.phases().get(1).millis() >= 0);
+        journal.end(id, Phase.COMMITTED, null);
+        MigrationRecord ended = journal.find(id).orElseThrow();
+        assertEquals(Phase.COMMITTED, ended.outcome());
+        assertFalse(ended.isActive());
+        assertTrue(ended.totalMillis() >= 0);
+        assertEquals(5, journal.history(id).size(), "begin and done of two phases, and the end");
+        assertThrows(IllegalStateException.class, () -> journal.end(id, Phase.FAILED, "again"));
+    }
+
+    @Test
+    void aVmHasAtMostOneUnfinishedMigration() {
+        UUID vm = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        journal.create(first, "01".repeat(32), vm, OPTIONS);
+        VmAlreadyMigratingException e = assertThrows(VmAlreadyMigratingException.class,
+                () -> journal.create(UUID.randomUUID(), "02".repeat(32), vm, OPTIONS));
+        assertTrue(e.getMessage().contains(first.toString()), e.getMessage());
+        journal.end(first, Phase.ROLLED_BACK, "test");
+        journal.create(UUID.randomUUID(), "03".repeat(32), vm, OPTIONS);
+        assertEquals(1, journal.active().size());
+    }
+
+    @Test
+    void theHistoryIsAppendOnly() {
+        UUID id = UUID.randomUUID();
+        journal.create(id, "04".repeat(32), UUID.randomUUID(), OPTIONS);
+        assertThrows(StoreException.class, () -> database.inTransaction(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                return statement.executeUpdate("DELETE FROM migration_transition");
+            }
+        }));
+        assertThrows(StoreException.class, () -> database.inTransaction(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                return statement.executeUpdate("UPDATE migration_transition SET detail = 'forged'");
+            }
+        }));
+    }
+
+    @Test
+    void onlyKnownColumnsCanBeUpdated() {
+        UUID id = UUID.randomUUID();
+        journal.create(id, "05".repeat(32), UUID.randomUUID(), OPTIONS);
+        assertThrows(IllegalArgumentException.class, () -> journal.update(id, Map.of("phase", "COMMITTED")));
+    }
+
+    @Test
+    void theJournalSurvivesReopening() {
+        UUID id = UUID.randomUUID();
+        journal.create(id, "06".repeat(32), UUID.randomUUID(), OPTIONS);
+        journal.begin(id, Phase.VM_MIGRATING, "libvirt");
+        database.close();
+        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        journal = new MigrationJournal(database, new ObjectMapper().registerModule(new JavaTimeModule()), Clock.systemUTC());
+        assertEquals(Phase.VM_MIGRATING, journal.active().get(0).phase());
+        assertEquals(OPTIONS, journal.active().get(0).options());
+    }
+}
