@@ -6,9 +6,10 @@ import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
 import org.vtpcm.manager.libvirt.MigrationOptions;
 
 /**
- * The main job: boots the TPM-checking guest with its vTPCM through the manager of node 1 and
- * live-migrates it back and forth through both managers' migration hooks ({@link ManagedDemo}),
- * printing each hop's phases, timings, state digests and the guest's continuity verdict. With
+ * The main job ({@link EngineDemo}): the managers and the migration engine in the lab, the
+ * TPM-checking guest booted with its vTPCM on node 1 and migrated back and forth through the
+ * engine, printing each migration's phases, timings, state digests, receipt and the guest's
+ * continuity verdict. With
  * {@code --plain}, the same guest with a bare swtpm migrated by libvirt alone (the baseline).
  * Exit status: 0 continuous, 1 broken, 2 the lab or arguments are not usable.
  */
