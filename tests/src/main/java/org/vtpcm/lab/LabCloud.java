@@ -88,8 +88,12 @@ public final class LabCloud implements AutoCloseable {
     public record Guest(String name, UUID uuid, GuestConsole console) {
     }
 
-    /** Defines and starts (measured) a guest with its vTPCM on the node; waits for its first TPM check. */
-    public Guest bootGuest(int node, String name, int memoryMiB) throws Exception {
+    /**
+     * Defines and starts (measured) a guest with its vTPCM on the node; waits for its first TPM check.
+     * The name gets a short random suffix, so a rerun never meets a leftover of an earlier attempt.
+     */
+    public Guest bootGuest(int node, String baseName, int memoryMiB) throws Exception {
+        String name = baseName + "-" + UUID.randomUUID().toString().substring(0, 6);
         Path consoleFile = lab.consoleDirectory().resolve(name + ".log");
         Files.deleteIfExists(consoleFile);
         UUID uuid = UUID.randomUUID();

@@ -32,7 +32,8 @@ import org.vtpcm.manager.client.ManagerClient;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EngineFaultsLabIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final long SLOW_MIBS = 6;
+    /** Slow enough that faults land inside VM_MIGRATING (this guest dirties memory fast: ~10 s at this cap). */
+    private static final long SLOW_MIBS = 24;
     private static LabCloud cloud;
     private static LabCloud.Guest guest;
     private static String secondNode;
@@ -83,7 +84,7 @@ class EngineFaultsLabIT {
         JsonNode started = EngineMigration.start(engine, JSON.createObjectNode().put("vm", guest.name()).put("to", secondNode)
                 .put("bandwidthMiBs", SLOW_MIBS));
         String id = started.path("id").asText();
-        EngineMigration.awaitPhase(engine, id, "VM_MIGRATING", Duration.ofMinutes(2));
+        EngineMigration.awaitVmProgress(engine, id, Duration.ofMinutes(2));
         n2.killHard();
         JsonNode migration = EngineMigration.await(engine, id, Duration.ofMinutes(3));
         assertEquals("ROLLED_BACK", migration.path("outcome").asText(), migration.toPrettyString());
@@ -101,14 +102,18 @@ class EngineFaultsLabIT {
         JsonNode started = EngineMigration.start(cloud.engineClient(), JSON.createObjectNode().put("vm", guest.name()).put("to", secondNode)
                 .put("bandwidthMiBs", SLOW_MIBS));
         String id = started.path("id").asText();
-        EngineMigration.awaitPhase(cloud.engineClient(), id, "VM_MIGRATING", Duration.ofMinutes(2));
+        EngineMigration.awaitVmProgress(cloud.engineClient(), id, Duration.ofMinutes(2));
         cloud.engine().killHard();
         ManagerClient n2 = cloud.manager(2).client();
+        ManagerClient n1 = cloud.manager(1).client();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (!"PAUSED".equals(n2.send("GET", "/v1/vms/" + guest.uuid() + "/domain", null).path("state").asText())) {
+        String vmMigration = "/v1/migrations/" + id + "/migrate-vm?vmUuid=" + guest.uuid();
+        while (!"COMPLETED".equals(n1.send("GET", vmMigration, null).path("status").asText())) {
             assertTrue(System.nanoTime() < deadline, "the VM migration did not finish while the engine was down");
             Thread.sleep(200);
         }
+        assertEquals("PAUSED", n2.send("GET", "/v1/vms/" + guest.uuid() + "/domain", null).path("state").asText(),
+                "verify-before-resume: the VM waits paused at the destination for the engine");
         cloud.engine().start();
         JsonNode migration = EngineMigration.await(cloud.engineClient(), id, Duration.ofMinutes(3));
         assertEquals("COMMITTED", migration.path("outcome").asText(), migration.toPrettyString());

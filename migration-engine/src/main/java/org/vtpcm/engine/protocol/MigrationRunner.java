@@ -160,12 +160,20 @@ final class MigrationRunner {
     }
 
     private void rollBack(MigrationRun run, RuntimeException cause) {
+        if (Thread.currentThread().isInterrupted()) {
+            LOG.warn("migration {}: engine stopping during {}; recovery will finish it at the next start", run.id, cause.getMessage());
+            return;
+        }
         String reason = cause instanceof ProtocolRefusal ? cause.getMessage() : "stopped by an error: " + cause.getMessage();
         LOG.warn("migration {}: rolling back: {}", run.id, reason);
         Rollback.Result result;
         try {
             result = rollback.run(run);
         } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                LOG.warn("migration {}: engine stopping during the rollback; recovery will finish it at the next start", run.id);
+                return;
+            }
             end(run, Phase.FAILED, reason + "; the rollback failed too: " + e.getMessage());
             return;
         }

@@ -1,0 +1,123 @@
+package org.vtpcm.engine.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Guice;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vtpcm.engine.EngineDaemon;
+import org.vtpcm.engine.EngineModule;
+import org.vtpcm.engine.client.EngineClient;
+import org.vtpcm.engine.client.EngineClientException;
+import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.protocol.pki.CloudCa;
+import org.vtpcm.protocol.tls.MutualTls;
+
+/**
+ * The engine's real REST API over mutual TLS, with a host whose manager is unreachable: every bad
+ * input gets its 4xx and a JSON error, node certificates and foreign CAs are refused.
+ */
+class EngineApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path folder;
+    private static EngineDaemon daemon;
+    private static EngineClient operator;
+    private static EngineClient node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Properties properties = new Properties();
+        properties.setProperty("api.address", "127.0.0.1");
+        properties.setProperty("api.port", String.valueOf(port));
+        properties.setProperty("state.dir", folder.resolve("state").toString());
+        properties.setProperty("hosts", "n1");
+        properties.setProperty("host.n1.manager", "https://127.0.0.1:1");
+        properties.setProperty("host.n1.libvirt", "qemu+tcp://127.0.0.1/system");
+        EngineConfig config = EngineConfig.from(properties, folder.resolve("engine.conf"));
+        daemon = Guice.createInjector(new EngineModule(config)).getInstance(EngineDaemon.class);
+        daemon.start();
+        CloudCa ca = CloudCa.load(config.caDirectory());
+        URI base = URI.create("https://127.0.0.1:" + port);
+        operator = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("operator", List.of(), List.of(), Duration.ofDays(1), false,
+                true)));
+        node = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("n1", List.of(), List.of(), Duration.ofDays(1), false, true)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (daemon != null) {
+            daemon.close();
+        }
+    }
+
+    @Test
+    void badInputGetsA4xxWithAClearMessage() {
+        assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "../etc")));
+        assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")
+                .put("parallel", 99)));
+        assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")
+                .put("strategy", "explicit")));
+        assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")
+                .put("unknownField", 1)));
+        assertError(404, "NOT_FOUND", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "no-such-vm")));
+        assertError(400, "BAD_REQUEST", () -> operator.migration("not-a-uuid"));
+        assertError(404, "NOT_FOUND", () -> operator.migration("00000000-0000-0000-0000-000000000001"));
+        assertError(404, "NOT_FOUND", () -> operator.receipt("00000000-0000-0000-0000-000000000001"));
+        assertError(400, "BAD_REQUEST", () -> operator.send("GET", "/v1/migrations?limit=0", null));
+        assertError(404, "NOT_FOUND", () -> operator.send("GET", "/v1/hosts/nope", null));
+        assertError(400, "BAD_REQUEST", () -> operator.addReferenceValue(12, "file:/x", "zz", "bad digest"));
+        assertError(404, "NOT_FOUND", () -> operator.removeReferenceValue(424242));
+        assertError(404, "NO_SUCH_ENDPOINT", () -> operator.send("GET", "/v1/nothing", null));
+    }
+
+    @Test
+    void referenceValuesAreManaged() {
+        JsonNode added = operator.addReferenceValue(12, "file:/etc/vtpcm/manager.conf", "ab".repeat(32), "config");
+        assertTrue(operator.referenceValues().path("referenceValues").toString().contains("manager.conf"));
+        operator.removeReferenceValue(added.path("id").asLong());
+        assertTrue(!operator.referenceValues().path("referenceValues").toString().contains("manager.conf"));
+    }
+
+    @Test
+    void anUnreachableHostIsShownAsSuchAndCannotBeTrusted() {
+        JsonNode host = operator.hosts().path("hosts").get(0);
+        assertEquals(false, host.path("reachable").asBoolean());
+        assertError(503, "UNREACHABLE", () -> operator.trust("n1"));
+        assertEquals(1, operator.vtpcms().path("unreachable").size());
+    }
+
+    @Test
+    void nodesMayNotDriveMigrations() {
+        assertError(403, "FORBIDDEN", () -> node.send("GET", "/v1/migrations", null));
+        assertEquals("ok", node.send("GET", "/v1/health", null).path("status").asText());
+    }
+
+    @Test
+    void metricsAreExposedInPrometheusFormat() {
+        assertTrue(operator.metrics().contains("vtpcm_migrations_total{outcome=\"COMMITTED\"}"));
+    }
+
+    private static void assertError(int status, String code, org.junit.jupiter.api.function.Executable call) {
+        EngineClientException e = assertThrows(EngineClientException.class, call);
+        assertEquals(status, e.status(), e.getMessage());
+        assertEquals(code, e.code(), e.getMessage());
+        assertTrue(!e.getMessage().contains("Exception"), "no stack trace or exception name leaks: " + e.getMessage());
+    }
+}
