@@ -31,21 +31,6 @@ public final class EngineMigration {
         }
     }
 
-    /** Polls until libvirt's job has moved guest memory (the VM migration really runs), or the migration ended. */
-    public static JsonNode awaitVmProgress(EngineClient engine, String id, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            JsonNode view = engine.migration(id);
-            if (view.path("progress").path("dataProcessed").asLong() > 0 || !view.path("outcome").isNull()) {
-                return view;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new LabNotReadyException("migration " + id + " moved no guest memory within " + timeout.toSeconds() + " s");
-            }
-            Thread.sleep(20);
-        }
-    }
-
     /** Polls until the migration has reached the phase (or ended). */
     public static JsonNode awaitPhase(EngineClient engine, String id, String phase, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

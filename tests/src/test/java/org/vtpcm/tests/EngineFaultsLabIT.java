@@ -2,6 +2,7 @@ package org.vtpcm.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import org.vtpcm.lab.LabCloud;
 import org.vtpcm.lab.LabConfig;
 import org.vtpcm.lab.LabManager;
 import org.vtpcm.manager.client.ManagerClient;
+import org.vtpcm.manager.client.ManagerClientException;
 
 /**
  * Faults at protocol steps, end to end: a destination that fails attestation receives nothing; a
@@ -32,15 +34,16 @@ import org.vtpcm.manager.client.ManagerClient;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EngineFaultsLabIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Slow enough that faults land inside VM_MIGRATING (this guest dirties memory fast: ~10 s at this cap). */
-    private static final long SLOW_MIBS = 24;
+    /** Slow enough that faults land inside VM_MIGRATING (this guest dirties memory fast: about 15 s at this cap). */
+    private static final long SLOW_MIBS = 12;
     private static LabCloud cloud;
     private static LabCloud.Guest guest;
     private static String secondNode;
 
     @BeforeAll
     static void start() throws Exception {
-        cloud = LabCloud.start(LabConfig.load(LabConfig.defaultLabDirectory()));
+        // a lost destination manager is acted on after 1 s (default 3 s), well inside the slowed VM migration
+        cloud = LabCloud.start(LabConfig.load(LabConfig.defaultLabDirectory()), "migrations.destination-loss-seconds = 1");
         secondNode = cloud.lab().node(2).name();
         guest = cloud.bootGuest(1, "fault-guest", 128);
     }
@@ -66,7 +69,8 @@ class EngineFaultsLabIT {
             assertTrue(List.of("TARGET_SELECTED", "DEST_ATTESTED").contains(lastBegun(migration)), migration.toPrettyString());
             assertTrue(migration.path("reason").asText().contains("quote failed"), migration.path("reason").asText());
             assertSourceKeepsIt(1);
-            assertTrue(n2.client().vtpcms().isEmpty(), "nothing was prepared on the untrusted destination");
+            assertEquals(404, assertThrows(ManagerClientException.class, () -> n2.client().vtpcm(guest.uuid())).status(),
+                    "nothing was prepared on the untrusted destination");
             assertEquals("UNTRUSTED", cloud.engineClient().hosts().path("hosts").get(1).path("attestation").path("state").asText());
         } finally {
             n2.stop();
@@ -84,7 +88,7 @@ class EngineFaultsLabIT {
         JsonNode started = EngineMigration.start(engine, JSON.createObjectNode().put("vm", guest.name()).put("to", secondNode)
                 .put("bandwidthMiBs", SLOW_MIBS));
         String id = started.path("id").asText();
-        EngineMigration.awaitVmProgress(engine, id, Duration.ofMinutes(2));
+        awaitVmMigrationRunning(id);
         n2.killHard();
         JsonNode migration = EngineMigration.await(engine, id, Duration.ofMinutes(3));
         assertEquals("ROLLED_BACK", migration.path("outcome").asText(), migration.toPrettyString());
@@ -93,7 +97,8 @@ class EngineFaultsLabIT {
         assertSourceKeepsIt(1);
         n2.start();
         awaitCleanup(engine, id);
-        assertTrue(n2.client().vtpcms().isEmpty(), "the incoming vTPCM was destroyed on the destination once it came back");
+        assertEquals(404, assertThrows(ManagerClientException.class, () -> n2.client().vtpcm(guest.uuid())).status(),
+                "the incoming vTPCM was destroyed on the destination once it came back");
     }
 
     @Test
@@ -102,7 +107,7 @@ class EngineFaultsLabIT {
         JsonNode started = EngineMigration.start(cloud.engineClient(), JSON.createObjectNode().put("vm", guest.name()).put("to", secondNode)
                 .put("bandwidthMiBs", SLOW_MIBS));
         String id = started.path("id").asText();
-        EngineMigration.awaitVmProgress(cloud.engineClient(), id, Duration.ofMinutes(2));
+        awaitVmMigrationRunning(id);
         cloud.engine().killHard();
         ManagerClient n2 = cloud.manager(2).client();
         ManagerClient n1 = cloud.manager(1).client();
@@ -121,13 +126,37 @@ class EngineFaultsLabIT {
         JsonNode atDestination = n2.vtpcm(guest.uuid()).path("vtpcm");
         assertEquals("RUNNING", atDestination.path("state").asText());
         assertEquals(migration.path("epoch").asLong(), atDestination.path("epoch").asLong());
-        assertTrue(cloud.manager(1).client().vtpcms().isEmpty(), "no live vTPCM is left at the source");
+        assertEquals(404, assertThrows(ManagerClientException.class, () -> cloud.manager(1).client().vtpcm(guest.uuid())).status(),
+                "no live vTPCM is left at the source");
         assertFalse(cloud.manager(1).client().send("GET", "/v1/vms/" + guest.uuid() + "/domain", null).path("state").asText()
                 .equals("RUNNING"), "the source no longer runs the VM");
         assertEquals("RUNNING", n2.send("GET", "/v1/vms/" + guest.uuid() + "/domain", null).path("state").asText());
         guest.console().awaitStepAfter(guest.console().lastSeq(), Duration.ofSeconds(60));
         assertTrue(ContinuityChecker.check(guest.console().steps()).continuous(), ContinuityChecker.check(guest.console().steps())
                 .summary());
+    }
+
+    /**
+     * Waits until the source's libvirtd runs the VM migration, then a little longer: libvirt 9.0 gives
+     * no byte counts for a running peer-to-peer job here, so "running for 1.5 s" is the marker.
+     */
+    private static void awaitVmMigrationRunning(String id) throws Exception {
+        EngineMigration.awaitPhase(cloud.engineClient(), id, "VM_MIGRATING", Duration.ofMinutes(2));
+        ManagerClient source = cloud.manager(1).client();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!"RUNNING".equals(statusOrEmpty(source, "/v1/migrations/" + id + "/migrate-vm?vmUuid=" + guest.uuid()))) {
+            assertTrue(System.nanoTime() < deadline, "the VM migration did not start");
+            Thread.sleep(50);
+        }
+        Thread.sleep(1500);
+    }
+
+    private static String statusOrEmpty(ManagerClient client, String path) {
+        try {
+            return client.send("GET", path, null).path("status").asText();
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     private static JsonNode migrate(com.fasterxml.jackson.databind.node.ObjectNode body) throws Exception {

@@ -12,11 +12,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vtpcm.engine.attestation.AttestationException;
@@ -26,6 +21,7 @@ import org.vtpcm.engine.protocol.PastSwitchoverException;
 import org.vtpcm.engine.protocol.UnknownMigrationException;
 import org.vtpcm.engine.protocol.UnknownVmException;
 import org.vtpcm.engine.target.NoTargetException;
+import org.vtpcm.manager.api.MutualTlsConnector;
 import org.vtpcm.manager.client.ManagerClientException;
 
 /**
@@ -46,18 +42,8 @@ public final class EngineApiServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(json, false));
-            config.jetty.addConnector((server, httpConfiguration) -> {
-                SslContextFactory.Server ssl = new SslContextFactory.Server();
-                ssl.setSslContext(tls);
-                ssl.setNeedClientAuth(true);
-                ssl.setIncludeProtocols("TLSv1.3");
-                httpConfiguration.addCustomizer(new SecureRequestCustomizer());
-                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                        new HttpConnectionFactory(httpConfiguration));
-                connector.setHost(address);
-                connector.setPort(port);
-                return connector;
-            });
+            config.jetty.addConnector((server, httpConfiguration) -> MutualTlsConnector.create(server, httpConfiguration, tls, address,
+                    port));
             config.routes.before(context -> {
                 if (context.contentLength() > maxBodyBytes) {
                     throw new ContentTooLargeResponse();

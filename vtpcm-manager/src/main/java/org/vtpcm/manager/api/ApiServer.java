@@ -9,11 +9,6 @@ import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.json.JavalinJackson;
 import java.util.List;
 import javax.net.ssl.SSLContext;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vtpcm.manager.association.IllegalTransitionException;
@@ -42,18 +37,8 @@ public final class ApiServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.jsonMapper(new JavalinJackson(json, false));
-            config.jetty.addConnector((server, httpConfiguration) -> {
-                SslContextFactory.Server ssl = new SslContextFactory.Server();
-                ssl.setSslContext(tls);
-                ssl.setNeedClientAuth(true);
-                ssl.setIncludeProtocols("TLSv1.3");
-                httpConfiguration.addCustomizer(new SecureRequestCustomizer());
-                ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                        new HttpConnectionFactory(httpConfiguration));
-                connector.setHost(address);
-                connector.setPort(port);
-                return connector;
-            });
+            config.jetty.addConnector((server, httpConfiguration) -> MutualTlsConnector.create(server, httpConfiguration, tls, address,
+                    port));
             // refuse an oversized body from its Content-Length, before reading any of it
             config.routes.before(context -> {
                 if (context.contentLength() > maxBodyBytes) {
