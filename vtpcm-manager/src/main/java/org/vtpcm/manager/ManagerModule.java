@@ -198,8 +198,8 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    VmMigrations vmMigrations(AssociationStore associations, LibvirtHost libvirt, Clock clock) {
-        return new VmMigrations(associations, libvirt, clock);
+    VmMigrations vmMigrations(AssociationStore associations, LibvirtHost libvirt, LibvirtConnector connector, Clock clock) {
+        return new VmMigrations(associations, libvirt, connector.connect(config.libvirtUri()), clock);
     }
 
     @Provides
