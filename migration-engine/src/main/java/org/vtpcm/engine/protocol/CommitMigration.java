@@ -11,6 +11,7 @@ import org.vtpcm.manager.client.ManagerClientException;
  * the source destroys its vTPCM and erases the state. Both are safe to repeat after a restart.
  */
 final class CommitMigration implements PhaseStep {
+    private static final java.time.Duration SOURCE_SETTLE = java.time.Duration.ofSeconds(60);
     private final Nodes nodes;
 
     CommitMigration(Nodes nodes) {
@@ -34,6 +35,24 @@ final class CommitMigration implements PhaseStep {
         return "vTPCM " + run.vtpcmId + " runs on " + run.destinationName() + " at epoch " + run.newEpoch() + "; erased on " + run.source;
     }
 
+    /** The guest already runs at the destination; the source's libvirtd may still be closing its side of the job. */
+    private void awaitSourceMigrationEnd(MigrationRun run) {
+        long deadline = System.nanoTime() + SOURCE_SETTLE.toNanos();
+        while (System.nanoTime() < deadline) {
+            String status = nodes.get(run.source, "/v1/migrations/" + run.id + "/migrate-vm?vmUuid=" + run.vmUuid).path("status").asText();
+            if (!"RUNNING".equals(status)) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the source to finish the VM migration");
+            }
+        }
+        throw new IllegalStateException("the source's libvirtd did not finish the VM migration within " + SOURCE_SETTLE.toSeconds() + " s");
+    }
+
     private void commitDestination(MigrationRun run) {
         try {
             nodes.post(run.destinationName(), run.id, "commit", nodes.vmBody(run.vmUuid));
@@ -47,6 +66,7 @@ final class CommitMigration implements PhaseStep {
     }
 
     private void commitSource(MigrationRun run) {
+        awaitSourceMigrationEnd(run);
         try {
             nodes.post(run.source, run.id, "commit", nodes.vmBody(run.vmUuid));
         } catch (ManagerClientException e) {

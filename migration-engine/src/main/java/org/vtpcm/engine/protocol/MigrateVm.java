@@ -144,6 +144,29 @@ final class MigrateVm implements PhaseStep {
         return "the VM moved to " + run.destinationName() + " in " + status.path("wallMillis").asLong() + " ms (switchover)";
     }
 
+    /**
+     * Under verify-before-resume the destination's libvirtd has finished the incoming migration (the
+     * domain waits paused, its job statistics are final) well before the source's migrate call
+     * returns (about 2 s here): that is the switchover, and verifying from then on saves the guest
+     * that wait.
+     */
+    private boolean arrivedPaused(MigrationRun run) {
+        try {
+            JsonNode arrival = nodes.post(run.destinationName(), run.id, "arrival", nodes.vmBody(run.vmUuid));
+            return "PAUSED".equals(arrival.path("domainState").asText()) && arrival.path("downtimeMillis").asLong(-1) >= 0;
+        } catch (ManagerClientException e) {
+            return false; // not there yet, or the destination is unreachable (the loss check acts on that)
+        }
+    }
+
+    private String arrived(MigrationRun run) {
+        run.switchedOver = true;
+        run.vmMigrationCompletedAt = clock.instant();
+        journal.update(run.id, Map.of("switched_over", 1));
+        journal.progress(run.id, null);
+        return "the VM arrived paused at " + run.destinationName() + " (switchover; the source's libvirtd is still finishing)";
+    }
+
     /** No record at the source (its manager restarted): where the domain runs tells what happened; null while unclear. */
     private String judgeByPlacement(MigrationRun run) {
         JsonNode atDestination = nodes.get(run.destinationName(), "/v1/vms/" + run.vmUuid + "/domain");
