@@ -30,8 +30,8 @@ final class EngineDemo {
                 + " node root of trust: EMULATED TPM, no hardware TPM here), %d migration(s) through the migration engine%n",
                 memoryMiB, hops);
         System.out.println("  definitions: phase = wall time of each protocol phase as the engine's journal recorded it; total ="
-                + " request to commit; downtime = QEMU's downtime + the time the guest stayed paused at the destination until the"
-                + " state digests matched (verify-before-resume); digests = SM3 of the TPM state blobs QEMU fetched at the source /"
+                + " request to commit; downtime = from the guest's stop at the source (libvirt's SUSPENDED event) to its resume at the"
+                + " destination once the state digests matched (verify-before-resume); digests = SM3 of the TPM state blobs QEMU fetched at the source /"
                 + " loaded at the destination, seen by each node's control-channel interposer");
         long setup = System.nanoTime();
         try (LabCloud cloud = LabCloud.start(lab)) {

@@ -97,6 +97,7 @@ public final class ManagerDaemon implements AutoCloseable {
         attestation.measureStart(CodeFiles.ofThisProcess(), config.file(), config.measuredBinaries());
         lastReconcile.set(reconciler.reconcile());
         libvirt.addLifecycleListener(domainEvents);
+        libvirt.addLifecycleListener(vmMigrations::onEvent);
         api = new ApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(),
                 MutualTls.context(config.tlsDirectory(), "node"), json, List.of(
                         new NodeResource(config.nodeName(), suite.name().name().toLowerCase(java.util.Locale.ROOT), attestation,

@@ -30,6 +30,8 @@ public final class MigrationRun {
     String digestLeft;
     String digestArrived;
     Instant vmMigrationCompletedAt;
+    /** When the guest stopped at the source (the source manager saw libvirt's SUSPENDED event), if known. */
+    Instant sourceSuspendedAt;
     long qemuDowntimeMillis = -1;
     long verificationPauseMillis;
     volatile boolean switchedOver;

@@ -69,11 +69,15 @@ final class VerifyState implements PhaseStep {
         if (run.options.verifyBeforeResume() && run.vmMigrationCompletedAt != null) {
             run.verificationPauseMillis = Math.max(0, Duration.between(run.vmMigrationCompletedAt, resumed).toMillis());
         }
-        long downtime = run.qemuDowntimeMillis < 0 ? -1 : run.qemuDowntimeMillis + run.verificationPauseMillis;
+        // what the guest lived through: from its stop at the source to the resume here (node clocks in sync, as NTP keeps them);
+        // without the source's event time, QEMU's figure plus the pause after the migration ended (a lower bound)
+        long downtime = run.options.verifyBeforeResume() && run.sourceSuspendedAt != null
+                ? Math.max(0, Duration.between(run.sourceSuspendedAt, resumed).toMillis())
+                : run.qemuDowntimeMillis < 0 ? -1 : run.qemuDowntimeMillis + run.verificationPauseMillis;
         journal.update(run.id, Map.of("downtime_ms", downtime, "epoch", epoch));
         return "digests equal (" + run.digestLeft + "), epoch " + epoch + "; guest " + arrival.path("domainState").asText()
-                + " at " + run.destinationName() + ", QEMU downtime " + run.qemuDowntimeMillis + " ms + " + run.verificationPauseMillis
-                + " ms paused for verification";
+                + " at " + run.destinationName() + ", downtime " + downtime + " ms (QEMU's " + run.qemuDowntimeMillis + " ms; "
+                + run.verificationPauseMillis + " ms paused for verification after the migration ended)";
     }
 
     /** The interposer writes its report a few milliseconds after QEMU's last control command. */

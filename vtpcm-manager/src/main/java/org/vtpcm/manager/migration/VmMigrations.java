@@ -61,7 +61,7 @@ public final class VmMigrations implements AutoCloseable {
 
     /** One outgoing VM migration as seen at the source. */
     public record OutgoingView(UUID migrationId, UUID vmUuid, String vmName, Status status, String destinationUri,
-            Instant startedAt, Long wallMillis, JobProgress progress, String error, DomainState domainState) {
+            Instant startedAt, Long wallMillis, JobProgress progress, String error, DomainState domainState, Instant suspendedAt) {
     }
 
     /** What arrived at the destination: the domain's state and libvirt's statistics of the finished job. */
@@ -82,6 +82,7 @@ public final class VmMigrations implements AutoCloseable {
         volatile Status status = Status.RUNNING;
         volatile Long wallMillis;
         volatile String error;
+        volatile Instant suspendedAt;
 
         Run(UUID migrationId, UUID vmUuid, String vmName, String destinationUri, Instant startedAt) {
             this.migrationId = migrationId;
@@ -139,7 +140,8 @@ public final class VmMigrations implements AutoCloseable {
         Run run = runs.get(migrationId);
         if (run == null) {
             DomainView domain = domain(vmUuid);
-            return new OutgoingView(migrationId, vmUuid, domain.name(), Status.UNKNOWN, null, null, null, null, null, domain.state());
+            return new OutgoingView(migrationId, vmUuid, domain.name(), Status.UNKNOWN, null, null, null, null, null, domain.state(),
+                    null);
         }
         return view(run);
     }
@@ -217,7 +219,7 @@ public final class VmMigrations implements AutoCloseable {
         }
         Long wall = run.wallMillis != null ? run.wallMillis : Long.valueOf(Duration.between(run.startedAt, clock.instant()).toMillis());
         return new OutgoingView(run.migrationId, run.vmUuid, run.vmName, run.status, run.destinationUri, run.startedAt, wall, progress,
-                run.error, state);
+                run.error, state, run.suspendedAt);
     }
 
     private void remember(Run run) {
@@ -225,6 +227,22 @@ public final class VmMigrations implements AutoCloseable {
         if (runs.size() > KEPT_RUNS) {
             runs.entrySet().stream().filter(e -> e.getValue().status != Status.RUNNING).findFirst()
                     .ifPresent(oldest -> runs.remove(oldest.getKey()));
+        }
+    }
+
+    /**
+     * Libvirt's life-cycle events: the SUSPENDED of a migrating domain is the moment its guest stops
+     * at the source, where downtime starts (the engine ends it at the resume at the destination).
+     */
+    public synchronized void onEvent(org.vtpcm.manager.libvirt.DomainLifecycleEvent event) {
+        if (event.kind() != org.vtpcm.manager.libvirt.DomainLifecycleEvent.Kind.SUSPENDED) {
+            return;
+        }
+        Instant now = clock.instant();
+        for (Run run : runs.values()) {
+            if (run.status == Status.RUNNING && run.vmName.equals(event.domainName()) && run.suspendedAt == null) {
+                run.suspendedAt = now;
+            }
         }
     }
 
