@@ -139,21 +139,21 @@ final class MigrationRunner {
         }
     }
 
+    /** Signs the receipt first, then ends the migration: a COMMITTED migration always has its receipt. */
     private void finishCommitted(MigrationRun run) {
         MigrationRecord record = journal.find(run.id).orElseThrow();
-        journal.update(run.id, Map.of("reason", ""));
-        end(run, Phase.COMMITTED, null);
-        MigrationRecord ended = journal.find(run.id).orElseThrow();
         Map<String, Long> phases = new LinkedHashMap<>();
-        for (PhaseTiming timing : ended.phases()) {
+        for (PhaseTiming timing : record.phases()) {
             if (!timing.phase().isEnd() || timing.phase() == Phase.COMMITTED) {
                 phases.put(timing.phase().name(), timing.millis() == null ? 0 : timing.millis());
             }
         }
         long downtime = record.downtimeMillis() == null ? -1 : record.downtimeMillis();
+        long total = Duration.between(record.createdAt(), clock.instant()).toMillis();
         receipts.sign(new Receipt(run.id, run.vmUuid, run.vtpcmId, run.source, run.destinationName(), run.digestLeft, run.digestArrived,
-                run.newEpoch(), phases, ended.totalMillis() == null ? -1 : ended.totalMillis(), downtime, run.qemuDowntimeMillis,
-                run.verificationPauseMillis, clock.instant().toString()));
+                run.newEpoch(), phases, total, downtime, run.qemuDowntimeMillis, run.verificationPauseMillis, clock.instant().toString()));
+        journal.update(run.id, Map.of("reason", ""));
+        end(run, Phase.COMMITTED, null);
         if (downtime >= 0) {
             metrics.downtime(Duration.ofMillis(downtime));
         }

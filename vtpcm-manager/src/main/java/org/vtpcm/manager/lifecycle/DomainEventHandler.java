@@ -54,8 +54,12 @@ public final class DomainEventHandler implements Consumer<DomainLifecycleEvent> 
                     associations.flag(row.vtpcmId(), Optional.of("domain was started outside the manager, without measurement"));
                 }
             }
-            case UNDEFINED -> associations.flag(row.vtpcmId(), Optional.of("domain was undefined outside the manager; "
-                    + "the vTPCM and its state are kept"));
+            case UNDEFINED -> {
+                if (row.state() == VtpcmState.RUNNING || row.state() == VtpcmState.CREATED) { // else a migration's own commit
+                    associations.flag(row.vtpcmId(), Optional.of("domain was undefined outside the manager; "
+                            + "the vTPCM and its state are kept"));
+                }
+            }
             default -> {
             }
         }
