@@ -53,7 +53,8 @@ final class VerifyState implements PhaseStep {
         }
         if (run.digestLeft.isEmpty() || !run.digestLeft.equals(run.digestArrived)) {
             throw new StateMismatchException("the TPM state that arrived at " + run.destinationName() + " (" + show(run.digestArrived)
-                    + ") is not the state that left " + run.source + " (" + show(run.digestLeft) + "); the VM stays paused there");
+                    + ") is not the state that left " + run.source + " (" + show(run.digestLeft) + ")"
+                    + (run.options.verifyBeforeResume() ? "; the VM stays paused there" : "; the VM already runs there (resume-first)"));
         }
         JsonNode staged = nodes.client(run.destinationName()).vtpcm(run.vmUuid).path("vtpcm");
         long epoch = staged.path("epoch").asLong(-1);
