@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.vtpcm.engine.attestation.AttestationResult;
 import org.vtpcm.engine.attestation.HostAttester;
@@ -70,9 +69,5 @@ public final class HostResource implements ApiRoutes {
         load.put("activeMigrations", coordinator.activeMigrations(host.name()));
         load.put("maxMigrations", coordinator.migrationLimit(host.name()));
         return new HostView(host.name(), host.manager().toString(), host.libvirt(), reachable, attester.last(host.name()), load);
-    }
-
-    static List<String> names(NodeClients nodes) {
-        return nodes.hosts().stream().map(HostConfig::name).toList();
     }
 }

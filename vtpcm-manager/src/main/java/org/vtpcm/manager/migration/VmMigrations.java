@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -244,11 +243,6 @@ public final class VmMigrations implements AutoCloseable {
                 run.suspendedAt = now;
             }
         }
-    }
-
-    /** The record of a migration, if any. */
-    public synchronized Optional<Status> status(UUID migrationId) {
-        return Optional.ofNullable(runs.get(migrationId)).map(run -> run.status);
     }
 
     @Override
