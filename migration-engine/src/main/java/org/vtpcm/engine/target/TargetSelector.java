@@ -1,0 +1,114 @@
+package org.vtpcm.engine.target;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToIntFunction;
+import org.vtpcm.engine.attestation.AttestationResult;
+import org.vtpcm.engine.attestation.AttestationState;
+import org.vtpcm.engine.attestation.HostAttester;
+import org.vtpcm.engine.config.HostConfig;
+import org.vtpcm.engine.hosts.NodeClients;
+import org.vtpcm.engine.journal.RejectedHost;
+import org.vtpcm.manager.client.ManagerClientException;
+
+/**
+ * Checks every host but the source (reachable, vTPCM support, attestation, capacity, CPU) and lets
+ * the strategy pick among those that pass; every other host gets its reason.
+ */
+public final class TargetSelector {
+    private final NodeClients nodes;
+    private final HostAttester attester;
+    private final TargetStrategies strategies;
+    private final String suite;
+    private final ToIntFunction<String> activeMigrations;
+
+    public TargetSelector(NodeClients nodes, HostAttester attester, TargetStrategies strategies, String suite,
+            ToIntFunction<String> activeMigrations) {
+        this.nodes = requireNonNull(nodes, "nodes is null");
+        this.attester = requireNonNull(attester, "attester is null");
+        this.strategies = requireNonNull(strategies, "strategies is null");
+        this.suite = requireNonNull(suite, "suite is null");
+        this.activeMigrations = requireNonNull(activeMigrations, "activeMigrations is null");
+    }
+
+    /** The chosen destination and the hosts not chosen with why. */
+    public record Selection(HostConfig destination, List<RejectedHost> rejected) {
+    }
+
+    public Selection select(String source, Optional<String> requestedHost, String strategyName) {
+        TargetStrategy strategy = strategies.get(strategyName);
+        if (requestedHost.isPresent() && nodes.host(requestedHost.get()).isEmpty()) {
+            throw new NoTargetException("no host named '" + requestedHost.get() + "'", List.of(new RejectedHost(requestedHost.get(),
+                    "unknown host")));
+        }
+        if (requestedHost.filter(source::equals).isPresent()) {
+            throw new NoTargetException("the VM already runs on " + source, List.of(new RejectedHost(source, "is the source")));
+        }
+        JsonNode sourceNode = nodes.client(source).node();
+        List<Candidate> eligible = new ArrayList<>();
+        List<RejectedHost> rejected = new ArrayList<>();
+        for (HostConfig host : nodes.hosts()) {
+            if (host.name().equals(source) || requestedHost.isPresent() && !requestedHost.get().equals(host.name())) {
+                continue;
+            }
+            check(host, sourceNode).ifPresentOrElse(reason -> rejected.add(new RejectedHost(host.name(), reason)), () -> eligible.add(
+                    new Candidate(host, vtpcms(host), activeMigrations.applyAsInt(host.name()))));
+        }
+        List<Candidate> withCapacity = new ArrayList<>();
+        for (Candidate candidate : eligible) {
+            if (candidate.vtpcms() >= candidate.host().maxVtpcms()) {
+                rejected.add(new RejectedHost(candidate.host().name(), "no capacity: " + candidate.vtpcms() + " vTPCMs (limit "
+                        + candidate.host().maxVtpcms() + ")"));
+            } else {
+                withCapacity.add(candidate);
+            }
+        }
+        Optional<Candidate> chosen = strategy.choose(requestedHost, withCapacity);
+        if (chosen.isEmpty()) {
+            StringBuilder message = new StringBuilder("no eligible destination for a VM on " + source);
+            rejected.forEach(r -> message.append("; ").append(r.host()).append(": ").append(r.reason()));
+            throw new NoTargetException(message.toString(), rejected);
+        }
+        withCapacity.stream().filter(candidate -> candidate != chosen.get())
+                .forEach(candidate -> rejected.add(new RejectedHost(candidate.host().name(), "eligible, not chosen by " + strategy.name())));
+        return new Selection(chosen.get().host(), rejected);
+    }
+
+    /** Why the host cannot receive the VM, or empty when it can. */
+    private Optional<String> check(HostConfig host, JsonNode sourceNode) {
+        JsonNode node;
+        try {
+            node = nodes.client(host.name()).node();
+        } catch (ManagerClientException e) {
+            return Optional.of("not attested: manager unreachable (" + e.getMessage() + ")");
+        }
+        if (!suite.equals(node.path("suite").asText()) || node.path("rootOfTrust").asText().isEmpty()) {
+            return Optional.of("no vTPCM support: suite '" + node.path("suite").asText() + "' (the cloud uses " + suite
+                    + ") or no root of trust");
+        }
+        AttestationResult last = attester.last(host.name());
+        if (last.state() == AttestationState.UNKNOWN || last.state() == AttestationState.UNREACHABLE) {
+            last = attester.attest(host.name());
+        }
+        if (!last.trusted()) {
+            return Optional.of(last.summary());
+        }
+        JsonNode cpu = node.path("cpu");
+        JsonNode sourceCpu = sourceNode.path("cpu");
+        for (String field : List.of("arch", "vendor", "model")) {
+            if (!cpu.path(field).asText().equals(sourceCpu.path(field).asText())) {
+                return Optional.of("CPU incompatible: " + field + " " + cpu.path(field).asText() + " here, "
+                        + sourceCpu.path(field).asText() + " at the source");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private int vtpcms(HostConfig host) {
+        return nodes.client(host.name()).vtpcms().size(); // the manager lists live vTPCMs only
+    }
+}
