@@ -263,7 +263,11 @@ public final class MigrationJournal {
                             timings.removeIf(t -> t.phase() == phase);
                             timings.add(new PhaseTiming(phase, start, Duration.between(start, at).toMillis()));
                         }
-                        default -> timings.add(new PhaseTiming(phase, at, 0L));
+                        default -> { // the end: COMMITTED already has its timing from its begin and done
+                            if (timings.stream().noneMatch(t -> t.phase() == phase)) {
+                                timings.add(new PhaseTiming(phase, at, 0L));
+                            }
+                        }
                     }
                 }
             }
