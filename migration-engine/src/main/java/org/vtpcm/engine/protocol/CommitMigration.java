@@ -39,7 +39,7 @@ final class CommitMigration implements PhaseStep {
     private void awaitSourceMigrationEnd(MigrationRun run) {
         long deadline = System.nanoTime() + SOURCE_SETTLE.toNanos();
         while (System.nanoTime() < deadline) {
-            String status = nodes.get(run.source, "/v1/migrations/" + run.id + "/migrate-vm?vmUuid=" + run.vmUuid).path("status").asText();
+            String status = nodes.vmMigration(run).path("status").asText();
             if (!"RUNNING".equals(status)) {
                 return;
             }

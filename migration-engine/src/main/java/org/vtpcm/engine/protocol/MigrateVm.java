@@ -125,7 +125,7 @@ final class MigrateVm implements PhaseStep {
 
     private JsonNode outgoing(MigrationRun run) {
         try {
-            return nodes.get(run.source, "/v1/migrations/" + run.id + "/migrate-vm?vmUuid=" + run.vmUuid);
+            return nodes.vmMigration(run);
         } catch (ManagerClientException e) {
             if (e.status() == 0) {
                 // the source manager is down: the libvirt job goes on without it; keep following
@@ -171,10 +171,8 @@ final class MigrateVm implements PhaseStep {
 
     /** No record at the source (its manager restarted): where the domain runs tells what happened; null while unclear. */
     private String judgeByPlacement(MigrationRun run) {
-        JsonNode atDestination = nodes.get(run.destinationName(), "/v1/vms/" + run.vmUuid + "/domain");
-        JsonNode atSource = nodes.get(run.source, "/v1/vms/" + run.vmUuid + "/domain");
-        boolean destinationActive = atDestination.path("present").asBoolean() && isActive(atDestination.path("state").asText());
-        boolean sourceActive = atSource.path("present").asBoolean() && isActive(atSource.path("state").asText());
+        boolean destinationActive = nodes.domainActive(run.destinationName(), run);
+        boolean sourceActive = nodes.domainActive(run.source, run);
         if (destinationActive && !sourceActive) {
             run.switchedOver = true;
             run.vmMigrationCompletedAt = clock.instant();
@@ -185,10 +183,6 @@ final class MigrateVm implements PhaseStep {
             throw new ProtocolRefusal("the VM migration did not complete: the VM still runs at " + run.source);
         }
         return null; // both active: the job still runs; neither: wait for libvirt to settle
-    }
-
-    private static boolean isActive(String state) {
-        return "RUNNING".equals(state) || "PAUSED".equals(state);
     }
 
     private boolean destinationReachable(MigrationRun run) {

@@ -41,4 +41,16 @@ final class Nodes {
     JsonNode get(String host, String path) {
         return client(host).send("GET", path, null);
     }
+
+    /** The source manager's record of the run's VM migration (RUNNING, COMPLETED, FAILED or UNKNOWN). */
+    JsonNode vmMigration(MigrationRun run) {
+        return get(run.source, "/v1/migrations/" + run.id + "/migrate-vm?vmUuid=" + run.vmUuid);
+    }
+
+    /** Whether the run's VM is running or paused on the host (by its domain, whatever the vTPCM says). */
+    boolean domainActive(String host, MigrationRun run) {
+        JsonNode domain = get(host, "/v1/vms/" + run.vmUuid + "/domain");
+        String state = domain.path("state").asText();
+        return domain.path("present").asBoolean() && ("RUNNING".equals(state) || "PAUSED".equals(state));
+    }
 }

@@ -66,7 +66,7 @@ final class Rollback {
         while (true) {
             JsonNode status;
             try {
-                status = nodes.get(run.source, "/v1/migrations/" + run.id + "/migrate-vm?vmUuid=" + run.vmUuid);
+                status = nodes.vmMigration(run);
             } catch (ManagerClientException e) {
                 if (e.status() == 0 && System.nanoTime() < deadline) {
                     pause();
@@ -89,20 +89,14 @@ final class Rollback {
                     pause();
                 }
                 case "UNKNOWN" -> {
-                    return run.destination != null && activeAt(run.destinationName(), run) && !activeAt(run.source, run);
+                    return run.destination != null && nodes.domainActive(run.destinationName(), run)
+                            && !nodes.domainActive(run.source, run);
                 }
                 default -> {
                     return false; // FAILED: libvirt kept the VM at the source
                 }
             }
         }
-    }
-
-    /** No record at the source (never started, or its manager restarted): where does the domain run? */
-    private boolean activeAt(String host, MigrationRun run) {
-        JsonNode domain = nodes.get(host, "/v1/vms/" + run.vmUuid + "/domain");
-        String state = domain.path("state").asText();
-        return domain.path("present").asBoolean() && ("RUNNING".equals(state) || "PAUSED".equals(state));
     }
 
     private static void pause() {
