@@ -63,7 +63,7 @@ class LiveMigrationContinuityLabIT {
                     assertTrue(hop.firstSeqAfter() > hop.lastSeqBefore(), "guest made progress after " + hop);
                     assertTrue(hop.sourceTpmEngineGone(), "the source swtpm must exit after the switchover: " + hop);
                     assertTrue(guest.swtpm().runningPid(destination, guest.name()).isPresent(), "destination swtpm runs");
-                    assertEquals(List.of(guest.name()), hosts.host(destination).activeDomains(), "guest active at destination");
+                    assertTrue(hosts.host(destination).activeDomains().contains(guest.name()), "guest active at destination");
                     LabNode source = destination.equals(first) ? second : first;
                     assertTrue(hosts.host(source).state(guest.name()).isEmpty(), "no copy left on " + source);
                 }

@@ -40,6 +40,7 @@ import org.vtpcm.lab.GuestDomainXml;
 import org.vtpcm.lab.LabCa;
 import org.vtpcm.lab.LabConfig;
 import org.vtpcm.lab.LabHosts;
+import org.vtpcm.lab.LabLeftovers;
 import org.vtpcm.lab.LabManager;
 import org.vtpcm.lab.LabNode;
 import org.vtpcm.manager.client.ManagerClient;
@@ -166,7 +167,7 @@ class ManagerLabIT {
         CryptoSuite sm = CryptoSuites.of(SuiteName.SM);
         client.registerReferenceValue("kernel", digest(sm, lab.guestKernel()), "lab guest kernel");
         client.registerReferenceValue("initrd", digest(sm, lab.guestInitrd()), "lab guest initramfs");
-        runningVmName = "mgr-vm";
+        runningVmName = LabLeftovers.uniqueName("mgr-vm");
         runningVm = UUID.randomUUID();
         Path console = lab.consoleDirectory().resolve(runningVmName + ".log");
         Files.deleteIfExists(console);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import org.vtpcm.lab.GuestDomainXml;
 import org.vtpcm.lab.LabCa;
 import org.vtpcm.lab.LabConfig;
 import org.vtpcm.lab.LabHosts;
+import org.vtpcm.lab.LabLeftovers;
 import org.vtpcm.lab.LabManager;
 import org.vtpcm.manager.client.ManagerClient;
 import org.vtpcm.manager.client.ManagerClientException;
@@ -84,8 +86,16 @@ class MigrationHooksLabIT {
             client.registerReferenceValue("kernel", digest(sm, lab.guestKernel()), "lab guest kernel");
             client.registerReferenceValue("initrd", digest(sm, lab.guestInitrd()), "lab guest initramfs");
         }
-        String name = "hooks-vm";
+        String name = LabLeftovers.uniqueName("hooks-vm");
         UUID vm = UUID.randomUUID();
+        try {
+            moveThereAndBack(from, to, sm, name, vm);
+        } finally {
+            LabLeftovers.remove(lab, hosts, name, vm, List.of(from, to));
+        }
+    }
+
+    private void moveThereAndBack(ManagerClient from, ManagerClient to, CryptoSuite sm, String name, UUID vm) throws Exception {
         Path console = lab.consoleDirectory().resolve(name + ".log");
         Files.deleteIfExists(console);
         JsonNode created = from.createVm(new GuestDomainXml(name, vm, 128, lab.guestKernel(), lab.guestInitrd(), console,
@@ -177,8 +187,6 @@ class MigrationHooksLabIT {
         assertTrue(ContinuityChecker.check(guest.steps()).continuous(), ContinuityChecker.check(guest.steps()).summary());
         assertTrue(from.measurementLog(vm).path("valid").asBoolean());
 
-        from.stopVm(vm);
-        from.destroyVm(vm);
     }
 
     private static JsonNode await(ManagerClient client, UUID migration, UUID vm, String field) throws InterruptedException {

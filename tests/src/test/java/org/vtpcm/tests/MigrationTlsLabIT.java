@@ -33,6 +33,7 @@ import org.vtpcm.lab.GuestDomainXml;
 import org.vtpcm.lab.LabCa;
 import org.vtpcm.lab.LabConfig;
 import org.vtpcm.lab.LabHosts;
+import org.vtpcm.lab.LabLeftovers;
 import org.vtpcm.lab.LabManager;
 import org.vtpcm.lab.ManagedHop;
 import org.vtpcm.manager.libvirt.DomainState;
@@ -106,7 +107,7 @@ class MigrationTlsLabIT {
             manager.client().registerReferenceValue("kernel", digest(sm, lab.guestKernel()), "lab guest kernel");
             manager.client().registerReferenceValue("initrd", digest(sm, lab.guestInitrd()), "lab guest initramfs");
         }
-        String name = "tls-vm";
+        String name = LabLeftovers.uniqueName("tls-vm");
         UUID vm = UUID.randomUUID();
         Path consoleFile = lab.consoleDirectory().resolve(name + ".log");
         Files.deleteIfExists(consoleFile);
@@ -251,14 +252,7 @@ class MigrationTlsLabIT {
         }
 
         void cleanUp() {
-            for (LabManager manager : List.of(first, second)) {
-                try {
-                    manager.client().stopVm(vm);
-                    manager.client().destroyVm(vm);
-                } catch (RuntimeException e) {
-                    // the guest lives on one node only; the other has nothing to clean
-                }
-            }
+            LabLeftovers.remove(lab, hosts, name, vm, List.of(first.client(), second.client()));
         }
     }
 }
