@@ -98,7 +98,7 @@ public final class ManagerDaemon implements AutoCloseable {
         lastReconcile.set(reconciler.reconcile());
         libvirt.addLifecycleListener(domainEvents);
         libvirt.addLifecycleListener(vmMigrations::onEvent);
-        api = new ApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(),
+        api = new ApiServer(config.nodeName(), config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(),
                 MutualTls.context(config.tlsDirectory(), "node"), json, List.of(
                         new NodeResource(config.nodeName(), suite.name().name().toLowerCase(java.util.Locale.ROOT), attestation,
                                 lastReconcile::get, json, java.util.HexFormat.of().formatHex(suite.encodePublicKey(bundleKey.publicKey())),

@@ -29,7 +29,9 @@ public final class ApiServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public ApiServer(String address, int port, long maxBodyBytes, SSLContext tls, ObjectMapper json, List<ApiRoutes> resources) {
+    public ApiServer(String nodeName, String address, int port, long maxBodyBytes, SSLContext tls, ObjectMapper json,
+            List<ApiRoutes> resources) {
+        requireNonNull(nodeName, "nodeName is null");
         requireNonNull(tls, "tls is null");
         requireNonNull(json, "json is null");
         this.app = Javalin.create(config -> {
@@ -44,11 +46,13 @@ public final class ApiServer implements AutoCloseable {
                 if (context.contentLength() > maxBodyBytes) {
                     throw new BodyTooLargeException();
                 }
+                ComputeServiceAccess.check(nodeName, ClientCertificate.commonName(context), context.method().name(), context.path());
             });
             for (ApiRoutes resource : resources) {
                 resource.register(config.routes);
             }
             config.routes.exception(BadRequestException.class, (e, context) -> error(context, 400, "BAD_REQUEST", e.getMessage()));
+            config.routes.exception(ForbiddenException.class, (e, context) -> error(context, 403, "FORBIDDEN", e.getMessage()));
             config.routes.exception(InvalidDomainException.class, (e, context) -> error(context, 400, "INVALID_DOMAIN", e.getMessage()));
             config.routes.exception(UnknownVtpcmException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
             config.routes.exception(IllegalTransitionException.class,

@@ -11,6 +11,7 @@ import org.vtpcm.manager.association.Association;
 import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
+import org.vtpcm.manager.lifecycle.AttachReport;
 import org.vtpcm.manager.lifecycle.StartReport;
 import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
 import org.vtpcm.manager.tpcm.LogEntry;
@@ -44,6 +45,15 @@ public final class VmResource implements ApiRoutes {
             List<String> reasons) {
     }
 
+    /** Body of POST /v1/vms/{uuid}/vtpcm: the domain its owner (Nova) will define. */
+    public record AttachRequest(String domainXml, String policy) {
+    }
+
+    /** Answer of POST /v1/vms/{uuid}/vtpcm. */
+    public record AttachView(UUID vtpcmId, String state, String decision, List<String> reasons, String domainXml,
+            List<org.vtpcm.manager.tpcm.ArtifactMeasurement> measurements) {
+    }
+
     /** Answer of GET /v1/vms/{uuid}/measurement-log. */
     public record LogView(UUID vtpcmId, boolean valid, List<String> problems, List<LogEntry> entries) {
     }
@@ -58,6 +68,7 @@ public final class VmResource implements ApiRoutes {
         routes.get("/v1/vtpcms/{vmUuid}", this::show);
         routes.post("/v1/vms", this::create);
         routes.post("/v1/vms/{vmUuid}/start", this::start);
+        routes.post("/v1/vms/{vmUuid}/vtpcm", this::attach);
         routes.post("/v1/vms/{vmUuid}/stop", this::stop);
         routes.delete("/v1/vms/{vmUuid}", this::destroy);
         routes.get("/v1/vms/{vmUuid}/measurement-log", this::measurementLog);
@@ -84,6 +95,16 @@ public final class VmResource implements ApiRoutes {
         StartReport report = lifecycle.start(ApiRequests.uuidParameter(context, "vmUuid"));
         String decision = report.decision().alert() ? "alert" : "allow";
         context.json(new StartView(AssociationView.of(report.association()), report.measurements(), decision, report.decision().reasons()));
+    }
+
+    private void attach(Context context) {
+        UUID vmUuid = ApiRequests.uuidParameter(context, "vmUuid");
+        AttachRequest request = ApiRequests.body(context, json, AttachRequest.class);
+        ControlPolicy policy = request.policy() == null ? defaultPolicy : parsePolicy(request.policy());
+        AttachReport report = lifecycle.attach(vmUuid, ApiRequests.required(request.domainXml(), "domainXml"), policy);
+        String decision = report.decision().alert() ? "alert" : "allow";
+        context.status(201).json(new AttachView(report.association().vtpcmId(), report.association().state().name(), decision,
+                report.decision().reasons(), report.domainXml(), report.measurements()));
     }
 
     private void stop(Context context) {

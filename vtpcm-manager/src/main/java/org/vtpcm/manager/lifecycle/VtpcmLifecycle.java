@@ -3,6 +3,7 @@ package org.vtpcm.manager.lifecycle;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,10 +13,12 @@ import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.association.IllegalTransitionException;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.domain.DomainXmlPatcher;
+import org.vtpcm.manager.domain.InvalidDomainException;
 import org.vtpcm.manager.domain.PreparedDomain;
 import org.vtpcm.manager.engine.TpmEngines;
 import org.vtpcm.manager.keys.VtpcmKeys;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
+import org.vtpcm.manager.libvirt.DomainState;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 import org.vtpcm.manager.tpcm.ActiveControl;
 import org.vtpcm.manager.tpcm.ArtifactMeasurement;
@@ -124,6 +127,67 @@ public final class VtpcmLifecycle {
         return new StartReport(running, measurements, decision);
     }
 
+    /**
+     * Gives a VM whose owner (Nova) defines and starts the domain its vTPCM: created at the first call,
+     * measured and checked by active control at every call, and the TPM engine started; answers the
+     * domain XML with the vTPCM's TPM device for the owner to define. The manager neither defines nor
+     * starts the domain. Repeating the call for a VM whose vTPCM runs answers the same (a retried spawn).
+     */
+    public synchronized AttachReport attach(UUID vmUuid, String domainXml, ControlPolicy policy) {
+        requireNonNull(policy, "policy is null");
+        Optional<Association> live = associations.findLiveByVm(vmUuid);
+        UUID vtpcmId = live.map(Association::vtpcmId).orElseGet(UUID::randomUUID);
+        PreparedDomain domain = patcher.prepare(domainXml, engines.controlSocket(vtpcmId));
+        if (!domain.uuid().equals(vmUuid)) {
+            throw new InvalidDomainException("the domain XML is for VM " + domain.uuid() + ", not " + vmUuid);
+        }
+        if (live.isPresent() && live.get().state() == VtpcmState.RUNNING && engines.runningPid(vtpcmId).isPresent()) {
+            return new AttachReport(live.get(), domain.xml(), List.of(), ActiveControl.decide(live.get().policy(), List.of()));
+        }
+        if (live.isPresent() && live.get().state() != VtpcmState.CREATED && live.get().state() != VtpcmState.RUNNING) {
+            throw new IllegalTransitionException("VM " + vmUuid + " cannot start: its vTPCM is " + live.get().state());
+        }
+        boolean fresh = live.isEmpty();
+        VtpcmKeys keys = fresh ? secrets.create(vtpcmId) : secrets.load(vtpcmId).orElseThrow(() -> new IllegalTransitionException(
+                "the secrets of vTPCM " + vtpcmId + " are missing"));
+        Association row;
+        try {
+            row = fresh ? associations.create(vtpcmId, vmUuid, domain.name(), VtpcmState.CREATED, 0, nodeName, policy) : live.get();
+        } catch (RuntimeException e) {
+            secrets.erase(vtpcmId);
+            throw e;
+        }
+        if (fresh) {
+            log.append(vtpcmId, keys.identityPrivate(), "create", domain.name(), "", "ok", "policy=" + policy.text() + " node=" + nodeName
+                    + " domain owned by the caller");
+        }
+        List<ArtifactMeasurement> measurements = measurer.measure(domain.artifacts());
+        for (ArtifactMeasurement measurement : measurements) {
+            log.append(vtpcmId, keys.identityPrivate(), "measure:" + measurement.kind().text(), measurement.target(),
+                    measurement.digest(), measurement.trusted() ? "trusted" : "mismatch", measurement.note());
+        }
+        ControlDecision decision = ActiveControl.decide(row.policy(), measurements);
+        String verdict = !decision.start() ? "deny" : decision.alert() ? "alert" : "allow";
+        log.append(vtpcmId, keys.identityPrivate(), "control", domain.name(), "", verdict,
+                "policy=" + row.policy().text() + (decision.reasons().isEmpty() ? "" : "; " + String.join("; ", decision.reasons())));
+        if (!decision.start()) {
+            LOG.warn("vm {} refused by active control: {}", vmUuid, decision.reasons());
+            if (fresh) { // nothing is left behind for a VM that never ran
+                associations.transition(vtpcmId, VtpcmState.CREATED, VtpcmState.DESTROYED, "refused by active control");
+                secrets.erase(vtpcmId);
+            }
+            throw new ControlDeniedException("active control (policy deny) refused to start VM " + vmUuid, decision.reasons());
+        }
+        if (row.state() == VtpcmState.CREATED) {
+            engines.start(vtpcmId, keys.stateKey(), false);
+            row = associations.transition(vtpcmId, VtpcmState.CREATED, VtpcmState.RUNNING, "started for a domain its owner starts");
+        } else {
+            engines.start(vtpcmId, keys.stateKey(), false); // RUNNING row whose engine had stopped (e.g. a node restart)
+        }
+        LOG.info("vm {} has vTPCM {} running for its owner ({})", vmUuid, vtpcmId, verdict);
+        return new AttachReport(row, domain.xml(), measurements, decision);
+    }
+
     /** Stops the VM at once and its TPM engine; the vTPCM keeps its state. */
     public synchronized Association stop(UUID vmUuid) {
         Association row = live(vmUuid);
@@ -137,7 +201,13 @@ public final class VtpcmLifecycle {
 
     /** Undefines a stopped VM and erases its vTPCM (TPM state and keys). Its measurement log stays. */
     public synchronized Association destroy(UUID vmUuid) {
-        Association row = live(vmUuid);
+        Association found = live(vmUuid);
+        if (found.state() == VtpcmState.RUNNING && !domainActive(found.vmName())) {
+            // the domain's owner (Nova) destroyed it before libvirt's stop event reached us
+            engines.stop(found.vtpcmId());
+            found = moveIfStill(found, VtpcmState.RUNNING, VtpcmState.CREATED, "domain gone");
+        }
+        Association row = found;
         if (row.state() != VtpcmState.CREATED) {
             throw new IllegalTransitionException("VM " + vmUuid + " must be stopped before it is destroyed (vTPCM is "
                     + row.state() + ")");
@@ -149,6 +219,10 @@ public final class VtpcmLifecycle {
         engines.eraseState(row.vtpcmId());
         secrets.erase(row.vtpcmId());
         return associations.transition(row.vtpcmId(), VtpcmState.CREATED, VtpcmState.DESTROYED, "destroyed");
+    }
+
+    private boolean domainActive(String vmName) {
+        return libvirt.state(vmName).map(DomainState::isActive).orElse(false);
     }
 
     /** The VM's live vTPCM row, or UnknownVtpcmException. */

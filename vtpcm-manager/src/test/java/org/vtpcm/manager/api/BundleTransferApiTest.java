@@ -62,7 +62,7 @@ class BundleTransferApiTest {
         ChunkedBundleReceiver receiver = new ChunkedBundleReceiver(incoming, spool, stager, 1 << 20);
         SSLContext serverTls = MutualTls.context(ca.issueTlsIdentity("n2", List.of(), List.of("127.0.0.1"), Duration.ofDays(1), true,
                 true));
-        server = new ApiServer("127.0.0.1", 0, 1 << 20, serverTls, json, List.of(new BundleReceiveResource(receiver, json)));
+        server = new ApiServer("n2", "127.0.0.1", 0, 1 << 20, serverTls, json, List.of(new BundleReceiveResource(receiver, json)));
         destination = URI.create("https://127.0.0.1:" + server.port());
     }
 

@@ -115,6 +115,44 @@ class VtpcmLifecycleTest {
 
     @ParameterizedTest
     @EnumSource(SuiteName.class)
+    void aDomainItsOwnerDefinesGetsItsVtpcmMeasuredAndItsTpmDevice(SuiteName name) throws Exception {
+        setUp(name);
+        UUID vm = UUID.randomUUID();
+        AttachReport attached = lifecycle.attach(vm, domainXml(vm), ControlPolicy.DENY);
+        UUID vtpcm = attached.association().vtpcmId();
+        assertEquals(VtpcmState.RUNNING, attached.association().state());
+        assertTrue(attached.domainXml().contains("type=\"external\"") || attached.domainXml().contains("type='external'"),
+                attached.domainXml());
+        assertTrue(attached.domainXml().contains(engines.controlSocket(vtpcm).toString()));
+        assertTrue(engines.runningPid(vtpcm).isPresent(), "the TPM engine runs before the owner starts the domain");
+        assertTrue(libvirt.xml(attached.association().vmName()).isEmpty(), "the manager does not define the owner's domain");
+        assertTrue(attached.measurements().size() >= 2, "kernel and initrd measured: " + attached.measurements());
+
+        AttachReport retried = lifecycle.attach(vm, domainXml(vm), ControlPolicy.DENY);
+        assertEquals(vtpcm, retried.association().vtpcmId(), "a retried spawn gets the same vTPCM");
+
+        // the owner destroyed its domain (never defined here): destroying the vTPCM needs no stop first
+        assertEquals(VtpcmState.DESTROYED, lifecycle.destroy(vm).state());
+        assertTrue(engines.runningPid(vtpcm).isEmpty());
+        assertTrue(secrets.load(vtpcm).isEmpty(), "keys erased");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SuiteName.class)
+    void aDeniedAttachLeavesNothingBehind(SuiteName name) throws Exception {
+        setUp(name);
+        UUID vm = UUID.randomUUID();
+        Files.writeString(kernel, "kernel bytes, tampered");
+        ControlDeniedException e = assertThrows(ControlDeniedException.class, () -> lifecycle.attach(vm, domainXml(vm), ControlPolicy.DENY));
+        assertTrue(e.reasons().get(0).startsWith("kernel " + kernel), e.reasons().toString());
+        assertTrue(associations.findLiveByVm(vm).isEmpty(), "no live vTPCM is left for a VM that never ran");
+        UUID other = UUID.randomUUID();
+        assertThrows(org.vtpcm.manager.domain.InvalidDomainException.class, () -> lifecycle.attach(other, domainXml(vm),
+                ControlPolicy.AUDIT), "the XML must be the named VM's");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SuiteName.class)
     void aTamperedKernelIsRefusedUnderDeny(SuiteName name) throws Exception {
         setUp(name);
         UUID vm = UUID.randomUUID();
