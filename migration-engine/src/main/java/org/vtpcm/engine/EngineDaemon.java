@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.vtpcm.engine.api.EngineApiServer;
 import org.vtpcm.engine.api.HostResource;
 import org.vtpcm.engine.api.MigrationResource;
+import org.vtpcm.engine.api.NovaHookResource;
 import org.vtpcm.engine.api.ReferenceValueResource;
 import org.vtpcm.engine.api.VtpcmResource;
 import org.vtpcm.engine.attestation.HostAttester;
@@ -23,6 +24,7 @@ import org.vtpcm.engine.hosts.NodeClients;
 import org.vtpcm.engine.hosts.VtpcmLocator;
 import org.vtpcm.engine.metrics.EngineMetrics;
 import org.vtpcm.engine.protocol.MigrationCoordinator;
+import org.vtpcm.engine.protocol.NovaHooks;
 import org.vtpcm.engine.receipt.ReceiptSigner;
 import org.vtpcm.manager.store.NodeDatabase;
 
@@ -41,6 +43,7 @@ public final class EngineDaemon implements AutoCloseable {
     private final ReceiptSigner receipts;
     private final VtpcmLocator locator;
     private final MigrationCoordinator coordinator;
+    private final NovaHooks nova;
     private final EngineMetrics metrics;
     private final java.util.concurrent.ScheduledExecutorService attestations = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(task -> {
@@ -53,7 +56,8 @@ public final class EngineDaemon implements AutoCloseable {
     @Inject
     public EngineDaemon(EngineConfig config, SSLContext tls, ObjectMapper json, NodeDatabase database, NodeClients nodes,
             HostAttester attester, ReferenceValueStore references, ReceiptSigner receipts, VtpcmLocator locator,
-            MigrationCoordinator coordinator, EngineMetrics metrics) {
+            MigrationCoordinator coordinator, NovaHooks nova, EngineMetrics metrics) {
+        this.nova = requireNonNull(nova, "nova is null");
         this.config = requireNonNull(config, "config is null");
         this.tls = tls;
         this.json = json;
@@ -73,7 +77,8 @@ public final class EngineDaemon implements AutoCloseable {
         config.hosts().stream().map(HostConfig::name).forEach(nodeNames::add);
         api = new EngineApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(), tls, json, nodeNames, List.of(
                 new MigrationResource(coordinator, receipts, json), new HostResource(nodes, attester, coordinator),
-                new ReferenceValueResource(references, json), new VtpcmResource(locator)), metrics::scrape);
+                new ReferenceValueResource(references, json), new VtpcmResource(locator), new NovaHookResource(nova, receipts, json)),
+                metrics::scrape);
         // hosts' attestation state stays current for target selection and `vtpcm hosts`; each migration attests afresh anyway
         attestations.scheduleWithFixedDelay(this::attestAll, 0, ATTEST_EVERY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         LOG.info("vtpcm-engine ready: {} hosts, suite {}, journal {}", config.hosts().size(), config.suite(), database.file());

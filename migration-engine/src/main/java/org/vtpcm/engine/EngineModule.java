@@ -24,6 +24,7 @@ import org.vtpcm.engine.journal.EngineSchema;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.metrics.EngineMetrics;
 import org.vtpcm.engine.protocol.MigrationCoordinator;
+import org.vtpcm.engine.protocol.NovaHooks;
 import org.vtpcm.engine.protocol.Protocol;
 import org.vtpcm.engine.receipt.ReceiptSigner;
 import org.vtpcm.manager.store.NodeDatabase;
@@ -132,8 +133,20 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MigrationCoordinator coordinator(MigrationJournal journal, NodeClients nodes, HostAttester attester, ReceiptSigner receipts,
+    Protocol.Services protocol(MigrationJournal journal, NodeClients nodes, HostAttester attester, ReceiptSigner receipts,
             EngineMetrics metrics, Clock clock) {
-        return Protocol.coordinator(config, journal, nodes, attester, receipts, metrics, clock);
+        return Protocol.build(config, journal, nodes, attester, receipts, metrics, clock);
+    }
+
+    @Provides
+    @Singleton
+    MigrationCoordinator coordinator(Protocol.Services protocol) {
+        return protocol.coordinator();
+    }
+
+    @Provides
+    @Singleton
+    NovaHooks novaHooks(Protocol.Services protocol) {
+        return protocol.nova();
     }
 }

@@ -11,11 +11,14 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import javax.net.ssl.SSLContext;
 import org.vtpcm.engine.client.EngineClient;
 import org.vtpcm.manager.client.ManagerClient;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.crypto.SuiteName;
+import org.vtpcm.protocol.pki.CloudCa;
+import org.vtpcm.protocol.tls.MutualTls;
 
 /**
  * The whole vtpcm control plane on the lab: a manager on each node (enrolled with the lab CA), the
@@ -62,6 +65,20 @@ public final class LabCloud implements AutoCloseable {
             cloud.close();
             throw e;
         }
+    }
+
+    /**
+     * The identity of Nova's compute service on the node (CN {@code nova-compute.<node>}), issued by
+     * the cloud CA and written where the lab's nova-compute reads its {@code [vtpcm]} TLS files.
+     */
+    public SSLContext computeServiceTls(int node) {
+        String name = "nova-compute." + lab.node(node).name();
+        Path folder = lab.labDirectory().resolve("run").resolve("openstack").resolve("tls").resolve(name);
+        if (!Files.exists(folder.resolve(name + ".crt"))) {
+            CloudCa.load(ca.directory()).issueTlsIdentity(name, List.of(), List.of(), Duration.ofDays(30), false, true)
+                    .writePem(folder, name);
+        }
+        return MutualTls.context(folder, name);
     }
 
     public LabConfig lab() {

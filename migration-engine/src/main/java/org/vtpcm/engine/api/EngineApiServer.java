@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import org.vtpcm.engine.attestation.AttestationException;
 import org.vtpcm.engine.hosts.UnknownHostException;
 import org.vtpcm.engine.journal.VmAlreadyMigratingException;
+import org.vtpcm.engine.protocol.NovaRefusedException;
 import org.vtpcm.engine.protocol.PastSwitchoverException;
 import org.vtpcm.engine.protocol.UnknownMigrationException;
 import org.vtpcm.engine.protocol.UnknownVmException;
@@ -48,11 +49,7 @@ public final class EngineApiServer implements AutoCloseable {
                 if (context.contentLength() > maxBodyBytes) {
                     throw new ContentTooLargeResponse();
                 }
-                String caller = callerName(context);
-                if (caller == null || nodeNames.contains(caller) && !context.path().equals("/v1/health")) {
-                    throw new ForbiddenException("this endpoint is for operators and services, not for " + (caller == null
-                            ? "an anonymous caller" : "node " + caller));
-                }
+                CallerRole.check(context, callerName(context), nodeNames);
             });
             config.routes.get("/v1/health", context -> context.json(java.util.Map.of("status", "ok")));
             config.routes.get("/metrics", context -> context.contentType("text/plain; version=0.0.4; charset=utf-8")
@@ -61,7 +58,9 @@ public final class EngineApiServer implements AutoCloseable {
                 resource.register(config.routes);
             }
             config.routes.exception(BadRequestException.class, (e, context) -> error(context, 400, "BAD_REQUEST", e.getMessage()));
-            config.routes.exception(ForbiddenException.class, (e, context) -> error(context, 403, "FORBIDDEN", e.getMessage()));
+            config.routes.exception(CallerRole.Forbidden.class, (e, context) -> error(context, 403, "FORBIDDEN", e.getMessage()));
+            config.routes.exception(NovaRefusedException.class, (e, context) -> context.status(409).json(new ApiError(e.code(),
+                    e.getMessage(), List.of("migration " + e.record().id() + " " + e.record().phase()))));
             config.routes.exception(NotFoundException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
             config.routes.exception(UnknownMigrationException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
             config.routes.exception(UnknownVmException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
@@ -112,15 +111,6 @@ public final class EngineApiServer implements AutoCloseable {
 
     private static void error(Context context, int status, String code, String message) {
         context.status(status).json(new ApiError(code, message, List.of()));
-    }
-
-    /** The caller may not use this endpoint (403). */
-    private static final class ForbiddenException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        ForbiddenException(String message) {
-            super(message);
-        }
     }
 
     @Override

@@ -59,6 +59,14 @@ public final class MigrationCoordinator implements AutoCloseable {
 
     /** Records the migration (REQUESTED) and starts it; answers at once. */
     public MigrationRecord start(MigrationRequest request) {
+        MigrationRun run = open(request);
+        metrics.started();
+        submit(run, () -> runner.runNew(run, slots));
+        return journal.find(run.id).orElseThrow();
+    }
+
+    /** Journals a new migration of the VM's live, RUNNING vTPCM as REQUESTED; the caller runs it. */
+    MigrationRun open(MigrationRequest request) {
         JsonNode vtpcm = locator.find(request.vm()).orElseThrow(() -> new UnknownVmException("no node holds a live vTPCM for VM '"
                 + request.vm() + "'"));
         String state = vtpcm.path("state").asText();
@@ -87,8 +95,7 @@ public final class MigrationCoordinator implements AutoCloseable {
         journal.update(id, facts);
         journal.done(id, Phase.REQUESTED, "vm " + run.vmName + " with vTPCM " + run.vtpcmId + " on " + run.source);
         LOG.info("migration {}: requested for vm {} on {} ({})", id, run.vmName, run.source, options);
-        submit(run, () -> runner.runNew(run, slots));
-        return journal.find(id).orElseThrow();
+        return run;
     }
 
     /** Asks a running migration to roll back. */
@@ -128,6 +135,7 @@ public final class MigrationCoordinator implements AutoCloseable {
         for (MigrationRecord record : journal.active()) {
             MigrationRun run = MigrationRun.fromRecord(record, Optional.ofNullable(record.destination()).flatMap(nodes::host));
             run.policy = "deny";
+            metrics.started();
             submit(run, () -> runner.recover(record, run));
         }
         cleanup.scheduleWithFixedDelay(this::retryCleanups, CLEANUP_EVERY_SECONDS, CLEANUP_EVERY_SECONDS, TimeUnit.SECONDS);
@@ -149,7 +157,6 @@ public final class MigrationCoordinator implements AutoCloseable {
 
     private void submit(MigrationRun run, Runnable work) {
         running.put(run.id, run);
-        metrics.started();
         workers.execute(() -> {
             try {
                 work.run();

@@ -98,6 +98,33 @@ final class MigrationRunner {
         return true;
     }
 
+    /** One phase, write-ahead, for callers that run phases on someone else's schedule (Nova's hooks). */
+    void runPhase(MigrationRun run, PhaseStep step) {
+        runStep(run, step);
+    }
+
+    /** Rolls back now (before the switchover), ending the migration; Nova's hooks report the reason. */
+    void rollBackNow(MigrationRun run, RuntimeException cause) {
+        rollBack(run, cause);
+    }
+
+    /**
+     * After the switchover, once: verify, commit, receipt. A state mismatch ends the migration FAILED
+     * and is rethrown; an unreachable node leaves it active (switched over) for a retry or for recovery.
+     */
+    void finishOnce(MigrationRun run) {
+        try {
+            if (journal.find(run.id).orElseThrow().phase() != Phase.COMMITTED) {
+                runStep(run, verify);
+                runStep(run, commit);
+            }
+            finishCommitted(run);
+        } catch (StateMismatchException e) {
+            end(run, Phase.FAILED, e.getMessage());
+            throw e;
+        }
+    }
+
     private void runStep(MigrationRun run, PhaseStep step) {
         if (run.abortRequested && !run.switchedOver) {
             throw new ProtocolRefusal("aborted by the operator");

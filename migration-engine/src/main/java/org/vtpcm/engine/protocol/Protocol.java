@@ -20,21 +20,31 @@ public final class Protocol {
     private Protocol() {
     }
 
-    public static MigrationCoordinator coordinator(EngineConfig config, MigrationJournal journal, NodeClients clients, HostAttester attester,
+    /** The coordinator of engine-driven migrations and the hooks of Nova-driven ones, over the same journal and phases. */
+    public record Services(MigrationCoordinator coordinator, NovaHooks nova) {
+    }
+
+    public static Services build(EngineConfig config, MigrationJournal journal, NodeClients clients, HostAttester attester,
             ReceiptSigner receipts, EngineMetrics metrics, Clock clock) {
         Map<String, Integer> limits = config.hosts().stream().collect(Collectors.toMap(HostConfig::name, HostConfig::maxMigrations));
         HostSlots slots = new HostSlots(limits);
         Nodes nodes = new Nodes(clients);
         TargetSelector selector = new TargetSelector(clients, attester, TargetStrategies.defaults(),
                 config.suite().name().toLowerCase(java.util.Locale.ROOT), slots::inUse);
-        List<PhaseStep> beforeSwitchover = List.of(new SelectTarget(selector, journal), new AttestDestination(attester),
-                new PrepareDestination(nodes), new SendTpcmState(nodes));
+        SelectTarget selectTarget = new SelectTarget(selector, journal);
+        AttestDestination attestDestination = new AttestDestination(attester);
+        PrepareDestination prepareDestination = new PrepareDestination(nodes);
+        SendTpcmState sendTpcmState = new SendTpcmState(nodes);
+        List<PhaseStep> beforeSwitchover = List.of(selectTarget, attestDestination, prepareDestination, sendTpcmState);
         MigrateVm migrateVm = new MigrateVm(nodes, journal, clock, config.pollInterval(), config.vmMigrationTimeout(),
                 config.destinationLossTolerance());
         Rollback rollback = new Rollback(nodes, journal);
         MigrationRunner runner = new MigrationRunner(journal, beforeSwitchover, migrateVm, new VerifyState(nodes, journal, clock),
                 new CommitMigration(nodes), rollback, receipts, metrics, clock);
-        return new MigrationCoordinator(journal, clients, new VtpcmLocator(clients), runner, rollback, slots, metrics,
-                config.maxConcurrentMigrations());
+        MigrationCoordinator coordinator = new MigrationCoordinator(journal, clients, new VtpcmLocator(clients), runner, rollback, slots,
+                metrics, config.maxConcurrentMigrations());
+        NovaHooks nova = new NovaHooks(coordinator, journal, runner, selectTarget, attestDestination, prepareDestination, sendTpcmState,
+                metrics, clock);
+        return new Services(coordinator, nova);
     }
 }

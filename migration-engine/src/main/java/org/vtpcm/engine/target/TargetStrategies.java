@@ -13,7 +13,7 @@ public final class TargetStrategies {
     }
 
     public static TargetStrategies defaults() {
-        return new TargetStrategies(List.of(new ExplicitHost(), new LeastLoadedTrusted()));
+        return new TargetStrategies(List.of(new ExplicitHost(), new LeastLoadedTrusted(), new NovaScheduled()));
     }
 
     public TargetStrategy get(String name) {

@@ -36,6 +36,8 @@ class EngineApiTest {
     private static EngineDaemon daemon;
     private static EngineClient operator;
     private static EngineClient node;
+    private static EngineClient compute;
+    private static EngineClient otherCompute;
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,6 +60,10 @@ class EngineApiTest {
         operator = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("operator", List.of(), List.of(), Duration.ofDays(1), false,
                 true)));
         node = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("n1", List.of(), List.of(), Duration.ofDays(1), false, true)));
+        compute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("nova-compute.n1", List.of(), List.of(), Duration.ofDays(1),
+                false, true)));
+        otherCompute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("nova-compute.n7", List.of(), List.of(),
+                Duration.ofDays(1), false, true)));
     }
 
     @AfterAll
@@ -107,6 +113,34 @@ class EngineApiTest {
     void nodesMayNotDriveMigrations() {
         assertError(403, "FORBIDDEN", () -> node.send("GET", "/v1/migrations", null));
         assertEquals("ok", node.send("GET", "/v1/health", null).path("status").asText());
+    }
+
+    @Test
+    void aComputeServiceMayCallOnlyTheNovaHooksOfItsOwnMigrations() {
+        assertError(403, "FORBIDDEN", () -> compute.send("GET", "/v1/migrations", null));
+        assertError(403, "FORBIDDEN", () -> compute.send("POST", "/v1/hosts/n1/trust", JSON.createObjectNode()));
+        assertError(403, "FORBIDDEN", () -> otherCompute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n1").put("destination", "n2")));
+        // its own node's migration: the request is valid, the VM unknown (the only manager is unreachable)
+        assertError(404, "NOT_FOUND", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n2").put("destination", "n1")));
+        assertError(404, "NOT_FOUND", () -> compute.send("POST", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/prepare",
+                JSON.createObjectNode()));
+        assertError(404, "NOT_FOUND", () -> compute.send("GET", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/migration",
+                null));
+    }
+
+    @Test
+    void theNovaHooksAnswerBadInputWithA4xx() {
+        assertError(400, "BAD_REQUEST", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "nope").put("source", "n2").put("destination", "n1")));
+        assertError(400, "BAD_REQUEST", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n1").put("destination", "n1")));
+        assertError(400, "BAD_REQUEST", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "../x").put("destination", "n1")));
+        assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/nova/instances/not-a-uuid/commit", JSON.createObjectNode()));
+        assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")
+                .put("strategy", "nova").put("to", "n1")));
     }
 
     @Test

@@ -1,0 +1,125 @@
+package org.vtpcm.engine.api;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.vtpcm.engine.journal.MigrationRecord;
+import org.vtpcm.engine.protocol.NovaHooks;
+import org.vtpcm.engine.protocol.UnknownMigrationException;
+import org.vtpcm.engine.receipt.ReceiptSigner;
+
+/**
+ * The hooks Nova's compute driver calls during a live migration ({@code docs/nova-integration.md}).
+ * A compute service (CN {@code nova-compute.<node>}) may act only on migrations whose source or
+ * destination is its own node; operators may read and call them too.
+ */
+public final class NovaHookResource implements ApiRoutes {
+    private static final String HOST = "[A-Za-z0-9][A-Za-z0-9-]{0,62}";
+
+    private final NovaHooks hooks;
+    private final ReceiptSigner receipts;
+    private final ObjectMapper json;
+
+    public NovaHookResource(NovaHooks hooks, ReceiptSigner receipts, ObjectMapper json) {
+        this.hooks = requireNonNull(hooks, "hooks is null");
+        this.receipts = requireNonNull(receipts, "receipts is null");
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    /** Body of POST /v1/nova/live-migrations. */
+    public record BeginRequest(String instanceUuid, String source, String destination, String novaMigrationId) {
+    }
+
+    /** Body of POST /v1/nova/instances/{uuid}/abort. */
+    public record AbortRequest(String reason) {
+    }
+
+    @Override
+    public void register(JavalinDefaultRoutingApi routes) {
+        routes.post("/v1/nova/live-migrations", this::begin);
+        routes.post("/v1/nova/instances/{uuid}/prepare", context -> answer(context, 200, hooks.prepare(instance(context, true))));
+        routes.post("/v1/nova/instances/{uuid}/send", context -> answer(context, 200, hooks.send(instance(context, true))));
+        routes.post("/v1/nova/instances/{uuid}/commit", context -> answer(context, 200, hooks.commit(instance(context, true))));
+        routes.post("/v1/nova/instances/{uuid}/abort", this::abort);
+        routes.get("/v1/nova/instances/{uuid}/migration", context -> answer(context, 200, latest(instance(context, true))));
+    }
+
+    private void begin(Context context) {
+        BeginRequest request = ApiRequests.body(context, json, BeginRequest.class);
+        UUID instance = parseUuid(request.instanceUuid(), "instanceUuid");
+        String source = host(request.source(), "source");
+        String destination = host(request.destination(), "destination");
+        if (source.equals(destination)) {
+            throw new BadRequestException("source and destination are the same host");
+        }
+        Optional<String> node = CallerRole.computeNode(context);
+        if (node.isPresent() && !node.get().equals(destination) && !node.get().equals(source)) {
+            throw new CallerRole.Forbidden("the compute service of " + node.get() + " is not part of this migration");
+        }
+        Optional<String> novaMigration = Optional.ofNullable(request.novaMigrationId()).filter(id -> id.matches("[A-Za-z0-9-]{1,64}"));
+        answer(context, 201, hooks.begin(new NovaHooks.NovaMigration(instance, source, destination, novaMigration)));
+    }
+
+    private void abort(Context context) {
+        UUID instance = instance(context, true);
+        AbortRequest request = context.body().isBlank() ? new AbortRequest(null) : ApiRequests.body(context, json, AbortRequest.class);
+        String reason = request.reason() == null || request.reason().isBlank() ? "no reason given" : request.reason();
+        if (reason.length() > 1000) {
+            reason = reason.substring(0, 1000) + "...";
+        }
+        answer(context, 200, hooks.abort(instance, reason));
+    }
+
+    /** The instance named in the path; a compute service must be the source or destination of its newest migration. */
+    private UUID instance(Context context, boolean checkCaller) {
+        UUID instance = parseUuid(context.pathParam("uuid"), "instance uuid");
+        Optional<String> node = CallerRole.computeNode(context);
+        if (checkCaller && node.isPresent()) {
+            Optional<MigrationRecord> latest = hooks.latest(instance);
+            if (latest.isPresent() && !node.get().equals(latest.get().source()) && !node.get().equals(latest.get().destination())) {
+                throw new CallerRole.Forbidden("the compute service of " + node.get() + " is not part of the migration of " + instance);
+            }
+        }
+        return instance;
+    }
+
+    private MigrationRecord latest(UUID instance) {
+        return hooks.latest(instance).orElseThrow(() -> new UnknownMigrationException("instance " + instance + " has no migration"));
+    }
+
+    private void answer(Context context, int status, MigrationRecord record) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("migration", MigrationView.of(record));
+        receipts.find(record.id()).ifPresent(receipt -> body.put("receipt", receipt));
+        context.status(status).json(body);
+    }
+
+    private static UUID parseUuid(String text, String what) {
+        try {
+            return UUID.fromString(requireText(text, what));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(what + " must be a UUID");
+        }
+    }
+
+    private static String host(String text, String what) {
+        String value = requireText(text, what).trim();
+        if (!value.matches(HOST)) {
+            throw new BadRequestException(what + " must be a host name");
+        }
+        return value;
+    }
+
+    private static String requireText(String text, String what) {
+        if (text == null || text.isBlank()) {
+            throw new BadRequestException(what + " is required");
+        }
+        return text;
+    }
+}
