@@ -14,6 +14,7 @@ import org.vtpcm.engine.api.EngineApiServer;
 import org.vtpcm.engine.api.HostResource;
 import org.vtpcm.engine.api.MigrationResource;
 import org.vtpcm.engine.api.NovaHookResource;
+import org.vtpcm.engine.api.NovaModeResource;
 import org.vtpcm.engine.api.ReferenceValueResource;
 import org.vtpcm.engine.api.VtpcmResource;
 import org.vtpcm.engine.attestation.HostAttester;
@@ -24,6 +25,7 @@ import org.vtpcm.engine.hosts.NodeClients;
 import org.vtpcm.engine.hosts.VtpcmLocator;
 import org.vtpcm.engine.metrics.EngineMetrics;
 import org.vtpcm.engine.protocol.MigrationCoordinator;
+import org.vtpcm.engine.nova.NovaMode;
 import org.vtpcm.engine.protocol.NovaHooks;
 import org.vtpcm.engine.receipt.ReceiptSigner;
 import org.vtpcm.manager.store.NodeDatabase;
@@ -44,6 +46,7 @@ public final class EngineDaemon implements AutoCloseable {
     private final VtpcmLocator locator;
     private final MigrationCoordinator coordinator;
     private final NovaHooks nova;
+    private final NovaMode novaMode;
     private final EngineMetrics metrics;
     private final java.util.concurrent.ScheduledExecutorService attestations = java.util.concurrent.Executors
             .newSingleThreadScheduledExecutor(task -> {
@@ -56,7 +59,8 @@ public final class EngineDaemon implements AutoCloseable {
     @Inject
     public EngineDaemon(EngineConfig config, SSLContext tls, ObjectMapper json, NodeDatabase database, NodeClients nodes,
             HostAttester attester, ReferenceValueStore references, ReceiptSigner receipts, VtpcmLocator locator,
-            MigrationCoordinator coordinator, NovaHooks nova, EngineMetrics metrics) {
+            MigrationCoordinator coordinator, NovaHooks nova, NovaMode novaMode, EngineMetrics metrics) {
+        this.novaMode = requireNonNull(novaMode, "novaMode is null");
         this.nova = requireNonNull(nova, "nova is null");
         this.config = requireNonNull(config, "config is null");
         this.tls = tls;
@@ -77,7 +81,8 @@ public final class EngineDaemon implements AutoCloseable {
         config.hosts().stream().map(HostConfig::name).forEach(nodeNames::add);
         api = new EngineApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(), tls, json, nodeNames, List.of(
                 new MigrationResource(coordinator, receipts, json), new HostResource(nodes, attester, coordinator),
-                new ReferenceValueResource(references, json), new VtpcmResource(locator), new NovaHookResource(nova, receipts, json)),
+                new ReferenceValueResource(references, json), new VtpcmResource(locator), new NovaHookResource(nova, receipts, json),
+                new NovaModeResource(novaMode, json)),
                 metrics::scrape);
         // hosts' attestation state stays current for target selection and `vtpcm hosts`; each migration attests afresh anyway
         attestations.scheduleWithFixedDelay(this::attestAll, 0, ATTEST_EVERY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
@@ -105,6 +110,7 @@ public final class EngineDaemon implements AutoCloseable {
             api.close();
         }
         coordinator.close();
+        novaMode.close();
         database.close();
         LOG.info("vtpcm-engine stopped");
     }

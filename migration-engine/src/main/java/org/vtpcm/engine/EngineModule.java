@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.attestation.ReferenceValueStore;
@@ -24,7 +25,11 @@ import org.vtpcm.engine.journal.EngineSchema;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.metrics.EngineMetrics;
 import org.vtpcm.engine.protocol.MigrationCoordinator;
+import org.vtpcm.engine.nova.NovaMode;
 import org.vtpcm.engine.protocol.NovaHooks;
+import org.vtpcm.nova.NovaCloud;
+import org.vtpcm.nova.NovaCloudClient;
+import org.vtpcm.nova.NovaTls;
 import org.vtpcm.engine.protocol.Protocol;
 import org.vtpcm.engine.receipt.ReceiptSigner;
 import org.vtpcm.manager.store.NodeDatabase;
@@ -35,6 +40,8 @@ import org.vtpcm.protocol.tls.MutualTls;
 
 /** Wires the migration engine from its configuration. */
 public final class EngineModule extends AbstractModule {
+    /** How long `migrate --nova` waits for Nova's driver to begin the protocol before answering. */
+    private static final Duration NOVA_BEGIN_WAIT = Duration.ofSeconds(60);
     /** The engine's own TLS identity's name (its certificate's CN). */
     public static final String IDENTITY = "vtpcm-engine";
 
@@ -148,5 +155,13 @@ public final class EngineModule extends AbstractModule {
     @Singleton
     NovaHooks novaHooks(Protocol.Services protocol) {
         return protocol.nova();
+    }
+
+    /** Nova mode, when the configuration names a Nova (its client owns a worker thread; the daemon closes it). */
+    @Provides
+    @Singleton
+    NovaMode novaMode(NovaHooks hooks, VtpcmLocator locator, NodeClients nodes, HostAttester attester, Clock clock) {
+        Optional<NovaCloud> nova = config.nova().map(settings -> new NovaCloudClient(settings, NovaTls.context(settings.caFile())));
+        return new NovaMode(nova, hooks, locator, nodes, attester, clock, NOVA_BEGIN_WAIT);
     }
 }

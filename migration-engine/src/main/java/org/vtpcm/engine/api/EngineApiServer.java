@@ -59,6 +59,8 @@ public final class EngineApiServer implements AutoCloseable {
             }
             config.routes.exception(BadRequestException.class, (e, context) -> error(context, 400, "BAD_REQUEST", e.getMessage()));
             config.routes.exception(CallerRole.Forbidden.class, (e, context) -> error(context, 403, "FORBIDDEN", e.getMessage()));
+            config.routes.exception(org.vtpcm.engine.nova.NovaModeException.class, (e, context) -> error(context, e.status(), e.code(),
+                    e.getMessage()));
             config.routes.exception(NovaRefusedException.class, (e, context) -> context.status(409).json(new ApiError(e.code(),
                     e.getMessage(), List.of("migration " + e.record().id() + " " + e.record().phase()))));
             config.routes.exception(NotFoundException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));

@@ -41,11 +41,18 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--no-verify-before-resume", description = "resume the VM before the arrived vTPCM state is verified")
     boolean noVerifyBeforeResume;
 
+    @Option(names = "--nova", description = "ask Nova to live-migrate the instance (Nova's driver runs the protocol); "
+            + "without --to the engine picks among Nova's usable hypervisors it trusts")
+    boolean nova;
+
     @Option(names = "--wait", description = "follow the migration to its end: progress on stderr, then a summary (or --json)")
     boolean await;
 
     @Override
     public Integer call() {
+        if (nova) {
+            return viaNova();
+        }
         MigrationRequest request = request();
         EngineClient client = cli.client();
         JsonNode view = client.startMigration(request);
@@ -65,6 +72,44 @@ final class MigrateCommand implements Callable<Integer> {
             cli.print(MigrationSummary.render(last));
         }
         return "COMMITTED".equals(last.path("outcome").asText()) ? ExitCodes.OK : ExitCodes.MIGRATION_NOT_COMMITTED;
+    }
+
+    /** Nova mode: the engine asks Nova; with --wait, follows the engine's record, then Nova's, to their ends. */
+    private Integer viaNova() {
+        if (strategy != null || parallel != null || compress || noTls || noVerifyBeforeResume) {
+            throw new UsageException("--nova takes only --to and --wait: Nova's configuration decides how the VM moves");
+        }
+        if (to != null && !to.matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
+            throw new UsageException("--to must be a host name (got '" + to + "')");
+        }
+        EngineClient client = cli.client();
+        JsonNode asked = client.novaMigrate(vm, to);
+        JsonNode migration = asked.path("migration");
+        if (!await || migration.isMissingNode() || migration.isNull()) {
+            if (cli.json()) {
+                cli.printJson(asked);
+            } else {
+                cli.print("asked Nova to live-migrate " + vm + " (instance " + Formats.text(asked, "instance") + ") "
+                        + Formats.text(asked, "source") + " -> " + Formats.text(asked, "destination") + (migration.isObject()
+                        ? "; migration " + Formats.text(migration, "id") + " is at " + Formats.text(migration, "phase")
+                        : "; Nova's driver has not begun the protocol yet (see `vtpcm migrations list`)"));
+            }
+            return migration.isObject() || !await ? ExitCodes.OK : ExitCodes.MIGRATION_NOT_COMMITTED;
+        }
+        JsonNode last = new MigrationWatch(client, cli.terminal()).await(migration);
+        JsonNode novaRecord = NovaRecordWatch.awaitEnd(client, asked.path("instance").asText());
+        if (cli.json()) {
+            com.fasterxml.jackson.databind.node.ObjectNode both = cli.jsonObject();
+            both.set("migration", last);
+            both.set("nova", novaRecord);
+            cli.printJson(both);
+        } else {
+            cli.print(MigrationSummary.render(last));
+            cli.print("Nova's migration " + Formats.text(novaRecord, "id") + ": " + Formats.text(novaRecord, "status") + " ("
+                    + Formats.text(novaRecord, "sourceCompute") + " -> " + Formats.text(novaRecord, "destCompute") + ")");
+        }
+        return "COMMITTED".equals(last.path("outcome").asText()) && "completed".equals(novaRecord.path("status").asText())
+                ? ExitCodes.OK : ExitCodes.MIGRATION_NOT_COMMITTED;
     }
 
     /** The request the options describe; contradictions are usage errors before anything is sent. */

@@ -103,6 +103,11 @@ public final class VtpcmCli {
         return json;
     }
 
+    /** An empty JSON object to print. */
+    com.fasterxml.jackson.databind.node.ObjectNode jsonObject() {
+        return mapper.createObjectNode();
+    }
+
     /** Prints {@code node} as indented JSON on stdout. */
     void printJson(JsonNode node) {
         try {

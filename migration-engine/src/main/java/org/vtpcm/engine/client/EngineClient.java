@@ -68,6 +68,20 @@ public final class EngineClient {
         return send("POST", "/v1/migrations", json.valueToTree(request));
     }
 
+    /** Nova mode: asks the engine to ask Nova to live-migrate the VM's instance. */
+    public JsonNode novaMigrate(String vm, String to) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = json.createObjectNode().put("vm", vm);
+        if (to != null) {
+            body.put("to", to);
+        }
+        return send("POST", "/v1/nova/migrations", body);
+    }
+
+    /** Nova's records of the instance's migrations, newest first. */
+    public JsonNode novaMigrations(String instance) {
+        return send("GET", "/v1/nova/instances/" + instance + "/nova-migrations", null);
+    }
+
     public JsonNode migration(String id) {
         return send("GET", "/v1/migrations/" + segment(id), null);
     }

@@ -13,11 +13,14 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.vtpcm.nova.NovaSettings;
+import org.vtpcm.nova.NovaSettingsException;
 import org.vtpcm.protocol.crypto.SuiteName;
 
 /**
@@ -27,7 +30,7 @@ import org.vtpcm.protocol.crypto.SuiteName;
  */
 public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory, Path caDirectory,
         SuiteName suite, List<HostConfig> hosts, int maxConcurrentMigrations, Duration pollInterval, Duration vmMigrationTimeout,
-        Duration destinationLossTolerance) {
+        Duration destinationLossTolerance, Optional<NovaSettings> nova) {
 
     public static final Map<String, String[]> DEFAULTS = defaults();
     public static final Map<String, String[]> HOST_KEYS = hostKeys();
@@ -91,7 +94,7 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         Set<String> unknown = new TreeSet<>();
         for (String key : properties.stringPropertyNames()) {
             Matcher matcher = HOST_KEY.matcher(key);
-            boolean known = DEFAULTS.containsKey(key)
+            boolean known = DEFAULTS.containsKey(key) || key.startsWith(NovaSettings.PREFIX)
                     || matcher.matches() && names.contains(matcher.group(1)) && HOST_KEYS.containsKey(matcher.group(2));
             if (!known) {
                 unknown.add(key);
@@ -113,12 +116,18 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file + ": crypto.suite: " + e.getMessage());
         }
+        Optional<NovaSettings> nova;
+        try {
+            nova = NovaSettings.configured(properties) ? Optional.of(NovaSettings.from(properties)) : Optional.empty();
+        } catch (NovaSettingsException e) {
+            throw new ConfigException(file + ": " + e.getMessage());
+        }
         return new EngineConfig(file, values.text("api.address"), (int) values.number("api.port", 1, 65535),
                 values.number("api.max-body-bytes", 1024, 64L << 20), state, ca.isEmpty() ? state.resolve("ca") : Path.of(ca), suite,
                 hosts, (int) values.number("migrations.max-concurrent", 1, 256),
                 Duration.ofMillis(values.number("migrations.poll-millis", 10, 10_000)),
                 Duration.ofSeconds(values.number("migrations.vm-timeout-seconds", 10, 86_400)),
-                Duration.ofSeconds(values.number("migrations.destination-loss-seconds", 1, 600)));
+                Duration.ofSeconds(values.number("migrations.destination-loss-seconds", 1, 600)), nova);
     }
 
     private static HostConfig host(Values values, String name) {

@@ -72,8 +72,16 @@ public final class NovaHooks {
     public MigrationRecord begin(NovaMigration request) {
         synchronized (lock(request.instance())) {
             MigrationRun known = runsByVm.get(request.instance());
-            if (known != null && request.destination().equals(known.destinationName()) && isActive(known)) {
-                return journal.find(known.id).orElseThrow(); // Nova retried its pre-check
+            if (known != null && isActive(known)) {
+                Phase phase = journal.find(known.id).orElseThrow().phase();
+                if (request.destination().equals(known.destinationName()) && phase == Phase.DEST_ATTESTED) {
+                    return journal.find(known.id).orElseThrow(); // Nova retried its pre-check
+                }
+                if (phase.ordinal() <= Phase.DEST_ATTESTED.ordinal()) {
+                    // Nova gave that attempt up after our pre-check (a later check of its own failed) without telling us
+                    runner.rollBackNow(known, new ProtocolRefusal("superseded by Nova's next attempt (to " + request.destination() + ")"));
+                    runsByVm.remove(request.instance());
+                }
             }
             MigrationRun run = coordinator.open(new MigrationRequest(request.instance().toString(), Optional.of(request.destination()),
                     NovaScheduled.NAME, 1, false, true, false, 0));
