@@ -1,0 +1,390 @@
+# shellcheck shell=bash
+# plugin.sh - DevStack plugin of vtpcm: the migration engine (controller), the vTPCM manager
+# (every compute) and Nova's VtpcmLibvirtDriver. Sourced by DevStack as
+#   source devstack/plugin.sh <mode> [phase]
+# with the settings (devstack/settings) already sourced. See devstack/README.md.
+
+# Save trace setting
+_XTRACE_VTPCM=$(set +o | grep xtrace)
+set -o xtrace
+
+VTPCM_ENGINE_CONF=$VTPCM_CONF_DIR/engine.conf
+VTPCM_MANAGER_CONF=$VTPCM_CONF_DIR/manager.conf
+VTPCM_TEMPEST_TLS_DIR=${VTPCM_TEMPEST_TLS_DIR:-$DATA_DIR/tempest/vtpcm}
+VTPCM_FLAVOR_POLICY=${VTPCM_FLAVOR_POLICY:-audit}
+VTPCM_UNITS="devstack@vtpcm-engine.service devstack@vtpcm-manager.service"
+
+# Functions
+# ---------
+
+# vtpcm_check_settings: dies with a clear message on a setting the services would refuse
+function vtpcm_check_settings {
+    case "$VTPCM_CRYPTO_SUITE" in
+        sm|nist) ;;
+        *) die $LINENO "VTPCM_CRYPTO_SUITE must be 'sm' or 'nist', got '$VTPCM_CRYPTO_SUITE'" ;;
+    esac
+    case "$VTPCM_PLATFORM_TPM" in
+        emulated|device) ;;
+        *) die $LINENO "VTPCM_PLATFORM_TPM must be 'emulated' or 'device', got '$VTPCM_PLATFORM_TPM'" ;;
+    esac
+    case "$VTPCM_POLICY_DEFAULT" in
+        deny|audit) ;;
+        *) die $LINENO "VTPCM_POLICY_DEFAULT must be 'deny' or 'audit', got '$VTPCM_POLICY_DEFAULT'" ;;
+    esac
+    case "$VTPCM_FLAVOR_POLICY" in
+        deny|audit) ;;
+        *) die $LINENO "VTPCM_FLAVOR_POLICY must be 'deny' or 'audit', got '$VTPCM_FLAVOR_POLICY'" ;;
+    esac
+    case "$VTPCM_LIBVIRT_SCHEME" in
+        qemu+tcp|qemu+tls) ;;
+        *) die $LINENO "VTPCM_LIBVIRT_SCHEME must be 'qemu+tcp' or 'qemu+tls', got '$VTPCM_LIBVIRT_SCHEME'" ;;
+    esac
+    local port
+    for port in VTPCM_ENGINE_PORT VTPCM_MANAGER_PORT; do
+        if [[ ! "${!port}" =~ ^[0-9]{1,5}$ ]] || (( ${!port} < 1 || ${!port} > 65535 )); then
+            die $LINENO "$port must be a port number 1..65535, got '${!port}'"
+        fi
+    done
+    if [[ ! "$VTPCM_NODE_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9-]{0,62}$ ]]; then
+        die $LINENO "VTPCM_NODE_NAME must be letters, digits and '-' (it is also the nova-compute host), got '$VTPCM_NODE_NAME'"
+    fi
+    local entry
+    for entry in $(vtpcm_compute_hosts); do
+        if [[ ! "$entry" =~ ^[A-Za-z0-9][A-Za-z0-9-]{0,62}=[A-Za-z0-9.:-]+$ ]]; then
+            die $LINENO "VTPCM_COMPUTE_HOSTS must be 'name=address' items separated by commas, got '$entry'"
+        fi
+    done
+}
+
+# vtpcm_compute_hosts: the engine's compute nodes, one "name=address" per word
+function vtpcm_compute_hosts {
+    local hosts=$VTPCM_COMPUTE_HOSTS
+    if [[ -z "$hosts" ]] && is_service_enabled vtpcm-manager; then
+        hosts="$VTPCM_NODE_NAME=$VTPCM_MANAGER_HOST"
+    fi
+    echo "${hosts//,/ }"
+}
+
+# vtpcm_engine ARGS... / vtpcm_manager ARGS...: the daemons' set-up commands on their installed jars
+# (java expands the class path's "*" itself)
+function vtpcm_engine {
+    "$VTPCM_JAVA" -cp "$VTPCM_LIB_DIR/engine/*" org.vtpcm.engine.EngineMain "$@"
+}
+
+function vtpcm_manager {
+    "$VTPCM_JAVA" -cp "$VTPCM_LIB_DIR/manager/*" org.vtpcm.manager.ManagerMain "$@"
+}
+
+# vtpcm_manager_as_root ARGS...: the same as root (enrollment writes the node's TLS identity)
+function vtpcm_manager_as_root {
+    sudo "$VTPCM_JAVA" -cp "$VTPCM_LIB_DIR/manager/*" org.vtpcm.manager.ManagerMain "$@"
+}
+
+# vtpcm_cli ARGS...: the operator CLI (bin/vtpcm's class) as the DevStack operator identity
+function vtpcm_cli {
+    "$VTPCM_JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$VTPCM_LIB_DIR/engine/*" org.vtpcm.engine.cli.VtpcmCli \
+        --engine "$VTPCM_ENGINE_URL" --tls-dir "$VTPCM_CLIENTS_DIR" --identity "$VTPCM_OPERATOR_IDENTITY" "$@"
+}
+
+# vtpcm_write_file FILE OWNER MODE: writes stdin to FILE (root-owned folders are fine)
+function vtpcm_write_file {
+    local file=$1 owner=$2 mode=$3
+    sudo install -d -m 0755 "$(dirname "$file")"
+    sudo tee "$file" >/dev/null
+    sudo chown "$owner" "$file"
+    sudo chmod "$mode" "$file"
+}
+
+# vtpcm_wait_for_port HOST PORT NAME: waits until a daemon accepts connections
+function vtpcm_wait_for_port {
+    local host=$1 port=$2 name=$3
+    local deadline=$((SECONDS + VTPCM_START_TIMEOUT))
+    until (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; do
+        if (( SECONDS >= deadline )); then
+            die $LINENO "$name did not listen on $host:$port within ${VTPCM_START_TIMEOUT}s (journalctl -u devstack@$name)"
+        fi
+        sleep 1
+    done
+}
+
+# install_vtpcm: Debian packages, the jars, the Nova driver package
+function install_vtpcm {
+    [[ -f "$VTPCM_DIR/pom.xml" ]] || die $LINENO "no vtpcm repository at VTPCM_DIR=$VTPCM_DIR (no pom.xml)"
+    # JRE to run, JDK + Maven to build; swtpm for the vTPCM engines and the emulated platform TPM
+    install_package openjdk-17-jre-headless openjdk-17-jdk-headless maven swtpm swtpm-tools qemu-system-x86 \
+        libvirt-daemon-system libvirt-clients
+
+    echo_summary "Building vtpcm (Maven)"
+    # shellcheck disable=SC2086 # VTPCM_MVN_OPTS is a list of options
+    (cd "$VTPCM_DIR" && $VTPCM_MVN $VTPCM_MVN_OPTS -DskipTests -pl vtpcm-manager,migration-engine -am \
+        package dependency:copy-dependencies -DincludeScope=runtime) \
+        || die $LINENO "building vtpcm with Maven in $VTPCM_DIR failed"
+
+    local module dest jar candidate artifact
+    for module in manager:vtpcm-manager engine:migration-engine; do
+        dest=$VTPCM_LIB_DIR/${module%%:*}
+        artifact=${module#*:}
+        sudo rm -rf "$dest"
+        sudo install -d -m 0755 "$dest"
+        jar=""
+        for candidate in "$VTPCM_DIR/$artifact/target/$artifact"-*.jar; do
+            case "$candidate" in
+                *-sources.jar|*-tests.jar|*-javadoc.jar) ;;
+                *) [[ -f "$candidate" ]] && jar=$candidate ;;
+            esac
+        done
+        [[ -n "$jar" ]] || die $LINENO "the build left no $artifact jar in $VTPCM_DIR/$artifact/target"
+        sudo install -m 0644 "$jar" "$VTPCM_DIR/$artifact"/target/dependency/*.jar "$dest/"
+    done
+
+    if is_service_enabled n-cpu && is_service_enabled vtpcm-manager; then
+        [[ -d "$VTPCM_NOVA_PYTHON_DIR" ]] || die $LINENO "the Nova driver package is missing: $VTPCM_NOVA_PYTHON_DIR"
+        setup_develop "$VTPCM_NOVA_PYTHON_DIR"
+    fi
+}
+
+# configure_vtpcm_engine: the cloud CA, engine.conf, the client identities (controller)
+function configure_vtpcm_engine {
+    sudo install -d -m 0755 "$VTPCM_CONF_DIR"
+    sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_ENGINE_STATE_DIR"
+    sudo install -d -o "$STACK_USER" -m 0755 "$VTPCM_CA_DIR"
+    # created here rather than by the engine's first start: the client identities are issued now
+    if [[ ! -f "$VTPCM_CA_DIR/ca.crt" ]]; then
+        vtpcm_manager ca-init --dir "$VTPCM_CA_DIR" || die $LINENO "could not create the cloud CA in $VTPCM_CA_DIR"
+    fi
+
+    local entry name address
+    {
+        echo "# written by the vtpcm DevStack plugin"
+        echo "api.address = $VTPCM_ENGINE_HOST"
+        echo "api.port = $VTPCM_ENGINE_PORT"
+        echo "state.dir = $VTPCM_ENGINE_STATE_DIR"
+        echo "ca.dir = $VTPCM_CA_DIR"
+        echo "crypto.suite = $VTPCM_CRYPTO_SUITE"
+        local names=()
+        for entry in $(vtpcm_compute_hosts); do
+            names+=("${entry%%=*}")
+        done
+        echo "hosts = $(IFS=,; echo "${names[*]}")"
+        for entry in $(vtpcm_compute_hosts); do
+            name=${entry%%=*}
+            address=${entry#*=}
+            echo "host.$name.manager = https://$address:$VTPCM_MANAGER_PORT"
+            echo "host.$name.libvirt = $VTPCM_LIBVIRT_SCHEME://$address/system"
+        done
+    } | vtpcm_write_file "$VTPCM_ENGINE_CONF" "$STACK_USER" 0640
+
+    # one identity per nova-compute (nova-compute.<node>), the operator's and Tempest's
+    install -d -m 0700 "$VTPCM_CLIENTS_DIR"
+    local client
+    for client in $(for entry in $(vtpcm_compute_hosts); do echo "nova-compute.${entry%%=*}"; done) \
+            "$VTPCM_OPERATOR_IDENTITY" "$VTPCM_TEMPEST_IDENTITY"; do
+        if [[ ! -f "$VTPCM_CLIENTS_DIR/$client.crt" ]]; then
+            vtpcm_engine issue-client --config "$VTPCM_ENGINE_CONF" --name "$client" --out "$VTPCM_CLIENTS_DIR" \
+                || die $LINENO "could not issue the client identity $client"
+        fi
+    done
+}
+
+# configure_vtpcm_manager: manager.conf, enrollment with the cloud CA, nova-compute's identity (compute)
+function configure_vtpcm_manager {
+    [[ -f "$VTPCM_CA_DIR/ca.crt" && -f "$VTPCM_CA_DIR/ca.key" ]] || die $LINENO \
+        "no cloud CA in $VTPCM_CA_DIR: enrollment needs it; on a compute without vtpcm-engine copy $DATA_DIR/CA from the controller (Zuul: enable tls-proxy)"
+    sudo install -d -m 0755 "$VTPCM_CONF_DIR"
+    sudo install -d -m 0700 "$VTPCM_MANAGER_STATE_DIR"
+    sudo install -d -m 0700 "$VTPCM_MANAGER_RUN_DIR"
+    vtpcm_write_file "$VTPCM_MANAGER_CONF" root 0600 <<EOF
+# written by the vtpcm DevStack plugin; every key: vtpcm-manager config
+node.name = $VTPCM_NODE_NAME
+api.address = $VTPCM_MANAGER_HOST
+api.port = $VTPCM_MANAGER_PORT
+state.dir = $VTPCM_MANAGER_STATE_DIR
+run.dir = $VTPCM_MANAGER_RUN_DIR
+libvirt.uri = qemu:///system
+crypto.suite = $VTPCM_CRYPTO_SUITE
+platform.tpm = $VTPCM_PLATFORM_TPM
+policy.default = $VTPCM_POLICY_DEFAULT
+EOF
+    if ! sudo test -f "$VTPCM_MANAGER_STATE_DIR/tls/node.crt"; then
+        vtpcm_manager_as_root enroll --config "$VTPCM_MANAGER_CONF" --ca-dir "$VTPCM_CA_DIR" --ip "$VTPCM_MANAGER_HOST" \
+            || die $LINENO "enrolling node $VTPCM_NODE_NAME with the cloud CA in $VTPCM_CA_DIR failed"
+    fi
+
+    # nova-compute's identity: issued on the controller (synced with the CA folder), else here
+    local client=nova-compute.$VTPCM_NODE_NAME
+    if [[ ! -f "$VTPCM_CLIENTS_DIR/$client.crt" ]]; then
+        sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_CLIENTS_DIR"
+        vtpcm_manager ca-issue-client --dir "$VTPCM_CA_DIR" --name "$client" --out "$VTPCM_CLIENTS_DIR" \
+            || die $LINENO "could not issue the client identity $client"
+    fi
+    sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_NOVA_TLS_DIR"
+    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_CA_DIR/ca.crt" "$VTPCM_NOVA_TLS_DIR/ca.crt"
+    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_CLIENTS_DIR/$client.crt" "$VTPCM_NOVA_TLS_DIR/$client.crt"
+    sudo install -o "$STACK_USER" -m 0600 "$VTPCM_CLIENTS_DIR/$client.key" "$VTPCM_NOVA_TLS_DIR/$client.key"
+}
+
+# configure_vtpcm_nova: the driver's [vtpcm] group in nova.conf (nova-cpu.conf is copied from it
+# when n-cpu starts). The driver itself is switched on in stack extra (start_vtpcm_nova_compute).
+function configure_vtpcm_nova {
+    local client=nova-compute.$VTPCM_NODE_NAME
+    iniset "$NOVA_CONF" vtpcm engine_url "$VTPCM_ENGINE_URL"
+    iniset "$NOVA_CONF" vtpcm manager_url "$VTPCM_MANAGER_URL"
+    iniset "$NOVA_CONF" vtpcm ca_file "$VTPCM_NOVA_TLS_DIR/ca.crt"
+    iniset "$NOVA_CONF" vtpcm cert_file "$VTPCM_NOVA_TLS_DIR/$client.crt"
+    iniset "$NOVA_CONF" vtpcm key_file "$VTPCM_NOVA_TLS_DIR/$client.key"
+    iniset "$NOVA_CONF" vtpcm node_name "$VTPCM_NODE_NAME"
+    iniset "$NOVA_CONF" vtpcm timeout "$VTPCM_NOVA_TIMEOUT"
+    iniset "$NOVA_CONF" vtpcm quarantine "$VTPCM_NOVA_QUARANTINE"
+}
+
+# start_vtpcm_engine / start_vtpcm_manager: devstack@vtpcm-*.service units
+function start_vtpcm_engine {
+    run_process vtpcm-engine \
+        "$VTPCM_JAVA $VTPCM_ENGINE_JAVA_OPTS -cp $VTPCM_LIB_DIR/engine/* org.vtpcm.engine.EngineMain run --config $VTPCM_ENGINE_CONF"
+    vtpcm_wait_for_port "$VTPCM_ENGINE_HOST" "$VTPCM_ENGINE_PORT" vtpcm-engine
+}
+
+function start_vtpcm_manager {
+    sudo install -d -m 0700 "$VTPCM_MANAGER_RUN_DIR"
+    # root: the manager owns swtpm processes, /run/vtpcm and the node's platform TPM
+    run_process vtpcm-manager \
+        "$VTPCM_JAVA $VTPCM_MANAGER_JAVA_OPTS -cp $VTPCM_LIB_DIR/manager/* org.vtpcm.manager.ManagerMain run --config $VTPCM_MANAGER_CONF" \
+        "" root
+    vtpcm_wait_for_port "$VTPCM_MANAGER_HOST" "$VTPCM_MANAGER_PORT" vtpcm-manager
+}
+
+# vtpcm_trust_node: records this node's measured platform as known-good in the engine
+function vtpcm_trust_node {
+    vtpcm_cli hosts trust "$VTPCM_NODE_NAME" \
+        || die $LINENO "the engine at $VTPCM_ENGINE_URL did not trust $VTPCM_NODE_NAME (is it in the controller's VTPCM_COMPUTE_HOSTS?)"
+}
+
+# start_vtpcm_nova_compute: nova-compute with VtpcmLibvirtDriver. Nova loads drivers from
+# nova.virt only, so the launcher replaces the nova-compute binary in devstack@n-cpu. Done after
+# nova-compute first came up with the stock driver (stack.sh waits for it), then restarted.
+function start_vtpcm_nova_compute {
+    local unit=$SYSTEMD_DIR/devstack@n-cpu.service
+    [[ -f "$unit" ]] || die $LINENO "no $unit: nova-compute (n-cpu) did not start"
+    [[ -f "$VTPCM_NOVA_COMPUTE_LAUNCHER" ]] || die $LINENO "no nova-compute launcher at $VTPCM_NOVA_COMPUTE_LAUNCHER"
+    local python=${PYTHON:-/usr/bin/python3}
+    if [[ -x "$NOVA_BIN_DIR/python3" ]]; then
+        python=$NOVA_BIN_DIR/python3
+    fi
+    iniset "$NOVA_CPU_CONF" DEFAULT compute_driver "$VTPCM_NOVA_COMPUTE_DRIVER"
+    iniset -sudo "$unit" Service ExecStart "$python $VTPCM_NOVA_COMPUTE_LAUNCHER --config-file $NOVA_CPU_CONF"
+    $SYSTEMCTL daemon-reload
+    $SYSTEMCTL restart devstack@n-cpu.service
+}
+
+# create_vtpcm_flavor: the flavor whose instances get a vTPCM
+function create_vtpcm_flavor {
+    local os_cmd=(openstack --os-cloud devstack-admin --os-region-name "$REGION_NAME")
+    if ! "${os_cmd[@]}" flavor show "$VTPCM_FLAVOR_NAME" >/dev/null 2>&1; then
+        "${os_cmd[@]}" flavor create --public --ram "$VTPCM_FLAVOR_RAM" --disk "$VTPCM_FLAVOR_DISK" \
+            --vcpus "$VTPCM_FLAVOR_VCPUS" --property vtpcm:enabled=true --property "vtpcm:policy=$VTPCM_FLAVOR_POLICY" \
+            "$VTPCM_FLAVOR_NAME" || die $LINENO "could not create the flavor $VTPCM_FLAVOR_NAME"
+    fi
+}
+
+# configure_vtpcm_tempest: the Tempest plugin's [vtpcm] group
+function configure_vtpcm_tempest {
+    local id=$VTPCM_TEMPEST_IDENTITY
+    sudo install -d -o "$STACK_USER" -m 0755 "$VTPCM_TEMPEST_TLS_DIR"
+    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_CA_DIR/ca.crt" "$VTPCM_TEMPEST_TLS_DIR/ca.crt"
+    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_CLIENTS_DIR/$id.crt" "$VTPCM_TEMPEST_TLS_DIR/$id.crt"
+    sudo install -o "$STACK_USER" -m 0640 "$VTPCM_CLIENTS_DIR/$id.key" "$VTPCM_TEMPEST_TLS_DIR/$id.key"
+    iniset "$TEMPEST_CONFIG" service_available vtpcm True
+    iniset "$TEMPEST_CONFIG" vtpcm engine_url "$VTPCM_ENGINE_URL"
+    iniset "$TEMPEST_CONFIG" vtpcm ca_file "$VTPCM_TEMPEST_TLS_DIR/ca.crt"
+    iniset "$TEMPEST_CONFIG" vtpcm cert_file "$VTPCM_TEMPEST_TLS_DIR/$id.crt"
+    iniset "$TEMPEST_CONFIG" vtpcm key_file "$VTPCM_TEMPEST_TLS_DIR/$id.key"
+    iniset "$TEMPEST_CONFIG" vtpcm flavor_name "$VTPCM_FLAVOR_NAME"
+    iniset "$TEMPEST_CONFIG" vtpcm broken_attestation "$VTPCM_TEMPEST_BROKEN_ATTESTATION"
+}
+
+# stop_vtpcm: the units (manager first: it is the engine's client of nothing, but migrations end at the engine)
+function stop_vtpcm {
+    stop_process vtpcm-manager
+    stop_process vtpcm-engine
+}
+
+# cleanup_vtpcm: state, identities, configs, jars and units
+function cleanup_vtpcm {
+    local pidfile unit
+    # the manager's swtpm engines outlive it by design (KillMode=process): end them by their pid files
+    for pidfile in "$VTPCM_MANAGER_RUN_DIR"/*.pid; do
+        if [[ -f "$pidfile" ]]; then
+            sudo kill "$(sudo cat "$pidfile")" 2>/dev/null || true
+        fi
+    done
+    for unit in $VTPCM_UNITS; do
+        sudo rm -f "$SYSTEMD_DIR/$unit"
+    done
+    $SYSTEMCTL daemon-reload
+    sudo rm -rf "$VTPCM_STATE_DIR" "$VTPCM_ENGINE_STATE_DIR" "$VTPCM_MANAGER_STATE_DIR" "$VTPCM_MANAGER_RUN_DIR" \
+        "$VTPCM_CA_DIR" "$VTPCM_CONF_DIR" "$VTPCM_LIB_DIR" "$VTPCM_TEMPEST_TLS_DIR"
+}
+
+# Dispatch
+# --------
+
+_VTPCM_MODE=${1:-}
+_VTPCM_PHASE=${2:-}
+
+if [[ "$VTPCM_ENABLE_ENGINE" == "True" || "$VTPCM_ENABLE_MANAGER" == "True" ]]; then
+    if [[ "$_VTPCM_MODE" == "stack" ]]; then
+        vtpcm_check_settings
+    fi
+
+    if [[ "$_VTPCM_MODE" == "stack" && "$_VTPCM_PHASE" == "install" ]]; then
+        echo_summary "Installing vtpcm"
+        install_vtpcm
+
+    elif [[ "$_VTPCM_MODE" == "stack" && "$_VTPCM_PHASE" == "post-config" ]]; then
+        if is_service_enabled vtpcm-engine; then
+            echo_summary "Configuring the vtpcm engine and cloud CA"
+            configure_vtpcm_engine
+        fi
+        if is_service_enabled vtpcm-manager; then
+            echo_summary "Configuring and enrolling the vtpcm manager"
+            configure_vtpcm_manager
+            if is_service_enabled n-cpu; then
+                configure_vtpcm_nova
+            fi
+        fi
+
+    elif [[ "$_VTPCM_MODE" == "stack" && "$_VTPCM_PHASE" == "extra" ]]; then
+        if is_service_enabled vtpcm-engine; then
+            echo_summary "Starting the vtpcm engine"
+            start_vtpcm_engine
+        fi
+        if is_service_enabled vtpcm-manager; then
+            echo_summary "Starting the vtpcm manager"
+            start_vtpcm_manager
+            vtpcm_trust_node
+            if is_service_enabled n-cpu; then
+                echo_summary "Restarting nova-compute with the vtpcm driver"
+                start_vtpcm_nova_compute
+            fi
+        fi
+        if is_service_enabled vtpcm-engine && is_service_enabled n-api; then
+            create_vtpcm_flavor
+        fi
+
+    elif [[ "$_VTPCM_MODE" == "stack" && "$_VTPCM_PHASE" == "test-config" ]]; then
+        if is_service_enabled tempest && is_service_enabled vtpcm-engine; then
+            configure_vtpcm_tempest
+        fi
+    fi
+
+    if [[ "$_VTPCM_MODE" == "unstack" ]]; then
+        stop_vtpcm
+    fi
+
+    if [[ "$_VTPCM_MODE" == "clean" ]]; then
+        cleanup_vtpcm
+    fi
+fi
+
+# Restore xtrace
+$_XTRACE_VTPCM
