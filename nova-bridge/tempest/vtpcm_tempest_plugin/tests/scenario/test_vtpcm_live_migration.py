@@ -73,8 +73,17 @@ class EngineClient(object):
         return json.loads(body)
 
     def instance_migration(self, instance_uuid):
-        return self.get("/v1/nova/instances/%s/migration"
-                        % urllib.parse.quote(instance_uuid))
+        """The engine's newest record of the instance, with its receipt.
+
+        The engine answers {"migration": {...}, "receipt": {...}} (the
+        receipt once committed); the record is returned with the receipt in it.
+        """
+        answer = self.get("/v1/nova/instances/%s/migration"
+                          % urllib.parse.quote(instance_uuid))
+        record = dict(answer.get("migration") or {})
+        if answer.get("receipt"):
+            record["receipt"] = answer["receipt"]
+        return record
 
     def receipt(self, migration_id):
         return self.get("/v1/migrations/%s/receipt"
