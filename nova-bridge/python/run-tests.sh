@@ -8,6 +8,7 @@ missing=""
 for pkg in python3-nova python3-pytest openssl; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing="$missing $pkg"
 done
+# shellcheck disable=SC2086 # $missing is a list of package names, split on purpose
 if [ -n "$missing" ]; then
     if [ "$(id -u)" != 0 ]; then
         echo "run-tests.sh: missing Debian packages:$missing (run as root to install them)" >&2
