@@ -113,26 +113,8 @@ public final class NovaMode implements AutoCloseable {
 
     private String choose(List<Hypervisor> hypervisors, String source, List<RejectedHost> rejected) {
         Set<String> known = nodes.hosts().stream().map(HostConfig::name).collect(Collectors.toSet());
-        List<Hypervisor> eligible = new ArrayList<>();
-        for (Hypervisor hypervisor : hypervisors) {
-            String host = hypervisor.host();
-            if (host.equals(source)) {
-                continue;
-            }
-            if (!known.contains(host)) {
-                rejected.add(new RejectedHost(host, "not a vtpcm host of this engine"));
-            } else if (!hypervisor.usable()) {
-                rejected.add(new RejectedHost(host, "Nova reports it " + (hypervisor.up() ? "" : "down ") + (hypervisor.enabled() ? ""
-                        : "disabled")));
-            } else if (!attester.last(host).trusted()) {
-                rejected.add(new RejectedHost(host, "not attested: " + attester.last(host).state()));
-            } else {
-                eligible.add(hypervisor);
-            }
-        }
-        return eligible.stream().min(Comparator.comparingInt(Hypervisor::runningVms).thenComparing(Hypervisor::host)).map(Hypervisor::host)
-                .orElseThrow(() -> new NoTargetException("no Nova hypervisor is a usable, trusted destination for a VM on " + source,
-                        rejected));
+        return NovaTargetChoice.choose(hypervisors, source, known, host -> attester.last(host).trusted() ? ""
+                : "not attested: " + attester.last(host).state(), rejected);
     }
 
     private Optional<MigrationRecord> awaitBegin(NovaCloud cloud, UUID instance, Instant requestedAt) {
