@@ -23,7 +23,6 @@ import org.vtpcm.engine.journal.MigrationRecord;
 import org.vtpcm.engine.journal.RejectedHost;
 import org.vtpcm.engine.protocol.NovaHooks;
 import org.vtpcm.engine.protocol.UnknownVmException;
-import org.vtpcm.engine.target.NoTargetException;
 import org.vtpcm.nova.Hypervisor;
 import org.vtpcm.nova.NovaCloud;
 import org.vtpcm.nova.NovaException;
