@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 final class BaselineDomainXml {
     private static final Pattern TPM_DEVICE = Pattern.compile("[ \\t]*<tpm\\b.*?</tpm>[ \\t]*\\n", Pattern.DOTALL);
     private static final String LIBVIRT_SWTPM = """
-                <tpm model='tpm-crb'>
+                <tpm model='tpm-tis'>
                   <backend type='emulator' version='2.0'/>
                 </tpm>
             """;
@@ -27,7 +27,7 @@ final class BaselineDomainXml {
         return replaceTpm(guest, "");
     }
 
-    /** A TPM 2.0 CRB device whose swtpm libvirt starts, stops and migrates itself. */
+    /** A TPM 2.0 TIS device whose swtpm libvirt starts, stops and migrates itself. */
     static String withLibvirtSwtpm(GuestDomainXml guest) {
         return replaceTpm(guest, LIBVIRT_SWTPM);
     }

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 /**
  * The libvirt domain of the lab's TPM-checking guest: direct kernel boot of Debian's cloud kernel
  * with the busybox + tpm2-tools initramfs under TCG, the serial console appended to a file, and a
- * TPM 2.0 CRB device whose engine is an external swtpm reached through a UNIX socket.
+ * TPM 2.0 TIS device whose engine is an external swtpm reached through a UNIX socket (TIS, not CRB:
+ * see DomainXmlPatcher; the manager writes the same device).
  *
  * @param name domain name (letters, digits, '-', '_', '.')
  * @param uuid domain uuid
@@ -49,7 +50,7 @@ public record GuestDomainXml(String name, UUID uuid, int memoryMiB, Path kernel,
                     <type arch='x86_64' machine='q35'>hvm</type>
                     <kernel>%s</kernel>
                     <initrd>%s</initrd>
-                    <cmdline>console=ttyS0 quiet loglevel=1 panic=-1</cmdline>
+                    <cmdline>console=ttyS0 quiet loglevel=3 oops=panic panic=-1</cmdline>
                   </os>
                   <features><acpi/><apic/></features>
                   <on_poweroff>destroy</on_poweroff>
@@ -60,7 +61,7 @@ public record GuestDomainXml(String name, UUID uuid, int memoryMiB, Path kernel,
                       <source path='%s' append='on'/>
                       <target port='0'/>
                     </serial>
-                    <tpm model='tpm-crb'>
+                    <tpm model='tpm-tis'>
                       <backend type='external'>
                         <source type='unix' mode='connect' path='%s'/>
                       </backend>

@@ -65,7 +65,7 @@ public final class LabDemo {
         }
         LibvirtJavaConnector connector = new LibvirtJavaConnector();
         String name = "vtpcm-demo";
-        System.out.printf("vtpcm demo: guest %s (%d MiB, TCG, TPM 2.0 CRB -> swtpm, emulated TPM), %d live migration(s)%n",
+        System.out.printf("vtpcm demo: guest %s (%d MiB, TCG, TPM 2.0 TIS -> swtpm, emulated TPM), %d live migration(s)%n",
                 name, memoryMiB, hops);
         System.out.println("  definitions: total = wall time of libvirt's peer-to-peer migrate call; downtime = QEMU's own"
                 + " downtime figure (vCPUs stopped at source until run at destination)");

@@ -37,7 +37,7 @@ final class OverheadMigrations {
     private static final Duration NO_TPM_ALIVE_CHECK = Duration.ofSeconds(2);
     private static final Duration RECEIPT_WAIT = Duration.ofSeconds(5);
     private static final int MAX_REBOOTS = 8;
-    /** The guest boots with loglevel=1: any kernel line on its console is an oops or a panic. */
+    /** The guest boots with loglevel=3 (critical and worse only): any kernel line on its console is an oops, a BUG or a panic. */
     private static final Pattern KERNEL_MESSAGE = Pattern.compile("\\[\\s*\\d+\\.\\d+\\] ");
 
     private final LabConfig lab;

@@ -29,14 +29,22 @@ import org.xml.sax.SAXException;
 
 /**
  * Puts a vTPCM into a libvirt domain definition: removes any TPM device it has (the manager owns
- * the TPM, libvirt must not start its own swtpm) and adds a TPM 2.0 CRB device with libvirt's
+ * the TPM, libvirt must not start its own swtpm) and adds a TPM 2.0 TIS device with libvirt's
  * external backend pointing at the vTPCM's engine. Also reads what the VM boots from.
+ *
+ * <p>TIS, not CRB: QEMU 7.2's tpm-crb keeps its command/response buffer in a guest RAM region
+ * that the backend writes behind the migration's dirty tracking, and a command still in flight
+ * when the source VM stops is only completed in the device's pre_save, after RAM was sent. The
+ * destination then resumes with the request bytes where the response should be (the guest sees
+ * its own command code as the TPM's answer). tpm-tis carries its buffer in the device state.
  *
  * <p>The parser refuses DTDs and external entities: domain XML arrives over the API.
  */
 public final class DomainXmlPatcher {
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}");
     private static final int MAX_XML_CHARS = 256 * 1024;
+    /** The TPM interface the guest sees; see the class comment for why it is not tpm-crb. */
+    static final String TPM_MODEL = "tpm-tis";
 
     /** Parses, validates and patches {@code domainXml} for a vTPCM whose engine listens on {@code tpmSocket}. */
     public PreparedDomain prepare(String domainXml, Path tpmSocket) {
@@ -80,7 +88,7 @@ public final class DomainXmlPatcher {
 
     private static Element tpmDevice(Document document, Path tpmSocket) {
         Element tpm = document.createElement("tpm");
-        tpm.setAttribute("model", "tpm-crb");
+        tpm.setAttribute("model", TPM_MODEL);
         Element backend = document.createElement("backend");
         backend.setAttribute("type", "external");
         Element source = document.createElement("source");

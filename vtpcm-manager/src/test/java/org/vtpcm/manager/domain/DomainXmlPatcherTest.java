@@ -37,6 +37,8 @@ class DomainXmlPatcherTest {
         assertEquals("6f1b2a10-1111-4222-8333-444455556666", prepared.uuid().toString());
         assertTrue(prepared.xml().contains("<backend type=\"external\">"), prepared.xml());
         assertTrue(prepared.xml().contains("path=\"/run/vtpcm/abc.ctrl\""));
+        // tpm-crb loses the response of a command in flight at a live migration's switchover (QEMU 7.2)
+        assertTrue(prepared.xml().contains("<tpm model=\"tpm-tis\">"), prepared.xml());
         assertEquals(Optional.of(Path.of("/g/vmlinuz")), prepared.artifacts().kernel());
         assertEquals(Optional.of(Path.of("/g/initrd.img")), prepared.artifacts().initrd());
         assertEquals(List.of(Path.of("/img/disk.qcow2")), prepared.artifacts().disks());
