@@ -133,7 +133,7 @@ public final class NovaHooks {
                 return ended.orElseThrow(() -> new UnknownMigrationException("no migration of instance " + instance
                         + " is waiting for its commit"));
             }
-            if (journal.find(run.id).orElseThrow().phase() == Phase.TPCM_STATE_SENT && !run.switchedOver) {
+            if (journal.find(run.id).orElseThrow().phase() == Phase.VM_MIGRATING && !run.switchedOver) {
                 run.switchedOver = true;
                 run.vmMigrationCompletedAt = clock.instant();
                 journal.update(run.id, Map.of("switched_over", 1));
