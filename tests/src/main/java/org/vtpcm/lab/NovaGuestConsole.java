@@ -1,0 +1,93 @@
+package org.vtpcm.lab;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The serial console of a guest Nova runs: Nova writes {@code console.log} in the instance's folder
+ * on the node the guest runs on, and the node it arrives at starts its own file (a node it returns
+ * to starts its file again). Every step seen in any of them is kept, by its number.
+ *
+ * <p>A switchover can cut the line being printed in two files: that one step's line is lost, so a
+ * single missing step at a migration is not a break (the guest itself checks each step against
+ * the previous one and reports a failure on its next line if the state did not continue).
+ */
+public final class NovaGuestConsole {
+    private final List<GuestConsole> files;
+    private final TreeMap<Long, TpmCheckLine> seen = new TreeMap<>();
+
+    public NovaGuestConsole(OpenStackLab openstack, List<LabNode> nodes, String serverId) {
+        requireNonNull(openstack, "openstack is null");
+        this.files = nodes.stream().map(node -> new GuestConsole(openstack.consoleLog(node, serverId))).toList();
+    }
+
+    NovaGuestConsole(List<java.nio.file.Path> consoleFiles) {
+        this.files = consoleFiles.stream().map(GuestConsole::new).toList();
+    }
+
+    /** All steps seen so far, by number. */
+    public synchronized List<TpmCheckLine> steps() {
+        for (GuestConsole file : files) {
+            for (TpmCheckLine step : file.steps()) {
+                seen.putIfAbsent(step.seq(), step);
+            }
+        }
+        return new ArrayList<>(seen.values());
+    }
+
+    public long lastSeq() {
+        List<TpmCheckLine> steps = steps();
+        return steps.isEmpty() ? 0 : steps.get(steps.size() - 1).seq();
+    }
+
+    /** Waits until the guest reports a step beyond {@code afterSeq}; LabNotReadyException when it made none in time. */
+    public long awaitStepAfter(long afterSeq, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long last = lastSeq();
+            if (last > afterSeq) {
+                return last;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LabNotReadyException("the Nova guest made no TPM check step after seq=" + afterSeq + " within "
+                        + timeout.toSeconds() + "s; consoles: " + files.stream().map(GuestConsole::file).toList());
+            }
+            LabSwtpm.sleep(100);
+        }
+    }
+
+    /**
+     * The continuity verdict: every step ok, numbered from 1, its NV counter exactly one above the
+     * previous step's per step number, and no more than one step missing in a row (a line a
+     * switchover cut in two).
+     */
+    public ContinuityVerdict verdict() {
+        List<TpmCheckLine> steps = steps();
+        List<String> problems = new ArrayList<>();
+        TpmCheckLine previous = null;
+        for (TpmCheckLine step : steps) {
+            if (previous == null && step.seq() != 1) {
+                problems.add("first step is seq=" + step.seq() + ", not seq=1");
+            }
+            if (!step.ok()) {
+                problems.add("seq=" + step.seq() + " fail reason=" + step.reason());
+            }
+            if (previous != null) {
+                long missing = step.seq() - previous.seq() - 1;
+                if (missing > 1) {
+                    problems.add("gap: seq=" + (previous.seq() + 1) + ".." + (step.seq() - 1) + " missing");
+                } else if (step.ok() && previous.ok() && step.nv() != previous.nv() + missing + 1) {
+                    problems.add("seq=" + step.seq() + " nv=" + step.nv() + " does not follow nv=" + previous.nv() + " at seq="
+                            + previous.seq());
+                }
+            }
+            previous = step;
+        }
+        return new ContinuityVerdict(steps.size(), steps.isEmpty() ? 0 : steps.get(0).seq(), previous == null ? 0 : previous.seq(),
+                problems);
+    }
+}

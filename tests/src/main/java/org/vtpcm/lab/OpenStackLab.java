@@ -1,0 +1,147 @@
+package org.vtpcm.lab;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The lab's OpenStack profile (`vtpcm-lab openstack-up`) as a tenant and an operator use it: the
+ * `openstack` and `nova` command-line clients with the profile's admin credentials, where Nova
+ * writes a server's console on each node, and the engine settings for Nova mode.
+ */
+public final class OpenStackLab {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final LabConfig lab;
+    private final Map<String, String> credentials;
+
+    private OpenStackLab(LabConfig lab, Map<String, String> credentials) {
+        this.lab = requireNonNull(lab, "lab is null");
+        this.credentials = Map.copyOf(credentials);
+    }
+
+    /** The profile's openrc, written by `vtpcm-lab openstack-up`. */
+    public static Path openrc(LabConfig lab) {
+        return lab.labDirectory().resolve("run").resolve("openstack").resolve("openrc");
+    }
+
+    /** The running profile, or empty when `vtpcm-lab openstack-up` has not run. */
+    public static Optional<OpenStackLab> ifUp(LabConfig lab) {
+        Path openrc = openrc(lab);
+        if (!Files.exists(openrc)) {
+            return Optional.empty();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(openrc, StandardCharsets.UTF_8)) {
+                String trimmed = line.strip();
+                if (trimmed.startsWith("export ") && trimmed.contains("=")) {
+                    String assignment = trimmed.substring("export ".length());
+                    int equals = assignment.indexOf('=');
+                    values.put(assignment.substring(0, equals), unquote(assignment.substring(equals + 1)));
+                }
+            }
+        } catch (IOException e) {
+            throw new LabNotReadyException("cannot read " + openrc + ": " + e.getMessage());
+        }
+        return Optional.of(new OpenStackLab(lab, values));
+    }
+
+    /** What a command printed and how it ended. */
+    public record Outcome(int exitCode, String out, String err) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+    }
+
+    /** Runs a client command (e.g. {@code openstack ...}, {@code nova ...}) with the profile's credentials; bounded. */
+    public Outcome attempt(Duration timeout, String... command) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(credentials);
+        try {
+            Path out = Files.createTempFile("openstack-out", ".txt");
+            Path err = Files.createTempFile("openstack-err", ".txt");
+            try {
+                Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new LabNotReadyException(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
+                }
+                return new Outcome(process.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new LabNotReadyException("cannot run " + command[0] + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabNotReadyException("interrupted while running " + command[0]);
+        }
+    }
+
+    /** Runs a client command that must succeed; its standard output. */
+    public String run(Duration timeout, String... command) {
+        Outcome outcome = attempt(timeout, command);
+        if (!outcome.ok()) {
+            throw new LabNotReadyException(String.join(" ", command) + " failed (" + outcome.exitCode() + "): " + outcome.err().strip());
+        }
+        return outcome.out();
+    }
+
+    /** {@code openstack <args> -f json}, parsed. */
+    public JsonNode json(Duration timeout, String... args) {
+        List<String> command = new ArrayList<>(List.of("openstack"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-f", "json"));
+        String out = run(timeout, command.toArray(String[]::new));
+        try {
+            return JSON.readTree(out);
+        } catch (IOException e) {
+            throw new LabNotReadyException("openstack " + args[0] + " printed no JSON: " + out);
+        }
+    }
+
+    /** The server as the admin sees it (host, status, task state). */
+    public JsonNode server(String id) {
+        return json(Duration.ofSeconds(60), "server", "show", id);
+    }
+
+    /** Where Nova on the node writes the server's serial console (its instances path, bound per node). */
+    public Path consoleLog(LabNode node, String serverId) {
+        return node.directory().resolve("nova").resolve("instances").resolve(serverId).resolve("console.log");
+    }
+
+    /** Engine configuration lines for Nova mode with the profile's admin credentials. */
+    public String[] engineNovaSettings() {
+        return new String[] {
+            "nova.auth-url = " + credentials.get("OS_AUTH_URL"),
+            "nova.username = " + credentials.get("OS_USERNAME"),
+            "nova.password = " + credentials.get("OS_PASSWORD"),
+            "nova.project = " + credentials.get("OS_PROJECT_NAME"),
+            "nova.user-domain = " + credentials.getOrDefault("OS_USER_DOMAIN_NAME", "Default"),
+            "nova.project-domain = " + credentials.getOrDefault("OS_PROJECT_DOMAIN_NAME", "Default"),
+            "nova.region = " + credentials.getOrDefault("OS_REGION_NAME", "RegionOne"),
+        };
+    }
+
+    private static String unquote(String value) {
+        String trimmed = value.strip();
+        if (trimmed.length() >= 2 && (trimmed.startsWith("'") && trimmed.endsWith("'") || trimmed.startsWith("\"") && trimmed.endsWith("\""))) {
+            return trimmed.substring(1, trimmed.length() - 1);
+        }
+        return trimmed;
+    }
+}
