@@ -181,8 +181,9 @@ class VtpcmLibvirtDriver(libvirt_driver.LibvirtDriver):
             kind = "refused" if isinstance(e, vtpcm_client.VtpcmRefused) else "unavailable"
             raise exception.MigrationPreCheckError(
                 reason="vtpcm engine %s the migration to %s: %s" % (kind, destination, e))
-        LOG.info("vtpcm migration %s of instance %s at %s", (answer or {}).get("migrationId"),
-                 instance.uuid, (answer or {}).get("phase"), instance=instance)
+        record = (answer or {}).get("migration") or {}
+        LOG.info("vtpcm migration %s of instance %s at %s", record.get("id"),
+                 instance.uuid, record.get("phase"), instance=instance)
         return data
 
     # ---- destination: before the VM moves -----------------------------------------------------
@@ -327,8 +328,9 @@ class VtpcmLibvirtDriver(libvirt_driver.LibvirtDriver):
             raise exception.MigrationError(reason=reason)
         finally:
             self._vtpcm_incoming.discard(instance.uuid)
+        record = (answer or {}).get("migration") or {}
         LOG.info("vtpcm commit instance %s: phase %s epoch %s", instance.uuid,
-                 (answer or {}).get("phase"), (answer or {}).get("epoch"), instance=instance)
+                 record.get("phase"), record.get("epoch"), instance=instance)
         if CONF.vtpcm.quarantine:
             changed = quarantine.set_link_state(guest, "up")
             LOG.info("vtpcm quarantine instance %s lifted: link up on %d interface(s)",

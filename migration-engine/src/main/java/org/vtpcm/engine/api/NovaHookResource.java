@@ -33,7 +33,7 @@ public final class NovaHookResource implements ApiRoutes {
     }
 
     /** Body of POST /v1/nova/live-migrations. */
-    public record BeginRequest(String instanceUuid, String source, String destination, String novaMigrationId) {
+    public record BeginRequest(String instanceUuid, String vmName, String source, String destination, String novaMigrationId) {
     }
 
     /** Body of POST /v1/nova/instances/{uuid}/abort. */

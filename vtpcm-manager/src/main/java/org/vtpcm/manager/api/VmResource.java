@@ -19,6 +19,8 @@ import org.vtpcm.manager.tpcm.MeasurementLog;
 
 /** VMs with their vTPCM: create, start, stop, destroy, list, show, measurement log. */
 public final class VmResource implements ApiRoutes {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VmResource.class);
+
     private final VtpcmLifecycle lifecycle;
     private final AssociationStore associations;
     private final MeasurementLog log;
@@ -46,7 +48,7 @@ public final class VmResource implements ApiRoutes {
     }
 
     /** Body of POST /v1/vms/{uuid}/vtpcm: the domain its owner (Nova) will define. */
-    public record AttachRequest(String domainXml, String policy) {
+    public record AttachRequest(String vmName, String domainXml, String policy) {
     }
 
     /** Answer of POST /v1/vms/{uuid}/vtpcm. */
@@ -102,6 +104,9 @@ public final class VmResource implements ApiRoutes {
         AttachRequest request = ApiRequests.body(context, json, AttachRequest.class);
         ControlPolicy policy = request.policy() == null ? defaultPolicy : parsePolicy(request.policy());
         AttachReport report = lifecycle.attach(vmUuid, ApiRequests.required(request.domainXml(), "domainXml"), policy);
+        if (request.vmName() != null && !request.vmName().equals(report.association().vmName())) {
+            LOG.warn("vm {}: the caller names it {}, its domain XML {}", vmUuid, request.vmName(), report.association().vmName());
+        }
         String decision = report.decision().alert() ? "alert" : "allow";
         context.status(201).json(new AttachView(report.association().vtpcmId(), report.association().state().name(), decision,
                 report.decision().reasons(), report.domainXml(), report.measurements()));
