@@ -8,7 +8,7 @@ Phases (each idempotent, so a rerun against the same cloud changes nothing):
   2. network: waits for neutron-server and warms it up (see phase_network).
   3. images: the lab's kernel + initramfs guest, AMI style: an aki kernel, an ari ramdisk and a
      tiny raw root disk 'vtpcm-guest' with kernel_id/ramdisk_id/os_command_line.
-  4. flavors: 'vtpcm' (extra spec vtpcm:enabled=true) and 'plain'.
+  4. flavors: 'vtpcm' (extra specs vtpcm:enabled=true, vtpcm:policy=deny) and 'plain', root disk 0.
   5. computes: waits (bounded) until the expected nova-compute services are up and their
      hypervisors are mapped (nova-manage cell_v2 discover_hosts once they registered; the
      scheduler's periodic discovery is the fallback).
@@ -134,11 +134,17 @@ def phase_flavors(sess, args):
     nova = nova_client.Client("2.1", session=sess, endpoint_type="public")
     wait_for("nova API", lambda: nova.flavors.list() is not None, args.timeout)
     existing = {f.name: f for f in nova.flavors.list(is_public=None)}
-    for name, specs in (("vtpcm", {"vtpcm:enabled": "true"}), ("plain", {})):
-        flavor = existing.get(name) or nova.flavors.create(name, args.ram, 1, 1)
+    # root disk 0: the instance's disk is the image itself (raw images on the computes, no resize),
+    # so the vTPCM manager can measure it against a reference value known before the boot
+    for name, specs in (("vtpcm", {"vtpcm:enabled": "true", "vtpcm:policy": "deny"}), ("plain", {})):
+        flavor = existing.get(name)
+        if flavor is not None and (flavor.disk != 0 or flavor.ram != args.ram):
+            nova.flavors.delete(flavor.id)
+            flavor = None
+        flavor = flavor or nova.flavors.create(name, args.ram, 1, 0)
         if specs:
             flavor.set_keys(specs)
-    log("flavors: vtpcm and plain (%d MB, 1 vCPU, 1 GB)" % args.ram)
+    log("flavors: vtpcm and plain (%d MB, 1 vCPU, root disk = the image)" % args.ram)
 
 
 def phase_computes(sess, args):

@@ -16,9 +16,12 @@ import java.util.TreeMap;
  * single missing step at a migration is not a break (the guest itself checks each step against
  * the previous one and reports a failure on its next line if the state did not continue).
  */
-public final class NovaGuestConsole {
+public final class NovaGuestConsole implements AutoCloseable {
+    private static final long SAMPLE_MILLIS = 200;
+
     private final List<GuestConsole> files;
     private final TreeMap<Long, TpmCheckLine> seen = new TreeMap<>();
+    private volatile boolean sampling;
 
     public NovaGuestConsole(OpenStackLab openstack, List<LabNode> nodes, String serverId) {
         requireNonNull(openstack, "openstack is null");
@@ -27,6 +30,32 @@ public final class NovaGuestConsole {
 
     NovaGuestConsole(List<java.nio.file.Path> consoleFiles) {
         this.files = consoleFiles.stream().map(GuestConsole::new).toList();
+    }
+
+    /**
+     * Reads the files every 200 ms in the background until closed: Nova deletes the instance's
+     * folder on the source after a live migration, and with it the lines printed there meanwhile.
+     */
+    public NovaGuestConsole sampling() {
+        sampling = true;
+        Thread sampler = new Thread(() -> {
+            while (sampling) {
+                try {
+                    steps();
+                } catch (LabNotReadyException e) {
+                    // a file vanished between listing and reading: the next round reads the others
+                }
+                LabSwtpm.sleep(SAMPLE_MILLIS);
+            }
+        }, "nova-console-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        return this;
+    }
+
+    @Override
+    public void close() {
+        sampling = false;
     }
 
     /** All steps seen so far, by number. */

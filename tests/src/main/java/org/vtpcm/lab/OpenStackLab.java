@@ -124,6 +124,11 @@ public final class OpenStackLab {
         return node.directory().resolve("nova").resolve("instances").resolve(serverId).resolve("console.log");
     }
 
+    /** The root disk the profile uploaded as the image vtpcm-guest (with root disk 0, each instance's disk is a copy). */
+    public Path rootDiskImage() {
+        return lab.labDirectory().resolve("run").resolve("openstack").resolve("vtpcm-guest-root.raw");
+    }
+
     /** Engine configuration lines for Nova mode with the profile's admin credentials. */
     public String[] engineNovaSettings() {
         return new String[] {

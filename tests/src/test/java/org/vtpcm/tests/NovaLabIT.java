@@ -28,6 +28,9 @@ import org.vtpcm.lab.LabNode;
 import org.vtpcm.lab.NovaGuestConsole;
 import org.vtpcm.lab.OpenStackLab;
 import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.protocol.crypto.CryptoSuite;
+import org.vtpcm.protocol.crypto.CryptoSuites;
+import org.vtpcm.protocol.crypto.SuiteName;
 
 /**
  * Real OpenStack (the lab's Zed profile, our compute driver in each node's nova-compute): a tenant
@@ -56,6 +59,15 @@ class NovaLabIT {
         Assumptions.assumeTrue(profile.isPresent(), "the OpenStack lab profile is not up (devstack/lab/vtpcm-lab openstack-up)");
         openstack = profile.get();
         cloud = LabCloud.start(lab, openstack.engineNovaSettings());
+        // the instance's disk is a copy of the image: its digest is the reference value of a measured launch
+        CryptoSuite sm = CryptoSuites.of(SuiteName.SM);
+        String disk;
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(openstack.rootDiskImage())) {
+            disk = java.util.HexFormat.of().formatHex(sm.digest(in));
+        }
+        for (LabNode node : lab.nodes()) {
+            cloud.manager(node.number()).client().registerReferenceValue("disk", disk, "the Nova lab image vtpcm-guest");
+        }
         cloud.computeServiceTls(1);
         cloud.computeServiceTls(2);
         String name = LabLeftovers.uniqueName("nova-guest");
@@ -64,12 +76,15 @@ class NovaLabIT {
                 "vtpcm-guest", "--nic", "none", "--availability-zone", "nova:" + lab.node(1).name(), "--wait", name);
         server = created.path("id").asText();
         System.out.printf("nova-lab: server %s ACTIVE after %d ms%n", server, (System.nanoTime() - start) / 1_000_000);
-        console = new NovaGuestConsole(openstack, lab.nodes(), server);
+        console = new NovaGuestConsole(openstack, lab.nodes(), server).sampling();
         console.awaitStepAfter(1, Duration.ofSeconds(120));
     }
 
     @AfterAll
     static void stop() {
+        if (console != null) {
+            console.close();
+        }
         try {
             if (server != null) {
                 openstack.attempt(CLI, "openstack", "server", "delete", "--wait", server);
