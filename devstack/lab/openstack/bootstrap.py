@@ -180,7 +180,7 @@ def main():
     p.add_argument("--run-dir", required=True)
     p.add_argument("--kernel", required=True)
     p.add_argument("--initrd", required=True)
-    p.add_argument("--cmdline", default="console=ttyS0 quiet loglevel=1 panic=-1")
+    p.add_argument("--cmdline", default="console=ttyS0 quiet loglevel=4 oops=panic panic=-1")
     p.add_argument("--ram", type=int, default=128)
     p.add_argument("--computes", nargs="*", default=[])
     p.add_argument("--timeout", type=int, default=240)

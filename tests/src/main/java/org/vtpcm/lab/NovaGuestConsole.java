@@ -21,6 +21,7 @@ public final class NovaGuestConsole implements AutoCloseable {
 
     private final List<GuestConsole> files;
     private final TreeMap<Long, TpmCheckLine> seen = new TreeMap<>();
+    private final java.util.LinkedHashSet<String> kernelLines = new java.util.LinkedHashSet<>();
     private volatile boolean sampling;
 
     public NovaGuestConsole(OpenStackLab openstack, List<LabNode> nodes, String serverId) {
@@ -61,11 +62,20 @@ public final class NovaGuestConsole implements AutoCloseable {
     /** All steps seen so far, by number. */
     public synchronized List<TpmCheckLine> steps() {
         for (GuestConsole file : files) {
-            for (TpmCheckLine step : file.steps()) {
-                seen.putIfAbsent(step.seq(), step);
+            for (String line : file.lines()) {
+                TpmCheckLine.parse(line).ifPresentOrElse(step -> seen.putIfAbsent(step.seq(), step), () -> {
+                    if (line.startsWith("[") && kernelLines.size() < 200) {
+                        kernelLines.add(line.strip()); // the guest kernel's own lines (errors and worse at its log level)
+                    }
+                });
             }
         }
         return new ArrayList<>(seen.values());
+    }
+
+    /** The guest kernel's lines seen on any node (for a failure's context). */
+    public synchronized List<String> kernelLines() {
+        return List.copyOf(kernelLines);
     }
 
     public long lastSeq() {

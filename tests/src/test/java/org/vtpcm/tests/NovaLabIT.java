@@ -164,7 +164,7 @@ class NovaLabIT {
             long last = console.lastSeq();
             console.awaitStepAfter(last + 1, Duration.ofSeconds(60));
             ContinuityVerdict verdict = console.verdict();
-            assertTrue(verdict.continuous(), verdict.summary());
+            assertTrue(verdict.continuous(), verdict.summary() + "; guest kernel: " + console.kernelLines());
         } finally {
             broken.stop();
             broken.configure("sm");
@@ -203,10 +203,10 @@ class NovaLabIT {
         long last = console.lastSeq();
         console.awaitStepAfter(last + 1, Duration.ofSeconds(60));
         ContinuityVerdict verdict = console.verdict();
-        assertTrue(verdict.continuous(), how + ": " + verdict.summary());
+        assertTrue(verdict.continuous(), how + ": " + verdict.summary() + "; guest kernel: " + console.kernelLines());
         System.out.printf("nova-lab: %s %s -> %s: %d ms until Nova showed it done; engine total %s ms, downtime %s ms, phases %s%n", how,
-                from.name(), to.name(), (System.nanoTime() - startNanos) / 1_000_000, migration.path("totalMillis").asText(),
-                migration.path("downtimeMillis").asText(), migration.path("phases"));
+                from.name(), to.name(), (System.nanoTime() - startNanos) / 1_000_000, migration.path("totalMs").asText(),
+                migration.path("downtimeMs").asText(), migration.path("phases"));
     }
 
     private JsonNode engineRecord() {
