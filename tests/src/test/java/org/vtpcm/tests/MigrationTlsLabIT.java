@@ -55,7 +55,7 @@ import org.vtpcm.protocol.pki.IssuedIdentity;
  * refused by QEMU's certificate check and the guest stays where it was.
  */
 class MigrationTlsLabIT {
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = 2;
     private static final MigrationOptions TLS = new MigrationOptions(1, false, true, false, 0);
     private static final MigrationOptions PLAIN = MigrationOptions.defaults();
 
