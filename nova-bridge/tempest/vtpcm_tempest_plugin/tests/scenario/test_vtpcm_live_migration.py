@@ -132,6 +132,10 @@ class VtpcmLiveMigrationTest(manager.ScenarioTest):
                 "no flavor named %r ([vtpcm] flavor_name)"
                 % CONF.vtpcm.flavor_name)
         cls.vtpcm_flavor_id = matching[0]["id"]
+        # Nova lets only admins boot a flavor with no root disk (the instance disk is then the image:
+        # how the lab makes it measurable before the boot)
+        flavor = cls.admin_flavors_client.show_flavor(cls.vtpcm_flavor_id)["flavor"]
+        cls.vtpcm_flavor_zero_disk = flavor.get("disk") == 0
         specs = cls.admin_flavors_client.list_flavor_extra_specs(
             cls.vtpcm_flavor_id)["extra_specs"]
         if str(specs.get("vtpcm:enabled", "")).lower() != "true":
@@ -155,7 +159,9 @@ class VtpcmLiveMigrationTest(manager.ScenarioTest):
     # helpers
 
     def _boot_vtpcm_server(self, client=None, **kwargs):
-        client = client or self.servers_client
+        if client is None:
+            client = (self.admin_servers_client if self.vtpcm_flavor_zero_disk
+                      else self.servers_client)
         name = data_utils.rand_name(name="vtpcm-server")
         server = client.create_server(
             name=name, imageRef=self.vtpcm_image_id,
