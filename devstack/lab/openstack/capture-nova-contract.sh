@@ -31,8 +31,7 @@ server=$(openstack --os-compute-api-version 2.37 server create --flavor plain --
 trap 'openstack server delete --wait "$server" >/dev/null 2>&1 || true' EXIT
 get server-get-admin-v2.93 2.93 "/servers/$server"
 get hypervisors-detail-v2.1 2.1 "/os-hypervisors/detail"
-flavor=$(openstack flavor show vtpcm -f value -c id)
-get flavor-extra-specs 2.1 "/flavors/$flavor/os-extra-specs"
+get flavors-detail-v2.1 2.1 "/flavors/detail"
 openstack --os-compute-api-version 2.30 server migrate --live-migration --host vtpcm-n2 --wait "$server"
 fault server-migrations-index-v2.93 2.93 GET "/servers/$server/migrations"
 get os-migrations-v2.93 2.93 "/os-migrations?instance_uuid=$server"
