@@ -16,8 +16,9 @@ import org.vtpcm.engine.receipt.ReceiptSigner;
 
 /**
  * The hooks Nova's compute driver calls during a live migration ({@code docs/nova-integration.md}).
- * A compute service (CN {@code nova-compute.<node>}) may act only on migrations whose source or
- * destination is its own node; operators may read and call them too.
+ * A compute service (CN {@code nova-compute.<node>}) may call each hook only from the side Nova calls
+ * it on (begin, prepare, commit: the destination; send: the source; abort and reads: either);
+ * operators may read and call them too.
  */
 public final class NovaHookResource implements ApiRoutes {
     private static final String HOST = "[A-Za-z0-9][A-Za-z0-9-]{0,62}";
@@ -43,11 +44,15 @@ public final class NovaHookResource implements ApiRoutes {
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
         routes.post("/v1/nova/live-migrations", this::begin);
-        routes.post("/v1/nova/instances/{uuid}/prepare", context -> answer(context, 200, hooks.prepare(instance(context, true))));
-        routes.post("/v1/nova/instances/{uuid}/send", context -> answer(context, 200, hooks.send(instance(context, true))));
-        routes.post("/v1/nova/instances/{uuid}/commit", context -> answer(context, 200, hooks.commit(instance(context, true))));
+        // each hook only from the side of the migration Nova calls it on: the state leaves the source only when
+        // the source's own compute service asks (a destination must never be able to pull it)
+        routes.post("/v1/nova/instances/{uuid}/prepare", context -> answer(context, 200, hooks.prepare(instance(context,
+                Side.DESTINATION))));
+        routes.post("/v1/nova/instances/{uuid}/send", context -> answer(context, 200, hooks.send(instance(context, Side.SOURCE))));
+        routes.post("/v1/nova/instances/{uuid}/commit", context -> answer(context, 200, hooks.commit(instance(context,
+                Side.DESTINATION))));
         routes.post("/v1/nova/instances/{uuid}/abort", this::abort);
-        routes.get("/v1/nova/instances/{uuid}/migration", context -> answer(context, 200, latest(instance(context, true))));
+        routes.get("/v1/nova/instances/{uuid}/migration", context -> answer(context, 200, latest(instance(context, Side.EITHER))));
     }
 
     private void begin(Context context) {
@@ -59,15 +64,16 @@ public final class NovaHookResource implements ApiRoutes {
             throw new BadRequestException("source and destination are the same host");
         }
         Optional<String> node = CallerRole.computeNode(context);
-        if (node.isPresent() && !node.get().equals(destination) && !node.get().equals(source)) {
-            throw new CallerRole.Forbidden("the compute service of " + node.get() + " is not part of this migration");
+        if (node.isPresent() && !node.get().equals(destination)) {
+            throw new CallerRole.Forbidden("only the destination's compute service begins a migration (Nova's pre-check runs there), not "
+                    + node.get());
         }
         Optional<String> novaMigration = Optional.ofNullable(request.novaMigrationId()).filter(id -> id.matches("[A-Za-z0-9-]{1,64}"));
         answer(context, 201, hooks.begin(new NovaHooks.NovaMigration(instance, source, destination, novaMigration)));
     }
 
     private void abort(Context context) {
-        UUID instance = instance(context, true);
+        UUID instance = instance(context, Side.EITHER);
         AbortRequest request = context.body().isBlank() ? new AbortRequest(null) : ApiRequests.body(context, json, AbortRequest.class);
         String reason = request.reason() == null || request.reason().isBlank() ? "no reason given" : request.reason();
         if (reason.length() > 1000) {
@@ -76,14 +82,27 @@ public final class NovaHookResource implements ApiRoutes {
         answer(context, 200, hooks.abort(instance, reason));
     }
 
-    /** The instance named in the path; a compute service must be the source or destination of its newest migration. */
-    private UUID instance(Context context, boolean checkCaller) {
+    /** Which side of a migration may call a hook. */
+    private enum Side { SOURCE, DESTINATION, EITHER }
+
+    /** The instance named in the path; a compute service must be the named side of its newest migration. */
+    private UUID instance(Context context, Side side) {
         UUID instance = parseUuid(context.pathParam("uuid"), "instance uuid");
         Optional<String> node = CallerRole.computeNode(context);
-        if (checkCaller && node.isPresent()) {
+        if (node.isPresent()) {
             Optional<MigrationRecord> latest = hooks.latest(instance);
-            if (latest.isPresent() && !node.get().equals(latest.get().source()) && !node.get().equals(latest.get().destination())) {
-                throw new CallerRole.Forbidden("the compute service of " + node.get() + " is not part of the migration of " + instance);
+            if (latest.isPresent()) {
+                boolean source = node.get().equals(latest.get().source());
+                boolean destination = node.get().equals(latest.get().destination());
+                boolean allowed = switch (side) {
+                    case SOURCE -> source;
+                    case DESTINATION -> destination;
+                    case EITHER -> source || destination;
+                };
+                if (!allowed) {
+                    throw new CallerRole.Forbidden("the compute service of " + node.get() + " may not call this hook for the migration of "
+                            + instance + " (" + latest.get().source() + " -> " + latest.get().destination() + ")");
+                }
             }
         }
         return instance;

@@ -121,6 +121,9 @@ class EngineApiTest {
         assertError(403, "FORBIDDEN", () -> compute.send("POST", "/v1/hosts/n1/trust", JSON.createObjectNode()));
         assertError(403, "FORBIDDEN", () -> otherCompute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n1").put("destination", "n2")));
+        // only the destination's compute service begins (Nova's pre-check runs there): a source cannot start pulling state
+        assertError(403, "FORBIDDEN", () -> otherCompute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n7").put("destination", "n1")));
         // its own node's migration: the request is valid, the VM unknown (the only manager is unreachable)
         assertError(404, "NOT_FOUND", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n2").put("destination", "n1")));
