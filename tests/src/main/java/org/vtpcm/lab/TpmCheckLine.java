@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public record TpmCheckLine(long seq, String pcr16, long nv, boolean ok, String reason) {
     private static final Pattern STEP = Pattern.compile(
-            "tpmcheck seq=(\\d+)(?: pcr16=([0-9a-f]*))?(?: nv=(\\d+))? (ok|fail)(?: reason=(\\S+))?.*");
+            "tpmcheck seq=(\\d+)(?: pcr16=([0-9a-f]*))?(?: nv=(\\d+))? (ok|fail)(?: reason=(\\S+))?(?: detail=(\\S+))?.*");
 
     /** Parses a console line; empty for anything that is not a step line. */
     public static Optional<TpmCheckLine> parse(String line) {
@@ -29,7 +29,8 @@ public record TpmCheckLine(long seq, String pcr16, long nv, boolean ok, String r
             String pcr = matcher.group(2) == null ? "" : matcher.group(2);
             long nv = matcher.group(3) == null ? -1 : Long.parseLong(matcher.group(3));
             boolean ok = matcher.group(4).equals("ok");
-            String reason = matcher.group(5) == null ? "" : matcher.group(5);
+            String reason = (matcher.group(5) == null ? "" : matcher.group(5))
+                    + (matcher.group(6) == null || matcher.group(6).isEmpty() ? "" : " (" + matcher.group(6) + ")");
             return Optional.of(new TpmCheckLine(seq, pcr, nv, ok, reason));
         } catch (NumberFormatException e) {
             return Optional.empty();

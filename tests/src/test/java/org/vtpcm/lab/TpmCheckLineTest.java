@@ -44,4 +44,12 @@ class TpmCheckLineTest {
     void toleratesCarriageReturnsAndSpaces() {
         assertTrue(TpmCheckLine.parse("tpmcheck seq=3 pcr16=" + PCR + " nv=4 ok\r").orElseThrow().ok());
     }
+
+    @Test
+    void aFailureCarriesTheToolsFirstErrorLine() {
+        TpmCheckLine line = TpmCheckLine.parse("tpmcheck seq=5 fail reason=nvincrement-error detail=ERROR:_Esys_NV_Increment(0x921)")
+                .orElseThrow();
+        org.junit.jupiter.api.Assertions.assertEquals("nvincrement-error (ERROR:_Esys_NV_Increment(0x921))", line.reason());
+        org.junit.jupiter.api.Assertions.assertFalse(line.ok());
+    }
 }
