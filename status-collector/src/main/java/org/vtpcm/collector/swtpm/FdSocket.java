@@ -15,6 +15,8 @@ import java.nio.file.Path;
 final class FdSocket implements AutoCloseable {
     private static final int CMSG_SPACE = 24;
     private static final int CMSG_LEN = 20;
+    private static final int EINTR = 4;
+    private static final int MSG_CTRUNC = 0x8;
 
     private final int fd;
     private volatile boolean closed;
@@ -88,24 +90,37 @@ final class FdSocket implements AutoCloseable {
         message.iovLength = new NativeLong(1);
         message.control = control;
         message.controlLength = new NativeLong(CMSG_SPACE);
-        try {
-            long n = LibC.INSTANCE.recvmsg(fd, message, LibC.MSG_CMSG_CLOEXEC).longValue();
-            if (n <= 0) {
-                return new Received(0, -1);
+        while (true) {
+            try {
+                long n = LibC.INSTANCE.recvmsg(fd, message, LibC.MSG_CMSG_CLOEXEC).longValue();
+                if (n <= 0) {
+                    return new Received(0, -1);
+                }
+                data.read(0, buffer, 0, (int) n);
+                message.read();
+                int passed = -1;
+                if (message.controlLength.longValue() >= CMSG_LEN && control.getLong(0) >= CMSG_LEN
+                        && control.getInt(8) == LibC.SOL_SOCKET && control.getInt(12) == LibC.SCM_RIGHTS) {
+                    passed = control.getInt(16);
+                }
+                if ((message.flags & MSG_CTRUNC) != 0) {
+                    closeFd(passed);
+                    throw new SwtpmControlException("receive: ancillary data truncated (more than one descriptor passed?)", -1);
+                }
+                return new Received((int) n, passed);
+            } catch (LastErrorException e) {
+                if (closed) {
+                    return new Received(0, -1);
+                }
+                if (e.getErrorCode() == EINTR) {
+                    continue;
+                }
+                throw new SwtpmControlException("receive failed: " + e.getMessage(), e);
+            } finally {
+                java.lang.ref.Reference.reachabilityFence(data);
+                java.lang.ref.Reference.reachabilityFence(control);
+                java.lang.ref.Reference.reachabilityFence(iov);
             }
-            data.read(0, buffer, 0, (int) n);
-            message.read();
-            int passed = -1;
-            if (message.controlLength.longValue() >= CMSG_LEN && control.getLong(0) >= CMSG_LEN
-                    && control.getInt(8) == LibC.SOL_SOCKET && control.getInt(12) == LibC.SCM_RIGHTS) {
-                passed = control.getInt(16);
-            }
-            return new Received((int) n, passed);
-        } catch (LastErrorException e) {
-            if (closed) {
-                return new Received(0, -1);
-            }
-            throw new SwtpmControlException("receive failed: " + e.getMessage(), e);
         }
     }
 
@@ -133,14 +148,28 @@ final class FdSocket implements AutoCloseable {
                 message.control = control;
                 message.controlLength = new NativeLong(CMSG_SPACE);
             }
+            if (closed) {
+                // never write to a descriptor number that close() may already have released
+                throw new SwtpmControlException("send on a closed socket", -1);
+            }
             try {
-                long n = LibC.INSTANCE.sendmsg(fd, message, 0).longValue();
+                long n = LibC.INSTANCE.sendmsg(fd, message, LibC.MSG_NOSIGNAL).longValue();
                 if (n <= 0) {
                     throw new SwtpmControlException("send wrote nothing", -1);
                 }
                 offset += (int) n;
             } catch (LastErrorException e) {
+                if (e.getErrorCode() == EINTR) {
+                    continue;
+                }
                 throw new SwtpmControlException("send failed: " + e.getMessage(), e);
+            } finally {
+                // data is referenced only from the iovec's Java object, not from message: without
+                // this fence the JIT may let GC free (and the allocator reuse) the native buffer
+                // while sendmsg() is still reading it
+                java.lang.ref.Reference.reachabilityFence(data);
+                java.lang.ref.Reference.reachabilityFence(iov);
+                java.lang.ref.Reference.reachabilityFence(message);
             }
         }
     }

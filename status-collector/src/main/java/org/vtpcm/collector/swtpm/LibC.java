@@ -21,6 +21,7 @@ interface LibC extends Library {
     int SCM_RIGHTS = 1;
     int SHUT_RDWR = 2;
     int MSG_CMSG_CLOEXEC = 0x40000000;
+    int MSG_NOSIGNAL = 0x4000;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
