@@ -123,8 +123,14 @@ class BundleTransferApiTest {
         assertEquals(413, put(client, migration, 0, "1", Long.toString(2L << 20), digest, chunk).statusCode());
         assertEquals(400, put(client, migration, 5, "1", "100", digest, chunk).statusCode());
         assertEquals(400, put(client, migration, 0, "x", "100", digest, chunk).statusCode());
-        assertEquals(413, put(client, migration, 0, "2", "600000", digest, new byte[ChunkedBundleReceiver.MAX_CHUNK_BYTES + 1])
-                .statusCode());
+        // refused from its Content-Length before a byte is read: Jetty answers 413 and closes, and the client, still
+        // writing the body, sometimes sees the connection reset before it reads the answer; both mean "not taken"
+        try {
+            assertEquals(413, put(client, migration, 0, "2", "600000", digest, new byte[ChunkedBundleReceiver.MAX_CHUNK_BYTES + 1])
+                    .statusCode());
+        } catch (java.io.IOException closedBeforeTheAnswer) {
+            // the oversized chunk was not taken either way; the spool check below shows nothing was stored
+        }
         HttpResponse<String> missing = client.send(HttpRequest.newBuilder(destination.resolve("/v1/migrations/" + migration
                 + "/stage-chunks")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
                 "{\"count\":2,\"length\":200,\"sha256\":\"" + digest + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
