@@ -41,6 +41,24 @@ final class ApiRequests {
         }
     }
 
+    /** A VM named by its UUID or domain name, trimmed; 400 otherwise. */
+    static String vm(String text) {
+        String vm = text == null ? "" : text.trim();
+        if (!vm.matches("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}")) {
+            throw new BadRequestException("vm must be a VM's UUID or domain name");
+        }
+        return vm;
+    }
+
+    /** An optional destination host name, trimmed; 400 if given and not a host name. */
+    static java.util.Optional<String> host(String text, String field) {
+        java.util.Optional<String> host = java.util.Optional.ofNullable(text).map(String::trim);
+        if (host.isPresent() && !host.get().matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
+            throw new BadRequestException(field + " must be a host name");
+        }
+        return host;
+    }
+
     static int intQuery(Context context, String name, int fallback, int min, int max) {
         String value = context.queryParam(name);
         if (value == null) {

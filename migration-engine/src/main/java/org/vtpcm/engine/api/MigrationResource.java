@@ -46,14 +46,8 @@ public final class MigrationResource implements ApiRoutes {
 
     private void start(Context context) {
         StartRequest request = ApiRequests.body(context, json, StartRequest.class);
-        String vm = request.vm() == null ? "" : request.vm().trim();
-        if (!vm.matches("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}")) {
-            throw new BadRequestException("vm must be a VM's UUID or domain name");
-        }
-        Optional<String> to = Optional.ofNullable(request.to()).map(String::trim);
-        if (to.isPresent() && !to.get().matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
-            throw new BadRequestException("to must be a host name");
-        }
+        String vm = ApiRequests.vm(request.vm());
+        Optional<String> to = ApiRequests.host(request.to(), "to");
         String strategy = request.strategy() != null ? request.strategy() : to.isPresent() ? ExplicitHost.NAME : LeastLoadedTrusted.NAME;
         if (!strategy.equals(ExplicitHost.NAME) && !strategy.equals(LeastLoadedTrusted.NAME)) {
             throw new BadRequestException("strategy must be " + ExplicitHost.NAME + " or " + LeastLoadedTrusted.NAME);

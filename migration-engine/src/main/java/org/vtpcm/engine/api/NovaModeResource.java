@@ -35,14 +35,8 @@ public final class NovaModeResource implements ApiRoutes {
     private void migrate(Context context) {
         operatorsOnly(context);
         MigrateRequest request = ApiRequests.body(context, json, MigrateRequest.class);
-        String vm = request.vm() == null ? "" : request.vm().trim();
-        if (!vm.matches("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}")) {
-            throw new BadRequestException("vm must be a VM's UUID or domain name");
-        }
-        Optional<String> to = Optional.ofNullable(request.to()).map(String::trim);
-        if (to.isPresent() && !to.get().matches("[A-Za-z0-9][A-Za-z0-9-]{0,62}")) {
-            throw new BadRequestException("to must be a host name");
-        }
+        String vm = ApiRequests.vm(request.vm());
+        Optional<String> to = ApiRequests.host(request.to(), "to");
         NovaMode.Requested requested = nova.migrate(vm, to);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("instance", requested.instance());
