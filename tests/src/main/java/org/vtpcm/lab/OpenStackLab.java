@@ -129,6 +129,25 @@ public final class OpenStackLab {
         return lab.labDirectory().resolve("run").resolve("openstack").resolve("vtpcm-guest-root.raw");
     }
 
+    /**
+     * Makes the started vtpcm cloud ready for Nova's compute drivers: their client identities where
+     * the nova-computes read them, and the image's disk digest as every manager's reference value
+     * (the instance's disk is a copy of the image, measured at launch).
+     */
+    public void prepare(LabCloud cloud) throws IOException {
+        for (LabNode node : lab.nodes()) {
+            cloud.computeServiceTls(node.number());
+        }
+        org.vtpcm.protocol.crypto.CryptoSuite sm = org.vtpcm.protocol.crypto.CryptoSuites.of(org.vtpcm.protocol.crypto.SuiteName.SM);
+        String disk;
+        try (java.io.InputStream in = Files.newInputStream(rootDiskImage())) {
+            disk = java.util.HexFormat.of().formatHex(sm.digest(in));
+        }
+        for (LabNode node : lab.nodes()) {
+            cloud.manager(node.number()).client().registerReferenceValue("disk", disk, "the Nova lab image vtpcm-guest");
+        }
+    }
+
     /** Engine configuration lines for Nova mode with the profile's admin credentials. */
     public String[] engineNovaSettings() {
         return new String[] {

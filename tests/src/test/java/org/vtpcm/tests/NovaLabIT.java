@@ -28,9 +28,6 @@ import org.vtpcm.lab.LabNode;
 import org.vtpcm.lab.NovaGuestConsole;
 import org.vtpcm.lab.OpenStackLab;
 import org.vtpcm.manager.client.ManagerClientException;
-import org.vtpcm.protocol.crypto.CryptoSuite;
-import org.vtpcm.protocol.crypto.CryptoSuites;
-import org.vtpcm.protocol.crypto.SuiteName;
 
 /**
  * Real OpenStack (the lab's Zed profile, our compute driver in each node's nova-compute): a tenant
@@ -59,17 +56,7 @@ class NovaLabIT {
         Assumptions.assumeTrue(profile.isPresent(), "the OpenStack lab profile is not up (devstack/lab/vtpcm-lab openstack-up)");
         openstack = profile.get();
         cloud = LabCloud.start(lab, openstack.engineNovaSettings());
-        // the instance's disk is a copy of the image: its digest is the reference value of a measured launch
-        CryptoSuite sm = CryptoSuites.of(SuiteName.SM);
-        String disk;
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(openstack.rootDiskImage())) {
-            disk = java.util.HexFormat.of().formatHex(sm.digest(in));
-        }
-        for (LabNode node : lab.nodes()) {
-            cloud.manager(node.number()).client().registerReferenceValue("disk", disk, "the Nova lab image vtpcm-guest");
-        }
-        cloud.computeServiceTls(1);
-        cloud.computeServiceTls(2);
+        openstack.prepare(cloud);
         String name = LabLeftovers.uniqueName("nova-guest");
         long start = System.nanoTime();
         JsonNode created = openstack.json(CLI, "--os-compute-api-version", "2.37", "server", "create", "--flavor", "vtpcm", "--image",

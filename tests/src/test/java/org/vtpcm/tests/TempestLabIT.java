@@ -2,11 +2,9 @@ package org.vtpcm.tests;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -15,11 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.vtpcm.lab.LabCa;
 import org.vtpcm.lab.LabCloud;
 import org.vtpcm.lab.LabConfig;
-import org.vtpcm.lab.LabNode;
 import org.vtpcm.lab.OpenStackLab;
-import org.vtpcm.protocol.crypto.CryptoSuite;
-import org.vtpcm.protocol.crypto.CryptoSuites;
-import org.vtpcm.protocol.crypto.SuiteName;
 
 /**
  * Our Tempest plugin's scenarios (Debian's tempest 33) against the lab's real OpenStack, with the
@@ -39,16 +33,7 @@ class TempestLabIT {
         Assumptions.assumeTrue(profile.isPresent(), "the OpenStack lab profile is not up (devstack/lab/vtpcm-lab openstack-up)");
         openstack = profile.get();
         cloud = LabCloud.start(lab);
-        cloud.computeServiceTls(1);
-        cloud.computeServiceTls(2);
-        CryptoSuite sm = CryptoSuites.of(SuiteName.SM);
-        String disk;
-        try (InputStream in = Files.newInputStream(openstack.rootDiskImage())) {
-            disk = HexFormat.of().formatHex(sm.digest(in));
-        }
-        for (LabNode node : lab.nodes()) {
-            cloud.manager(node.number()).client().registerReferenceValue("disk", disk, "the Nova lab image vtpcm-guest");
-        }
+        openstack.prepare(cloud);
     }
 
     @AfterAll
