@@ -9,11 +9,14 @@ import java.util.Locale;
 
 /**
  * The live progress of a migration on stderr. On a terminal one line redrawn in place with
- * {@code \r}; otherwise (a log, a pipe) one line per phase change, so logs stay readable.
+ * {@code \r}; otherwise (a log, a pipe) one line per phase change, plus one every few seconds
+ * while bytes move, so logs stay readable and still show the transfer.
  */
 final class ProgressLine {
     /** The longest phase names ({@code TARGET_SELECTED}, {@code TPCM_STATE_SENT}) keep the columns still. */
     private static final int PHASE_WIDTH = 15;
+    /** Off a terminal: how often a moving transfer gets a line of its own. */
+    static final Duration LOG_EVERY = Duration.ofSeconds(2);
 
     /** What the engine reports during {@code VM_MIGRATING}; {@code etaSeconds} is null when unknown. */
     record Progress(long dataTotal, long dataProcessed, long bytesPerSecond, Long etaSeconds) {
@@ -33,6 +36,7 @@ final class ProgressLine {
     private final boolean interactive;
     private String lastPhase;
     private int lastWidth;
+    private Duration lastLogged = Duration.ZERO;
 
     ProgressLine(PrintWriter err, boolean interactive) {
         this.err = requireNonNull(err, "err is null");
@@ -48,9 +52,10 @@ final class ProgressLine {
             err.print("\r" + text + " ".repeat(Math.max(0, lastWidth - text.length())));
             lastWidth = text.length();
             err.flush();
-        } else if (!phase.equals(lastPhase)) {
+        } else if (!phase.equals(lastPhase) || Progress.of(view) != null && elapsed.minus(lastLogged).compareTo(LOG_EVERY) >= 0) {
             err.println(text);
             err.flush();
+            lastLogged = elapsed;
         }
         lastPhase = phase;
     }

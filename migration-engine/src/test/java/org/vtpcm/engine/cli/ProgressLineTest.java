@@ -59,6 +59,21 @@ class ProgressLineTest {
         assertEquals("REQUESTED        elapsed 0.0s" + newline + "COMMITTED        elapsed 0.4s" + newline, err.toString());
     }
 
+    @Test
+    void elsewhereAMovingTransferGetsALineEveryFewSeconds() throws IOException {
+        StringWriter err = new StringWriter();
+        ProgressLine line = new ProgressLine(new PrintWriter(err), false);
+        String moving = "{\"phase\":\"VM_MIGRATING\",\"progress\":{\"dataTotal\":1024,\"dataProcessed\":%d,\"bytesPerSecond\":256}}";
+        line.update(view("{\"phase\":\"VM_MIGRATING\"}"), Duration.ofMillis(500));
+        line.update(view(moving.formatted(256)), Duration.ofMillis(1500));
+        line.update(view(moving.formatted(512)), Duration.ofMillis(2600));
+        line.update(view(moving.formatted(768)), Duration.ofMillis(3500));
+        line.finish();
+        String newline = System.lineSeparator();
+        assertEquals("VM_MIGRATING     elapsed 0.5s" + newline
+                + "VM_MIGRATING     512 B / 1.0 KiB (50%)  256 B/s  ETA ?  elapsed 2.6s" + newline, err.toString());
+    }
+
     private static JsonNode view(String json) throws IOException {
         return JSON.readTree(json);
     }

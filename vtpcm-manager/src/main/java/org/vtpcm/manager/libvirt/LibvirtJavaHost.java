@@ -9,7 +9,6 @@ import java.util.Optional;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
-import org.libvirt.DomainJobInfo;
 import org.libvirt.DomainJobStats;
 import org.libvirt.Error.ErrorNumber;
 import org.libvirt.TypedIntParameter;
@@ -227,6 +226,11 @@ final class LibvirtJavaHost implements LibvirtHost {
         }
     }
 
+    /**
+     * virDomainGetJobStats (what {@code virsh domjobinfo} shows): byte counts of a running
+     * peer-to-peer migration. (The older virDomainGetJobInfo through libvirt-java gave the job's type
+     * but no byte counts here.)
+     */
     @Override
     public Optional<JobProgress> jobProgress(String domainName) {
         Optional<Domain> domain = lookup(domainName);
@@ -234,12 +238,12 @@ final class LibvirtJavaHost implements LibvirtHost {
             return Optional.empty();
         }
         try {
-            DomainJobInfo info = domain.get().getJobInfo();
-            if (info == null || info.getType() == 0) { // VIR_DOMAIN_JOB_NONE
+            DomainJobStats stats = domain.get().getJobStats(0);
+            if (stats == null || stats.type == 0 || stats.stats == null) { // VIR_DOMAIN_JOB_NONE
                 return Optional.empty();
             }
-            return Optional.of(new JobProgress(info.getTimeElapsed(), info.getDataTotal(), info.getDataProcessed(),
-                    info.getDataRemaining()));
+            return Optional.of(new JobProgress(number(stats.stats, "time_elapsed"), number(stats.stats, "data_total"),
+                    number(stats.stats, "data_processed"), number(stats.stats, "data_remaining")));
         } catch (org.libvirt.LibvirtException e) {
             if (isNoDomain(e) || isNotRunning(e)) {
                 return Optional.empty();

@@ -197,8 +197,8 @@ public final class VmMigrations implements AutoCloseable {
     /**
      * While the migration runs, only the separate monitoring connection is asked (for progress):
      * calls on the connection that carries the migration can wait for it to end, and the engine
-     * polls this to notice a lost destination in time. (libvirt 9.0 in the lab reports the job's
-     * type but no byte counts for a running peer-to-peer migration, so progress is often empty.)
+     * polls this to notice a lost destination in time. Progress is empty until libvirt has byte counts
+     * (the first few hundred milliseconds of the job).
      */
     private OutgoingView view(Run run) {
         DomainState state = null;
