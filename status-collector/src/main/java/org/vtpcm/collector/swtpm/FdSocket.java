@@ -30,16 +30,33 @@ final class FdSocket implements AutoCloseable {
     }
 
     /** A listening socket at {@code path} (an old socket file there is replaced), mode 0600. */
+    /**
+     * Listens at {@code path}. The socket is bound under a temporary name and renamed once it listens
+     * with its final permissions, so a client that sees the path never meets a socket that refuses
+     * connections (bound, not yet listening) or has looser permissions.
+     */
     static FdSocket listen(Path path) {
+        Path binding = path.resolveSibling(path.getFileName() + ".binding");
+        int fd = -1;
         try {
+            LibC.SockaddrUn address = new LibC.SockaddrUn(binding.toString());
             Files.deleteIfExists(path);
-            int fd = LibC.INSTANCE.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
-            LibC.SockaddrUn address = new LibC.SockaddrUn(path.toString());
+            Files.deleteIfExists(binding);
+            fd = LibC.INSTANCE.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
             LibC.INSTANCE.bind(fd, address, address.size());
-            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setPosixFilePermissions(binding, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             LibC.INSTANCE.listen(fd, 4);
+            Files.move(binding, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new FdSocket(fd);
         } catch (LastErrorException | java.io.IOException e) {
+            if (fd >= 0) {
+                LibC.INSTANCE.close(fd);
+            }
+            try {
+                Files.deleteIfExists(binding);
+            } catch (java.io.IOException ignored) {
+                // best effort; the next listen removes it
+            }
             throw new SwtpmControlException("cannot listen on " + path + ": " + e.getMessage(), e);
         }
     }
