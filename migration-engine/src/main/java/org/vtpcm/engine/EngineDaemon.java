@@ -11,6 +11,9 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vtpcm.engine.api.EngineApiServer;
+import org.vtpcm.engine.api.EnrollmentApiServer;
+import org.vtpcm.engine.api.EnrollmentExchangeResource;
+import org.vtpcm.engine.api.EnrollmentTokenResource;
 import org.vtpcm.engine.api.HostResource;
 import org.vtpcm.engine.api.MigrationResource;
 import org.vtpcm.engine.api.NovaHookResource;
@@ -21,6 +24,8 @@ import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.attestation.ReferenceValueStore;
 import org.vtpcm.engine.config.EngineConfig;
 import org.vtpcm.engine.config.HostConfig;
+import org.vtpcm.engine.enrollment.EnrollmentExchange;
+import org.vtpcm.engine.enrollment.EnrollmentTokens;
 import org.vtpcm.engine.hosts.NodeClients;
 import org.vtpcm.engine.hosts.VtpcmLocator;
 import org.vtpcm.engine.metrics.EngineMetrics;
@@ -29,6 +34,8 @@ import org.vtpcm.engine.nova.NovaMode;
 import org.vtpcm.engine.protocol.NovaHooks;
 import org.vtpcm.engine.receipt.ReceiptSigner;
 import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.pki.CloudCa;
+import org.vtpcm.protocol.tls.PinnedCaTls;
 
 /** Starts the engine in order (journal recovery before the API accepts work) and stops it. */
 public final class EngineDaemon implements AutoCloseable {
@@ -54,12 +61,20 @@ public final class EngineDaemon implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
+    private final CloudCa ca;
+    private final EnrollmentTokens enrollmentTokens;
+    private final EnrollmentExchange enrollment;
     private EngineApiServer api;
+    private EnrollmentApiServer enrollmentApi;
 
     @Inject
     public EngineDaemon(EngineConfig config, SSLContext tls, ObjectMapper json, NodeDatabase database, NodeClients nodes,
             HostAttester attester, ReferenceValueStore references, ReceiptSigner receipts, VtpcmLocator locator,
-            MigrationCoordinator coordinator, NovaHooks nova, NovaMode novaMode, EngineMetrics metrics) {
+            MigrationCoordinator coordinator, NovaHooks nova, NovaMode novaMode, EngineMetrics metrics, CloudCa ca,
+            EnrollmentTokens enrollmentTokens, EnrollmentExchange enrollment) {
+        this.ca = requireNonNull(ca, "ca is null");
+        this.enrollmentTokens = requireNonNull(enrollmentTokens, "enrollmentTokens is null");
+        this.enrollment = requireNonNull(enrollment, "enrollment is null");
         this.novaMode = requireNonNull(novaMode, "novaMode is null");
         this.nova = requireNonNull(nova, "nova is null");
         this.config = requireNonNull(config, "config is null");
@@ -82,8 +97,14 @@ public final class EngineDaemon implements AutoCloseable {
         api = new EngineApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(), tls, json, nodeNames, List.of(
                 new MigrationResource(coordinator, receipts, json), new HostResource(nodes, attester, coordinator),
                 new ReferenceValueResource(references, json), new VtpcmResource(locator), new NovaHookResource(nova, receipts, json),
-                new NovaModeResource(novaMode, json)),
+                new NovaModeResource(novaMode, json), new EnrollmentTokenResource(enrollmentTokens, nodeNames, config.enrollmentEndpoint(),
+                        PinnedCaTls.fingerprint(ca.certificate()), json)),
                 metrics::scrape);
+        if (config.enrollmentEndpoint().isPresent()) {
+            // nodes without a certificate yet enroll here: a listener of its own, serving nothing else
+            enrollmentApi = new EnrollmentApiServer(config.apiAddress(), config.enrollmentPort(), tls, json,
+                    new EnrollmentExchangeResource(enrollment, json));
+        }
         // hosts' attestation state stays current for target selection and `vtpcm hosts`; each migration attests afresh anyway
         attestations.scheduleWithFixedDelay(this::attestAll, 0, ATTEST_EVERY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         LOG.info("vtpcm-engine ready: {} hosts, suite {}, journal {}", config.hosts().size(), config.suite(), database.file());
@@ -103,9 +124,17 @@ public final class EngineDaemon implements AutoCloseable {
         return api.port();
     }
 
+    /** The enrollment endpoint's port, when enrollment is enabled. */
+    public java.util.OptionalInt enrollmentPort() {
+        return enrollmentApi == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(enrollmentApi.port());
+    }
+
     @Override
     public void close() {
         attestations.shutdownNow();
+        if (enrollmentApi != null) {
+            enrollmentApi.close();
+        }
         if (api != null) {
             api.close();
         }

@@ -19,6 +19,10 @@ import javax.net.ssl.SSLContext;
 import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.attestation.ReferenceValueStore;
 import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.engine.enrollment.EnrollmentExchange;
+import org.vtpcm.engine.enrollment.EnrollmentRecords;
+import org.vtpcm.engine.enrollment.EnrollmentTokens;
+import org.vtpcm.engine.enrollment.PendingChallenges;
 import org.vtpcm.engine.hosts.NodeClients;
 import org.vtpcm.engine.hosts.VtpcmLocator;
 import org.vtpcm.engine.journal.EngineSchema;
@@ -32,6 +36,7 @@ import org.vtpcm.nova.NovaCloudClient;
 import org.vtpcm.nova.NovaTls;
 import org.vtpcm.engine.protocol.Protocol;
 import org.vtpcm.engine.receipt.ReceiptSigner;
+import org.vtpcm.manager.node.EnrollmentAuthority;
 import org.vtpcm.manager.store.NodeDatabase;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
@@ -112,6 +117,25 @@ public final class EngineModule extends AbstractModule {
     @Singleton
     ReceiptSigner receipts(CryptoSuite suite, NodeDatabase database) {
         return new ReceiptSigner(suite, database, config.stateDirectory().resolve("keys"));
+    }
+
+    /** The cloud CA's side of node enrollment (its registry under {@code <ca.dir>/nodes}). */
+    @Provides
+    @Singleton
+    EnrollmentAuthority enrollmentAuthority(CloudCa ca) {
+        return new EnrollmentAuthority(ca, config.caDirectory());
+    }
+
+    @Provides
+    @Singleton
+    EnrollmentTokens enrollmentTokens(NodeDatabase database, Clock clock) {
+        return new EnrollmentTokens(database, clock);
+    }
+
+    @Provides
+    @Singleton
+    EnrollmentExchange enrollmentExchange(EnrollmentAuthority authority, EnrollmentTokens tokens, NodeDatabase database, Clock clock) {
+        return new EnrollmentExchange(authority, tokens, new EnrollmentRecords(database), new PendingChallenges(), config.hosts(), clock);
     }
 
     @Provides

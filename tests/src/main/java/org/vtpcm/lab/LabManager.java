@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,8 @@ import org.vtpcm.manager.client.ManagerClientException;
 
 /**
  * A vtpcm-manager daemon running inside one lab node's namespaces: writes its config, enrolls it
- * with the lab CA, starts it, kills it. Its log is {@code nodes/n<N>/manager.log}.
+ * with the lab CA (directly, or through the engine with a token), starts it, kills it. Its log is
+ * {@code nodes/n<N>/manager.log}.
  */
 public final class LabManager {
     public static final int API_PORT = 9443;
@@ -82,6 +84,35 @@ public final class LabManager {
         }
         ProcessRunner.run(node.inNamespaces(javaCommand("enroll", "--config", configFile().toString(), "--ca-dir",
                 ca.directory().toString(), "--ip", node.ip())), Duration.ofSeconds(90));
+    }
+
+    /**
+     * Enrolls the node through the engine's enrollment endpoint, as an operator would on a real node:
+     * {@code enroll --engine URL --token-file F --ca-fingerprint sha256:...} with the one-time token
+     * in a file only root can read (never on a command line), removed afterwards. Re-enrolls a node
+     * already enrolled. The manager must not run (enrollment opens its platform TPM). Answers the
+     * command's output; a refusal is a {@link LabNotReadyException} carrying it.
+     */
+    public String enrollThroughEngine(URI endpoint, String token, String caFingerprint) {
+        Path tokenFile = node.directory().resolve("enrollment-token");
+        try {
+            Files.deleteIfExists(tokenFile);
+            Files.createFile(tokenFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tokenFile, token + "\n");
+        } catch (IOException e) {
+            throw new LabNotReadyException("cannot write " + tokenFile + ": " + e.getMessage());
+        }
+        try {
+            return ProcessRunner.run(node.inNamespaces(javaCommand("enroll", "--config", configFile().toString(), "--engine",
+                    endpoint.toString(), "--token-file", tokenFile.toString(), "--ca-fingerprint", caFingerprint, "--ip", node.ip())),
+                    Duration.ofSeconds(90));
+        } finally {
+            try {
+                Files.deleteIfExists(tokenFile);
+            } catch (IOException e) {
+                // the lab folder goes with `vtpcm-lab down`
+            }
+        }
     }
 
     /** Starts the daemon and waits until its API answers. */

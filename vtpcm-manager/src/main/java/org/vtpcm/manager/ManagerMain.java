@@ -1,6 +1,7 @@
 package org.vtpcm.manager;
 
 import com.google.inject.Guice;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,10 +11,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.vtpcm.attestation.PlatformTpm;
 import org.vtpcm.manager.config.ManagerConfig;
+import org.vtpcm.manager.node.CaPin;
+import org.vtpcm.manager.node.EngineEnrollment;
 import org.vtpcm.manager.node.EnrollmentAuthority;
+import org.vtpcm.manager.node.EnrollmentChannel;
+import org.vtpcm.manager.node.LocalEnrollment;
 import org.vtpcm.manager.node.NodeEnrollment;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
+import org.vtpcm.protocol.pki.Pem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,7 +62,8 @@ public final class ManagerMain {
             ManagerConfig settings = ManagerConfig.load(config);
             if (!Files.isRegularFile(settings.tlsDirectory().resolve("node.crt"))) {
                 throw new IllegalStateException("node " + settings.nodeName() + " is not enrolled (no " + settings.tlsDirectory()
-                        .resolve("node.crt") + "); run: vtpcm-manager enroll --config " + config + " --ca-dir <CA folder>");
+                        .resolve("node.crt") + "); run: vtpcm-manager enroll --config " + config
+                        + " --engine https://ENGINE:PORT --token TOKEN --ca-cert CA.crt (or --ca-dir <CA folder>)");
             }
             ManagerDaemon daemon = Guice.createInjector(new ManagerModule(settings)).getInstance(ManagerDaemon.class);
             CountDownLatch stopped = new CountDownLatch(1);
@@ -72,23 +79,40 @@ public final class ManagerMain {
     }
 
     @Command(name = "enroll", description = "Enroll this node with the cloud CA: prove its TPM (MakeCredential/ActivateCredential), "
-            + "receive its AK certificate and TLS identity.")
+            + "receive its AK certificate and the certificates of its own TLS keys. Through the engine: --engine, --token or "
+            + "--token-file, and --ca-cert or --ca-fingerprint; or with the CA folder in reach: --ca-dir.")
     static final class Enroll implements Callable<Integer> {
         @Option(names = "--config", required = true, description = "config file")
         Path config;
 
-        @Option(names = "--ca-dir", required = true, description = "the cloud CA's folder (reachable where enrollment runs)")
+        @Option(names = "--engine", paramLabel = "URL", description = "the engine's enrollment endpoint, https://HOST:PORT (enrollment.port)")
+        URI engine;
+
+        @Option(names = "--token", paramLabel = "TOKEN", description = "the one-time enrollment token (`vtpcm nodes token NODE`)")
+        String token;
+
+        @Option(names = "--token-file", paramLabel = "FILE", description = "a file whose first line is the token (keeps it out of ps)")
+        Path tokenFile;
+
+        @Option(names = "--ca-cert", paramLabel = "FILE", description = "the cloud CA's certificate (PEM), to authenticate the engine")
+        Path caCertificate;
+
+        @Option(names = "--ca-fingerprint", paramLabel = "sha256:HEX", description = "the SHA-256 fingerprint of the cloud CA's "
+                + "certificate, to authenticate the engine")
+        String caFingerprint;
+
+        @Option(names = "--ca-dir", paramLabel = "DIR", description = "the cloud CA's folder, when it is in reach (labs)")
         Path caDirectory;
 
-        @Option(names = "--ip", description = "IP addresses to put in the TLS certificate (default: api.address)")
+        @Option(names = "--ip", description = "IP addresses to put in the TLS certificates (default: api.address)")
         List<String> ips;
 
         @Override
         public Integer call() {
             ManagerConfig settings = ManagerConfig.load(config);
-            EnrollmentAuthority authority = new EnrollmentAuthority(CloudCa.load(caDirectory), caDirectory);
+            EnrollmentChannel channel = channel();
             try (PlatformTpm tpm = ManagerModule.openPlatformTpm(settings)) {
-                NodeEnrollment.enroll(settings.nodeName(), ips == null ? List.of(settings.apiAddress()) : ips, tpm, authority,
+                NodeEnrollment.enroll(settings.nodeName(), ips == null ? List.of(settings.apiAddress()) : ips, tpm, channel,
                         settings.tlsDirectory(), settings.qemuTlsDirectory());
                 System.out.println("vtpcm-manager: node " + settings.nodeName() + " enrolled (" + tpm.description() + ")");
             } catch (RuntimeException e) {
@@ -97,6 +121,47 @@ public final class ManagerMain {
                 throw new IllegalStateException(e.getMessage(), e);
             }
             return 0;
+        }
+
+        /** The way to the CA the options name; every mistake in them is found before the TPM is touched. */
+        private EnrollmentChannel channel() {
+            boolean engineOptions = token != null || tokenFile != null || caCertificate != null || caFingerprint != null;
+            if (caDirectory != null) {
+                if (engine != null || engineOptions) {
+                    throw new IllegalArgumentException("--ca-dir enrolls without the engine: leave out --engine, --token, --token-file, "
+                            + "--ca-cert and --ca-fingerprint");
+                }
+                return new LocalEnrollment(new EnrollmentAuthority(CloudCa.load(caDirectory), caDirectory));
+            }
+            if (engine == null) {
+                throw new IllegalArgumentException("say where the CA is: --engine https://HOST:PORT --token T --ca-cert FILE "
+                        + "(or --ca-fingerprint sha256:HEX), or --ca-dir DIR");
+            }
+            if ((token == null) == (tokenFile == null)) {
+                throw new IllegalArgumentException("--engine needs exactly one of --token and --token-file");
+            }
+            if ((caCertificate == null) == (caFingerprint == null)) {
+                throw new IllegalArgumentException("--engine needs exactly one of --ca-cert and --ca-fingerprint, to authenticate the engine");
+            }
+            CaPin pin = caCertificate != null ? CaPin.certificate(readCertificate(caCertificate)) : CaPin.fingerprint(caFingerprint);
+            return new EngineEnrollment(engine, token != null ? token : readToken(tokenFile), pin);
+        }
+
+        private static java.security.cert.X509Certificate readCertificate(Path file) {
+            try {
+                return Pem.readCertificate(file);
+            } catch (java.io.UncheckedIOException e) {
+                throw new IllegalArgumentException("cannot read --ca-cert " + file + ": " + e.getCause().getMessage());
+            }
+        }
+
+        private static String readToken(Path file) {
+            try {
+                return Files.readAllLines(file).stream().map(String::trim).filter(line -> !line.isEmpty()).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("--token-file " + file + " is empty"));
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read --token-file " + file + ": " + e.getMessage());
+            }
         }
     }
 

@@ -32,6 +32,11 @@ final class CallerRole {
         }
     }
 
+    /** The common name of the caller's certificate, as {@link #check} recorded it. */
+    static String caller(Context context) {
+        return context.attribute(ATTRIBUTE);
+    }
+
     /** The node of a compute-service caller, empty for operators. */
     static Optional<String> computeNode(Context context) {
         String caller = context.attribute(ATTRIBUTE);

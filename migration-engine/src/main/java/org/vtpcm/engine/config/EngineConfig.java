@@ -30,7 +30,7 @@ import org.vtpcm.protocol.crypto.SuiteName;
  */
 public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory, Path caDirectory,
         SuiteName suite, List<HostConfig> hosts, int maxConcurrentMigrations, Duration pollInterval, Duration vmMigrationTimeout,
-        Duration destinationLossTolerance, Optional<NovaSettings> nova) {
+        Duration destinationLossTolerance, Optional<NovaSettings> nova, int enrollmentPort) {
 
     public static final Map<String, String[]> DEFAULTS = defaults();
     public static final Map<String, String[]> HOST_KEYS = hostKeys();
@@ -47,6 +47,8 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         keys.put("api.address", new String[] {"127.0.0.1", "address the REST API listens on (mutual TLS only)"});
         keys.put("api.port", new String[] {"9440", "port of the REST API"});
         keys.put("api.max-body-bytes", new String[] {"1048576", "largest request body accepted; larger ones get 413"});
+        keys.put("enrollment.port", new String[] {"0", "port on api.address of the node enrollment endpoint: TLS without client "
+            + "certificates, serving only the enrollment exchange (one-time tokens from POST /v1/enrollment-tokens); 0 disables it"});
         keys.put("state.dir", new String[] {"/var/lib/vtpcm-engine", "journal database, receipt key, the engine's TLS identity"});
         keys.put("ca.dir", new String[] {"", "the cloud CA the engine hosts (created on first start; default <state.dir>/ca)"});
         keys.put("crypto.suite", new String[] {"sm", "suite of receipts and the one nodes must use: sm or nist"});
@@ -127,7 +129,24 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
                 hosts, (int) values.number("migrations.max-concurrent", 1, 256),
                 Duration.ofMillis(values.number("migrations.poll-millis", 10, 10_000)),
                 Duration.ofSeconds(values.number("migrations.vm-timeout-seconds", 10, 86_400)),
-                Duration.ofSeconds(values.number("migrations.destination-loss-seconds", 1, 600)), nova);
+                Duration.ofSeconds(values.number("migrations.destination-loss-seconds", 1, 600)), nova, enrollmentPort(values));
+    }
+
+    /** Where nodes enroll ({@code https://<api.address>:<enrollment.port>}), unless enrollment is disabled. */
+    public Optional<URI> enrollmentEndpoint() {
+        if (enrollmentPort == 0) {
+            return Optional.empty();
+        }
+        String host = apiAddress.contains(":") && !apiAddress.startsWith("[") ? "[" + apiAddress + "]" : apiAddress;
+        return Optional.of(URI.create("https://" + host + ":" + enrollmentPort));
+    }
+
+    private static int enrollmentPort(Values values) {
+        int port = (int) values.number("enrollment.port", 0, 65535);
+        if (port != 0 && port == values.number("api.port", 1, 65535)) {
+            throw new ConfigException(values.file + ": enrollment.port must differ from api.port (the API requires client certificates)");
+        }
+        return port;
     }
 
     private static HostConfig host(Values values, String name) {

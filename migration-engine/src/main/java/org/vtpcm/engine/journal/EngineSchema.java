@@ -2,9 +2,9 @@ package org.vtpcm.engine.journal;
 
 import java.util.List;
 
-/** The engine's database: the migration journal, receipts, reference values. */
+/** The engine's database: the migration journal, receipts, reference values, node enrollment tokens and enrollments. */
 public final class EngineSchema {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final List<String> DDL = List.of(
             """
             CREATE TABLE IF NOT EXISTS migration (
@@ -68,7 +68,40 @@ public final class EngineSchema {
               label TEXT NOT NULL,
               added_at TEXT NOT NULL,
               UNIQUE (pcr, description, digest)
-            )""");
+            )""",
+            // version 2: node enrollment through the engine; a token is kept only as its SHA-256
+            """
+            CREATE TABLE IF NOT EXISTS enrollment_token (
+              id TEXT PRIMARY KEY,
+              node TEXT NOT NULL,
+              token_sha256 TEXT NOT NULL UNIQUE,
+              created_at TEXT NOT NULL,
+              created_by TEXT NOT NULL,
+              expires_at TEXT NOT NULL,
+              used_at TEXT,
+              outcome TEXT,
+              revoked_at TEXT,
+              revoked_by TEXT
+            )""",
+            """
+            CREATE TABLE IF NOT EXISTS node_enrollment (
+              seq INTEGER PRIMARY KEY AUTOINCREMENT,
+              node TEXT NOT NULL,
+              token_id TEXT NOT NULL,
+              at TEXT NOT NULL,
+              ek_sha256 TEXT NOT NULL,
+              ak_name TEXT NOT NULL,
+              ak_serial TEXT NOT NULL,
+              tls_serial TEXT NOT NULL,
+              migration_tls_serial TEXT NOT NULL,
+              re_enrollment INTEGER NOT NULL
+            )""",
+            """
+            CREATE TRIGGER IF NOT EXISTS node_enrollment_no_update BEFORE UPDATE ON node_enrollment
+            BEGIN SELECT RAISE(ABORT, 'the enrollment history is append-only'); END""",
+            """
+            CREATE TRIGGER IF NOT EXISTS node_enrollment_no_delete BEFORE DELETE ON node_enrollment
+            BEGIN SELECT RAISE(ABORT, 'the enrollment history is append-only'); END""");
 
     private EngineSchema() {
     }

@@ -22,6 +22,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -30,6 +31,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
@@ -157,11 +159,29 @@ public final class CloudCa {
      */
     public IssuedIdentity issueTlsIdentity(String commonName, List<String> dnsNames, List<String> ipAddresses,
                                            Duration validity, boolean serverAuth, boolean clientAuth) {
+        KeyPair pair = newP256KeyPair(random);
+        return new IssuedIdentity(pair.getPrivate(),
+                certifyTlsKey(pair.getPublic(), commonName, dnsNames, ipAddresses, validity, serverAuth, clientAuth), certificate);
+    }
+
+    /**
+     * Certifies a TLS key generated elsewhere, e.g. by a node that keeps its private key: the same
+     * certificate {@link #issueTlsIdentity} issues (subjectAltNames, keyUsage digitalSignature,
+     * extendedKeyUsage serverAuth and/or clientAuth).
+     *
+     * @param subjectKey  an EC P-256 public key, the only kind our TLS peers (SunJSSE, GnuTLS) are given
+     * @param ipAddresses IPv4 or IPv6 literals (never resolved)
+     * @throws IllegalArgumentException if the key is not EC P-256 or a name is invalid
+     */
+    public X509Certificate certifyTlsKey(PublicKey subjectKey, String commonName, List<String> dnsNames, List<String> ipAddresses,
+                                         Duration validity, boolean serverAuth, boolean clientAuth) {
+        Objects.requireNonNull(subjectKey, "subjectKey is null");
         X500Name subject = name(commonName);
         List<GeneralName> altNames = altNames(dnsNames, ipAddresses);
         if (!serverAuth && !clientAuth) {
             throw new IllegalArgumentException("a TLS identity needs serverAuth, clientAuth or both");
         }
+        requireTlsKey(subjectKey);
         List<KeyPurposeId> purposes = new ArrayList<>();
         if (serverAuth) {
             purposes.add(KeyPurposeId.id_kp_serverAuth);
@@ -169,8 +189,7 @@ public final class CloudCa {
         if (clientAuth) {
             purposes.add(KeyPurposeId.id_kp_clientAuth);
         }
-        KeyPair pair = newP256KeyPair(random);
-        X509v3CertificateBuilder builder = leafBuilder(subject, pair.getPublic(), validity);
+        X509v3CertificateBuilder builder = leafBuilder(subject, subjectKey, validity);
         try {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             builder.addExtension(Extension.extendedKeyUsage, false,
@@ -185,7 +204,33 @@ public final class CloudCa {
         X509Certificate issued = Certificates.toJca(builder.build(signer(key)));
         LOG.info("issued TLS certificate for '{}' (serial {}, server={}, client={})",
                 commonName, issued.getSerialNumber().toString(16), serverAuth, clientAuth);
-        return new IssuedIdentity(pair.getPrivate(), issued, certificate);
+        return issued;
+    }
+
+    /** A new EC P-256 key pair, the kind {@link #certifyTlsKey} accepts (for a party that generates its own TLS key). */
+    public static KeyPair newTlsKeyPair() {
+        return newP256KeyPair(new SecureRandom());
+    }
+
+    /**
+     * Checks that {@code subjectKey} is a key {@link #certifyTlsKey} certifies: EC P-256.
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static void requireTlsKey(PublicKey subjectKey) {
+        Objects.requireNonNull(subjectKey, "subjectKey is null");
+        byte[] encoded = subjectKey.getEncoded();
+        AlgorithmIdentifier algorithm;
+        try {
+            algorithm = SubjectPublicKeyInfo.getInstance(encoded).getAlgorithm();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("the TLS key is not an X.509 SubjectPublicKeyInfo", e);
+        }
+        boolean p256 = X9ObjectIdentifiers.id_ecPublicKey.equals(algorithm.getAlgorithm()) && algorithm.getParameters() != null
+                && X9ObjectIdentifiers.prime256v1.equals(algorithm.getParameters().toASN1Primitive());
+        if (!p256) {
+            throw new IllegalArgumentException("a TLS key must be EC P-256, got " + subjectKey.getAlgorithm());
+        }
     }
 
     /**
