@@ -73,6 +73,9 @@ final class MigrateVm implements PhaseStep {
             String state = status.path("status").asText();
             switch (state) {
                 case "COMPLETED" -> {
+                    // the source's verdict, not the destination's arrival: if libvirt's Finish reply is lost, the source
+                    // cancels and resumes its guest although the destination has it; under verify-before-resume the
+                    // destination's copy then stays paused and is destroyed by the rollback: never two running guests
                     return switchedOver(run, status);
                 }
                 case "FAILED" -> throw new ProtocolRefusal(abortReason != null ? abortReason
@@ -84,15 +87,10 @@ final class MigrateVm implements PhaseStep {
                     }
                 }
                 default -> {
-                    // the guest stopped at the source: under verify-before-resume, the destination's side may be done already
-                    if (run.options.verifyBeforeResume() && status.hasNonNull("suspendedAt") && abortReason == null
-                            && arrivedPaused(run)) {
-                        return arrived(run, status);
-                    }
                 }
             }
             Instant now = clock.instant();
-            // the first few hundred milliseconds of the job have no byte counts yet
+            // libvirt 9.0 gives no byte counts for a running peer-to-peer job in the lab; progress then stays null
             if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) >= 0 && status.path("progress").path("dataTotal").asLong() > 0) {
                 journal.progress(run.id, progress(status, now, start));
                 lastProgress = now;
@@ -150,30 +148,6 @@ final class MigrateVm implements PhaseStep {
         journal.update(run.id, Map.of("switched_over", 1));
         journal.progress(run.id, null);
         return "the VM moved to " + run.destinationName() + " in " + status.path("wallMillis").asLong() + " ms (switchover)";
-    }
-
-    /**
-     * Under verify-before-resume the destination's libvirtd finishing the incoming migration (the
-     * domain waits paused, its job statistics are final) is the switchover, even if the source's
-     * migrate call has not returned yet: in the lab's libvirt 9.0 the source takes another 1.2-1.9 s
-     * to end its side, which the guest would otherwise spend paused. (The commit waits for the source.)
-     */
-    private boolean arrivedPaused(MigrationRun run) {
-        try {
-            JsonNode arrival = nodes.post(run.destinationName(), run.id, "arrival", nodes.vmBody(run.vmUuid));
-            return "PAUSED".equals(arrival.path("domainState").asText()) && arrival.path("downtimeMillis").asLong(-1) >= 0;
-        } catch (ManagerClientException e) {
-            return false; // not there yet, or the destination is unreachable (the loss check acts on that)
-        }
-    }
-
-    private String arrived(MigrationRun run, JsonNode status) {
-        run.switchedOver = true;
-        run.vmMigrationCompletedAt = clock.instant();
-        run.sourceSuspendedAt = Instant.parse(status.path("suspendedAt").asText());
-        journal.update(run.id, Map.of("switched_over", 1));
-        journal.progress(run.id, null);
-        return "the VM arrived paused at " + run.destinationName() + " (switchover; the source's libvirtd is still finishing)";
     }
 
     /** No record at the source (its manager restarted): where the domain runs tells what happened; null while unclear. */
