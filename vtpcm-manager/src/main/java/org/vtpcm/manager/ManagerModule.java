@@ -25,6 +25,7 @@ import org.vtpcm.manager.keys.NodeMasterKey;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
 import org.vtpcm.manager.libvirt.LibvirtConnector;
 import org.vtpcm.manager.libvirt.LibvirtHost;
+import org.vtpcm.manager.libvirt.LibvirtStatusFiles;
 import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
 import org.vtpcm.manager.lifecycle.DomainEventHandler;
 import org.vtpcm.manager.lifecycle.StartupReconciler;
@@ -199,7 +200,8 @@ public final class ManagerModule extends AbstractModule {
     @Provides
     @Singleton
     VmMigrations vmMigrations(AssociationStore associations, LibvirtHost libvirt, LibvirtConnector connector, Clock clock) {
-        return new VmMigrations(associations, libvirt, connector.connect(config.libvirtUri()), clock);
+        return new VmMigrations(associations, libvirt, connector.connect(config.libvirtUri()),
+                new LibvirtStatusFiles(config.libvirtStatusDirectory()), clock);
     }
 
     @Provides

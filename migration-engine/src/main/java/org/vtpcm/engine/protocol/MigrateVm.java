@@ -87,6 +87,9 @@ final class MigrateVm implements PhaseStep {
                     }
                 }
                 default -> {
+                    if (status.hasNonNull("confirmedAt")) {
+                        return confirmed(run, status);
+                    }
                 }
             }
             Instant now = clock.instant();
@@ -148,6 +151,23 @@ final class MigrateVm implements PhaseStep {
         journal.update(run.id, Map.of("switched_over", 1));
         journal.progress(run.id, null);
         return "the VM moved to " + run.destinationName() + " in " + status.path("wallMillis").asLong() + " ms (switchover)";
+    }
+
+    /**
+     * The source's libvirtd has decided that the migration succeeded (its Confirm phase) and is
+     * stopping QEMU there: the guest can no longer resume at the source, so this is the switchover,
+     * 1-2 s before the migrate call returns. The commit still waits for the source to finish.
+     */
+    private String confirmed(MigrationRun run, JsonNode status) {
+        run.switchedOver = true;
+        run.vmMigrationCompletedAt = clock.instant();
+        if (status.hasNonNull("suspendedAt")) {
+            run.sourceSuspendedAt = Instant.parse(status.path("suspendedAt").asText());
+        }
+        journal.update(run.id, Map.of("switched_over", 1));
+        journal.progress(run.id, null);
+        return "the VM moved to " + run.destinationName() + " (switchover confirmed by the source's libvirtd after "
+                + status.path("wallMillis").asLong() + " ms; it is still stopping QEMU there)";
     }
 
     /** No record at the source (its manager restarted): where the domain runs tells what happened; null while unclear. */

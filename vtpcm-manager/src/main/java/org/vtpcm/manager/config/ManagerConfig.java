@@ -24,7 +24,7 @@ import org.vtpcm.protocol.crypto.SuiteName;
  * @param file where it was read from (for messages), or empty path for defaults only
  */
 public record ManagerConfig(Path file, String nodeName, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory,
-        Path runDirectory, String libvirtUri, SuiteName suite, PlatformTpmKind platformTpm, Path platformTpmDevice,
+        Path runDirectory, String libvirtUri, Path libvirtStatusDirectory, SuiteName suite, PlatformTpmKind platformTpm, Path platformTpmDevice,
         Path tlsDirectory, Path qemuTlsDirectory, String swtpmBinary, List<Path> measuredBinaries, String defaultPolicy,
         long maxBundleBytes) {
 
@@ -46,6 +46,8 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
         keys.put("state.dir", new String[] {"/var/lib/vtpcm-manager", "database, node master key, encrypted vTPCM state"});
         keys.put("run.dir", new String[] {"/run/vtpcm", "TPM engine sockets and pid files (tmpfs)"});
         keys.put("libvirt.uri", new String[] {"qemu:///system", "the local libvirtd"});
+        keys.put("libvirt.status-dir", new String[] {"/run/libvirt/qemu", "the local libvirtd's status files of running domains "
+            + "(read for a migration's Confirm phase: the safe switchover point, 1-2 s before the migrate call returns)"});
         keys.put("crypto.suite", new String[] {"sm", "sm (SM2/SM3/SM4) or nist (P-256/SHA-256/AES-GCM)"});
         keys.put("platform.tpm", new String[] {"emulated", "node root of trust: emulated (a swtpm owned by the manager) or device"});
         keys.put("platform.tpm.device", new String[] {"/dev/tpmrm0", "the device TPM when platform.tpm = device"});
@@ -85,7 +87,7 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
         String qemuTls = values.text("qemu.tls.dir");
         return new ManagerConfig(file, values.nodeName(), values.text("api.address"), values.port("api.port"),
                 values.positiveLong("api.max-body-bytes"), state, values.path("run.dir"), values.text("libvirt.uri"),
-                values.suite(), values.platformTpm(), values.path("platform.tpm.device"),
+                values.path("libvirt.status-dir"), values.suite(), values.platformTpm(), values.path("platform.tpm.device"),
                 tls.isEmpty() ? state.resolve("tls") : values.path("tls.dir"),
                 qemuTls.isEmpty() ? state.resolve("tls").resolve("qemu") : values.path("qemu.tls.dir"), values.text("swtpm.binary"),
                 values.paths("measure.binaries"),

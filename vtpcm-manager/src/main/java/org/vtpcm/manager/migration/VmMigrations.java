@@ -22,6 +22,7 @@ import org.vtpcm.manager.libvirt.DomainSummary;
 import org.vtpcm.manager.libvirt.JobProgress;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 import org.vtpcm.manager.libvirt.MigrationOptions;
+import org.vtpcm.manager.libvirt.SourceConfirmation;
 
 /**
  * Source side: runs the VM's live migration with the local libvirtd (peer-to-peer), in the
@@ -36,6 +37,7 @@ public final class VmMigrations implements AutoCloseable {
     private final AssociationStore associations;
     private final LibvirtHost libvirt;
     private final LibvirtHost monitor;
+    private final SourceConfirmation confirmation;
     private final Clock clock;
     private final Map<UUID, Run> runs = new LinkedHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(task -> {
@@ -47,20 +49,28 @@ public final class VmMigrations implements AutoCloseable {
     /**
      * @param libvirt the manager's connection (it carries the migrations)
      * @param monitor a second connection, only for reading a running job's progress
+     * @param confirmation whether libvirtd has decided an outgoing migration succeeded (its Confirm phase)
      */
-    public VmMigrations(AssociationStore associations, LibvirtHost libvirt, LibvirtHost monitor, Clock clock) {
+    public VmMigrations(AssociationStore associations, LibvirtHost libvirt, LibvirtHost monitor, SourceConfirmation confirmation,
+            Clock clock) {
         this.associations = requireNonNull(associations, "associations is null");
         this.libvirt = requireNonNull(libvirt, "libvirt is null");
         this.monitor = requireNonNull(monitor, "monitor is null");
+        this.confirmation = requireNonNull(confirmation, "confirmation is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
     /** RUNNING, COMPLETED, FAILED; UNKNOWN when this manager holds no record of the migration. */
     public enum Status { RUNNING, COMPLETED, FAILED, UNKNOWN }
 
-    /** One outgoing VM migration as seen at the source. */
+    /**
+     * One outgoing VM migration as seen at the source. {@code confirmedAt}: when this manager saw
+     * libvirtd decide that the migration succeeded (the guest can no longer resume here), while the
+     * status is still RUNNING because libvirtd is stopping the source's QEMU.
+     */
     public record OutgoingView(UUID migrationId, UUID vmUuid, String vmName, Status status, String destinationUri,
-            Instant startedAt, Long wallMillis, JobProgress progress, String error, DomainState domainState, Instant suspendedAt) {
+            Instant startedAt, Long wallMillis, JobProgress progress, String error, DomainState domainState, Instant suspendedAt,
+            Instant confirmedAt) {
     }
 
     /** What arrived at the destination: the domain's state and libvirt's statistics of the finished job. */
@@ -82,6 +92,7 @@ public final class VmMigrations implements AutoCloseable {
         volatile Long wallMillis;
         volatile String error;
         volatile Instant suspendedAt;
+        volatile Instant confirmedAt;
 
         Run(UUID migrationId, UUID vmUuid, String vmName, String destinationUri, Instant startedAt) {
             this.migrationId = migrationId;
@@ -140,7 +151,7 @@ public final class VmMigrations implements AutoCloseable {
         if (run == null) {
             DomainView domain = domain(vmUuid);
             return new OutgoingView(migrationId, vmUuid, domain.name(), Status.UNKNOWN, null, null, null, null, null, domain.state(),
-                    null);
+                    null, null);
         }
         return view(run);
     }
@@ -209,6 +220,7 @@ public final class VmMigrations implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.debug("no job progress for {}: {}", run.vmName, e.getMessage());
             }
+            noteConfirmation(run);
         } else {
             try {
                 state = libvirt.state(run.vmName).orElse(null);
@@ -218,7 +230,17 @@ public final class VmMigrations implements AutoCloseable {
         }
         Long wall = run.wallMillis != null ? run.wallMillis : Long.valueOf(Duration.between(run.startedAt, clock.instant()).toMillis());
         return new OutgoingView(run.migrationId, run.vmUuid, run.vmName, run.status, run.destinationUri, run.startedAt, wall, progress,
-                run.error, state, run.suspendedAt);
+                run.error, state, run.suspendedAt, run.confirmedAt);
+    }
+
+    /** Once the guest stopped here: has libvirtd entered its Confirm phase with success? */
+    private void noteConfirmation(Run run) {
+        if (run.suspendedAt == null || run.confirmedAt != null || !confirmation.confirmed(run.vmName)) {
+            return;
+        }
+        run.confirmedAt = clock.instant();
+        LOG.info("migration {}: libvirtd confirmed the live migration of {} ({} ms after the guest stopped here); stopping QEMU",
+                run.migrationId, run.vmName, Duration.between(run.suspendedAt, run.confirmedAt).toMillis());
     }
 
     private void remember(Run run) {
