@@ -3,6 +3,23 @@
 # (every compute) and Nova's VtpcmLibvirtDriver. Sourced by DevStack as
 #   source devstack/plugin.sh <mode> [phase]
 # with the settings (devstack/settings) already sourced. See devstack/README.md.
+#
+# Node enrollment. Every manager, the controller's included, enrolls through the engine's
+# enrollment endpoint (engine.conf enrollment.port = VTPCM_ENGINE_ENROLLMENT_PORT) with a one-time
+# token: `vtpcm-manager enroll --engine URL --token-file F --ca-fingerprint sha256:...`. The
+# cloud CA's private key (VTPCM_CA_DIR) stays on the controller. A DevStack subnode cannot ask
+# for its own token: issuing one takes an operator call to the engine, and the engine only runs
+# once the controller stacked. So the controller, in its `stack extra` right after the engine
+# came up, issues one token per VTPCM_COMPUTE_HOSTS entry (`vtpcm nodes token NODE --ttl
+# VTPCM_ENROLLMENT_TOKEN_TTL --json`) into VTPCM_ENROLLMENT_DIR/<node>.token (0600), with the
+# CA fingerprint in VTPCM_SHARED_DIR/ca-fingerprint. VTPCM_SHARED_DIR lies in $DATA_DIR/CA, which
+# Zuul's multinode jobs copy to the subnodes after the controller stacked and before they stack
+# (sync-devstack-data, with tls-proxy); elsewhere copy it by hand. Each node enrolls in its
+# `stack extra` before its manager starts, and deletes its copy of the spent token. A node
+# without one (expired, added later) gets VTPCM_ENROLLMENT_TOKEN_FILE + VTPCM_CA_FINGERPRINT.
+# Tokens never reach a log: they pass from the CLI's output through a pipe into their file and
+# from the file to the manager (--token-file), never through a shell variable or a command
+# line, and the issuing code runs without xtrace all the same (stack.sh traces everything).
 
 # Save trace setting
 _XTRACE_VTPCM=$(set +o | grep xtrace)
@@ -40,11 +57,26 @@ function vtpcm_check_settings {
         *) die $LINENO "VTPCM_LIBVIRT_SCHEME must be 'qemu+tcp' or 'qemu+tls', got '$VTPCM_LIBVIRT_SCHEME'" ;;
     esac
     local port
-    for port in VTPCM_ENGINE_PORT VTPCM_MANAGER_PORT; do
+    for port in VTPCM_ENGINE_PORT VTPCM_ENGINE_ENROLLMENT_PORT VTPCM_MANAGER_PORT; do
         if [[ ! "${!port}" =~ ^[0-9]{1,5}$ ]] || (( ${!port} < 1 || ${!port} > 65535 )); then
             die $LINENO "$port must be a port number 1..65535, got '${!port}'"
         fi
     done
+    if (( VTPCM_ENGINE_ENROLLMENT_PORT == VTPCM_ENGINE_PORT )); then
+        die $LINENO "VTPCM_ENGINE_ENROLLMENT_PORT must differ from VTPCM_ENGINE_PORT ($VTPCM_ENGINE_PORT): the API requires client certificates, the enrollment endpoint serves nodes without one"
+    fi
+    if [[ ! "$VTPCM_ENROLLMENT_TOKEN_TTL" =~ ^([0-9]+|([0-9]+h)?([0-9]+m)?([0-9]+s)?)$ || -z "$VTPCM_ENROLLMENT_TOKEN_TTL" ]]; then
+        die $LINENO "VTPCM_ENROLLMENT_TOKEN_TTL must be a duration like 4h, 90m, 1h30m or seconds, got '$VTPCM_ENROLLMENT_TOKEN_TTL'"
+    fi
+    if [[ -n "$VTPCM_CA_FINGERPRINT" && ! "$VTPCM_CA_FINGERPRINT" =~ ^sha256:[0-9A-Fa-f:]{64,95}$ ]]; then
+        die $LINENO "VTPCM_CA_FINGERPRINT must be sha256: and 64 hex digits (vtpcm nodes token --json: caFingerprint), got '$VTPCM_CA_FINGERPRINT'"
+    fi
+    if is_service_enabled vtpcm-engine; then
+        local ca=${VTPCM_CA_DIR%/}/
+        if [[ "$ca" == "${VTPCM_SHARED_DIR%/}/"* || "$ca" == "$DATA_DIR/CA/"* ]]; then
+            die $LINENO "VTPCM_CA_DIR ($VTPCM_CA_DIR) must not be inside VTPCM_SHARED_DIR or $DATA_DIR/CA: compute nodes receive copies of those, and the CA's private key stays on the controller"
+        fi
+    fi
     if [[ ! "$VTPCM_NODE_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9-]{0,62}$ ]]; then
         die $LINENO "VTPCM_NODE_NAME must be letters, digits and '-' (it is also the nova-compute host), got '$VTPCM_NODE_NAME'"
     fi
@@ -107,6 +139,11 @@ function vtpcm_wait_for_port {
     done
 }
 
+# vtpcm_enrolled: whether this node's manager holds its certificate from the cloud CA
+function vtpcm_enrolled {
+    sudo test -f "$VTPCM_MANAGER_STATE_DIR/tls/node.crt"
+}
+
 # install_vtpcm: Debian packages, the jars, the Nova driver package
 function install_vtpcm {
     [[ -f "$VTPCM_DIR/pom.xml" ]] || die $LINENO "no vtpcm repository at VTPCM_DIR=$VTPCM_DIR (no pom.xml)"
@@ -147,7 +184,9 @@ function install_vtpcm {
 function configure_vtpcm_engine {
     sudo install -d -m 0755 "$VTPCM_CONF_DIR"
     sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_ENGINE_STATE_DIR"
-    sudo install -d -o "$STACK_USER" -m 0755 "$VTPCM_CA_DIR"
+    # the CA's private key: readable by the engine's user only, never shared
+    sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_CA_DIR"
+    sudo install -d -o "$STACK_USER" -m 0755 "$VTPCM_SHARED_DIR"
     # created here rather than by the engine's first start: the client identities are issued now
     if [[ ! -f "$VTPCM_CA_DIR/ca.crt" ]]; then
         vtpcm_manager ca-init --dir "$VTPCM_CA_DIR" || die $LINENO "could not create the cloud CA in $VTPCM_CA_DIR"
@@ -158,6 +197,7 @@ function configure_vtpcm_engine {
         echo "# written by the vtpcm DevStack plugin"
         echo "api.address = $VTPCM_ENGINE_HOST"
         echo "api.port = $VTPCM_ENGINE_PORT"
+        echo "enrollment.port = $VTPCM_ENGINE_ENROLLMENT_PORT"
         echo "state.dir = $VTPCM_ENGINE_STATE_DIR"
         echo "ca.dir = $VTPCM_CA_DIR"
         echo "crypto.suite = $VTPCM_CRYPTO_SUITE"
@@ -174,6 +214,9 @@ function configure_vtpcm_engine {
         done
     } | vtpcm_write_file "$VTPCM_ENGINE_CONF" "$STACK_USER" 0640
 
+    # what compute nodes pin and receive: the CA's certificate (never its key)
+    install -m 0644 "$VTPCM_CA_DIR/ca.crt" "$VTPCM_SHARED_DIR/ca.crt"
+
     # one identity per nova-compute (nova-compute.<node>), the operator's and Tempest's
     install -d -m 0700 "$VTPCM_CLIENTS_DIR"
     local client
@@ -186,10 +229,13 @@ function configure_vtpcm_engine {
     done
 }
 
-# configure_vtpcm_manager: manager.conf, enrollment with the cloud CA, nova-compute's identity (compute)
+# configure_vtpcm_manager: manager.conf and nova-compute's identity (compute; the controller
+# issued the identity into VTPCM_SHARED_DIR, a compute-only node received a copy of it). The
+# node enrolls in stack extra, once the engine runs (vtpcm_enroll_node).
 function configure_vtpcm_manager {
-    [[ -f "$VTPCM_CA_DIR/ca.crt" && -f "$VTPCM_CA_DIR/ca.key" ]] || die $LINENO \
-        "no cloud CA in $VTPCM_CA_DIR: enrollment needs it; on a compute without vtpcm-engine copy $DATA_DIR/CA from the controller (Zuul: enable tls-proxy)"
+    local client=nova-compute.$VTPCM_NODE_NAME
+    [[ -f "$VTPCM_SHARED_DIR/ca.crt" && -f "$VTPCM_CLIENTS_DIR/$client.crt" && -f "$VTPCM_CLIENTS_DIR/$client.key" ]] || die $LINENO \
+        "no $client identity and CA certificate from the controller in $VTPCM_SHARED_DIR: the controller issues them for each VTPCM_COMPUTE_HOSTS entry (is $VTPCM_NODE_NAME in it?); on a compute without vtpcm-engine copy $VTPCM_SHARED_DIR from the controller after it stacked (Zuul: enable tls-proxy)"
     sudo install -d -m 0755 "$VTPCM_CONF_DIR"
     sudo install -d -m 0700 "$VTPCM_MANAGER_STATE_DIR"
     sudo install -d -m 0700 "$VTPCM_MANAGER_RUN_DIR"
@@ -205,20 +251,10 @@ crypto.suite = $VTPCM_CRYPTO_SUITE
 platform.tpm = $VTPCM_PLATFORM_TPM
 policy.default = $VTPCM_POLICY_DEFAULT
 EOF
-    if ! sudo test -f "$VTPCM_MANAGER_STATE_DIR/tls/node.crt"; then
-        vtpcm_manager_as_root enroll --config "$VTPCM_MANAGER_CONF" --ca-dir "$VTPCM_CA_DIR" --ip "$VTPCM_MANAGER_HOST" \
-            || die $LINENO "enrolling node $VTPCM_NODE_NAME with the cloud CA in $VTPCM_CA_DIR failed"
-    fi
 
-    # nova-compute's identity: issued on the controller (synced with the CA folder), else here
-    local client=nova-compute.$VTPCM_NODE_NAME
-    if [[ ! -f "$VTPCM_CLIENTS_DIR/$client.crt" ]]; then
-        sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_CLIENTS_DIR"
-        vtpcm_manager ca-issue-client --dir "$VTPCM_CA_DIR" --name "$client" --out "$VTPCM_CLIENTS_DIR" \
-            || die $LINENO "could not issue the client identity $client"
-    fi
+    # nova-compute's identity, issued on the controller
     sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_NOVA_TLS_DIR"
-    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_CA_DIR/ca.crt" "$VTPCM_NOVA_TLS_DIR/ca.crt"
+    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_SHARED_DIR/ca.crt" "$VTPCM_NOVA_TLS_DIR/ca.crt"
     sudo install -o "$STACK_USER" -m 0644 "$VTPCM_CLIENTS_DIR/$client.crt" "$VTPCM_NOVA_TLS_DIR/$client.crt"
     sudo install -o "$STACK_USER" -m 0600 "$VTPCM_CLIENTS_DIR/$client.key" "$VTPCM_NOVA_TLS_DIR/$client.key"
 }
@@ -242,6 +278,96 @@ function start_vtpcm_engine {
     run_process vtpcm-engine \
         "$VTPCM_JAVA $VTPCM_ENGINE_JAVA_OPTS -cp $VTPCM_LIB_DIR/engine/* org.vtpcm.engine.EngineMain run --config $VTPCM_ENGINE_CONF"
     vtpcm_wait_for_port "$VTPCM_ENGINE_HOST" "$VTPCM_ENGINE_PORT" vtpcm-engine
+    vtpcm_wait_for_port "$VTPCM_ENGINE_HOST" "$VTPCM_ENGINE_ENROLLMENT_PORT" vtpcm-engine
+}
+
+# vtpcm_issue_enrollment_tokens: one fresh one-time token per compute node the engine knows,
+# for the node to enroll with (controller, once the engine runs). The local node is skipped
+# once enrolled; a remote node may be enrolled already (re-stack): its token then expires unused.
+function vtpcm_issue_enrollment_tokens {
+    local entry node
+    sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_ENROLLMENT_DIR"
+    for entry in $(vtpcm_compute_hosts); do
+        node=${entry%%=*}
+        if [[ "$node" == "$VTPCM_NODE_NAME" ]] && is_service_enabled vtpcm-manager && vtpcm_enrolled; then
+            continue
+        fi
+        vtpcm_issue_enrollment_token "$node"
+    done
+}
+
+# vtpcm_issue_enrollment_token NODE: VTPCM_ENROLLMENT_DIR/NODE.token (0600) and .token-id, and
+# VTPCM_SHARED_DIR/ca-fingerprint, from `vtpcm nodes token NODE --json`. The JSON goes through a
+# pipe straight into the Python that writes the files: the token is in no shell variable, on no
+# command line, in no output; xtrace is off here all the same. The token this one replaces is
+# revoked (by its id, which is no secret).
+function vtpcm_issue_enrollment_token {
+    local node=$1
+    local xtrace
+    xtrace=$(set +o | grep xtrace)
+    set +o xtrace
+    local id_file=$VTPCM_ENROLLMENT_DIR/$node.token-id
+    if [[ -f "$id_file" ]]; then
+        # answers 204 for an expired or revoked token, 409 for a used one: either is fine
+        vtpcm_cli nodes revoke-token "$(<"$id_file")" >/dev/null 2>&1 || true
+    fi
+    if ! vtpcm_cli nodes token "$node" --ttl "$VTPCM_ENROLLMENT_TOKEN_TTL" --json \
+            | "${PYTHON:-python3}" -c '
+import json, os, re, sys
+folder, shared, node = sys.argv[1:4]
+try:
+    issued = json.loads(sys.stdin.read())
+    token, token_id, fingerprint = issued["token"], issued["id"], issued["caFingerprint"]
+except (ValueError, KeyError, TypeError):
+    sys.exit("vtpcm nodes token gave no token")  # never echo the input: it may hold one
+if (issued.get("node") != node or not re.fullmatch(r"[0-9a-f]{12}", str(token_id))
+        or not re.fullmatch(r"sha256:[0-9a-f]{64}", str(fingerprint))
+        or not str(token).startswith("vtpcm1." + str(token_id) + ".")):
+    sys.exit("vtpcm nodes token answered something unexpected")
+def write(path, text, mode):
+    part = path + ".part"
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    os.fchmod(fd, mode)
+    with os.fdopen(fd, "w") as out:
+        out.write(text + "\n")
+    os.replace(part, path)
+write(os.path.join(folder, node + ".token"), token, 0o600)
+write(os.path.join(folder, node + ".token-id"), token_id, 0o644)
+write(os.path.join(shared, "ca-fingerprint"), fingerprint, 0o644)
+' "$VTPCM_ENROLLMENT_DIR" "$VTPCM_SHARED_DIR" "$node"; then
+        $xtrace
+        die $LINENO "could not issue an enrollment token for $node from the engine at $VTPCM_ENGINE_URL (is it in VTPCM_COMPUTE_HOSTS?)"
+    fi
+    $xtrace
+    echo "vtpcm: enrollment token $(<"$id_file") for $node in $VTPCM_ENROLLMENT_DIR/$node.token (valid $VTPCM_ENROLLMENT_TOKEN_TTL)"
+}
+
+# vtpcm_enroll_node: enrolls this node through the engine (once): proves its TPM and receives its
+# certificates. The token comes from VTPCM_ENROLLMENT_TOKEN_FILE or the controller's
+# VTPCM_ENROLLMENT_DIR/<node>.token and reaches the manager as a file; the engine is authenticated
+# by the pinned CA fingerprint. The copy from the controller is deleted once spent.
+function vtpcm_enroll_node {
+    if vtpcm_enrolled; then
+        return 0
+    fi
+    local node=$VTPCM_NODE_NAME
+    local token_file=${VTPCM_ENROLLMENT_TOKEN_FILE:-$VTPCM_ENROLLMENT_DIR/$node.token}
+    local fingerprint=$VTPCM_CA_FINGERPRINT
+    local hint="on the controller: vtpcm nodes token $node --json; the token into a file here, then VTPCM_ENROLLMENT_TOKEN_FILE=<file> and VTPCM_CA_FINGERPRINT=<caFingerprint> in local.conf"
+    if ! sudo test -s "$token_file"; then
+        die $LINENO "no enrollment token for node $node at $token_file: the controller issues one per VTPCM_COMPUTE_HOSTS entry (is $node in it?) into $VTPCM_ENROLLMENT_DIR, which a compute-only node receives with $VTPCM_SHARED_DIR (Zuul: tls-proxy); or $hint"
+    fi
+    if [[ -z "$fingerprint" && -f "$VTPCM_SHARED_DIR/ca-fingerprint" ]]; then
+        fingerprint=$(<"$VTPCM_SHARED_DIR/ca-fingerprint")
+    fi
+    [[ -n "$fingerprint" ]] || die $LINENO \
+        "no CA fingerprint to authenticate the engine with: set VTPCM_CA_FINGERPRINT, or copy $VTPCM_SHARED_DIR/ca-fingerprint from the controller"
+    vtpcm_manager_as_root enroll --config "$VTPCM_MANAGER_CONF" --engine "$VTPCM_ENGINE_ENROLLMENT_URL" \
+        --token-file "$token_file" --ca-fingerprint "$fingerprint" --ip "$VTPCM_MANAGER_HOST" \
+        || die $LINENO "enrolling node $node through the engine at $VTPCM_ENGINE_ENROLLMENT_URL failed (an expired or used token: $hint)"
+    if [[ -z "$VTPCM_ENROLLMENT_TOKEN_FILE" ]]; then
+        sudo rm -f "$token_file"
+    fi
 }
 
 function start_vtpcm_manager {
@@ -290,7 +416,7 @@ function create_vtpcm_flavor {
 function configure_vtpcm_tempest {
     local id=$VTPCM_TEMPEST_IDENTITY
     sudo install -d -o "$STACK_USER" -m 0755 "$VTPCM_TEMPEST_TLS_DIR"
-    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_CA_DIR/ca.crt" "$VTPCM_TEMPEST_TLS_DIR/ca.crt"
+    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_SHARED_DIR/ca.crt" "$VTPCM_TEMPEST_TLS_DIR/ca.crt"
     sudo install -o "$STACK_USER" -m 0644 "$VTPCM_CLIENTS_DIR/$id.crt" "$VTPCM_TEMPEST_TLS_DIR/$id.crt"
     sudo install -o "$STACK_USER" -m 0640 "$VTPCM_CLIENTS_DIR/$id.key" "$VTPCM_TEMPEST_TLS_DIR/$id.key"
     iniset "$TEMPEST_CONFIG" service_available vtpcm True
@@ -322,7 +448,8 @@ function cleanup_vtpcm {
     done
     $SYSTEMCTL daemon-reload
     sudo rm -rf "$VTPCM_STATE_DIR" "$VTPCM_ENGINE_STATE_DIR" "$VTPCM_MANAGER_STATE_DIR" "$VTPCM_MANAGER_RUN_DIR" \
-        "$VTPCM_CA_DIR" "$VTPCM_CONF_DIR" "$VTPCM_LIB_DIR" "$VTPCM_TEMPEST_TLS_DIR"
+        "$VTPCM_CA_DIR" "$VTPCM_SHARED_DIR" "$VTPCM_CLIENTS_DIR" "$VTPCM_ENROLLMENT_DIR" "$VTPCM_CONF_DIR" "$VTPCM_LIB_DIR" \
+        "$VTPCM_TEMPEST_TLS_DIR"
 }
 
 # Dispatch
@@ -357,8 +484,12 @@ if [[ "$VTPCM_ENABLE_ENGINE" == "True" || "$VTPCM_ENABLE_MANAGER" == "True" ]]; 
         if is_service_enabled vtpcm-engine; then
             echo_summary "Starting the vtpcm engine"
             start_vtpcm_engine
+            echo_summary "Issuing the compute nodes' enrollment tokens"
+            vtpcm_issue_enrollment_tokens
         fi
         if is_service_enabled vtpcm-manager; then
+            echo_summary "Enrolling this node through the vtpcm engine"
+            vtpcm_enroll_node
             echo_summary "Starting the vtpcm manager"
             start_vtpcm_manager
             vtpcm_trust_node
