@@ -33,6 +33,7 @@ import org.vtpcm.manager.libvirt.SourceConfirmation;
 public final class VmMigrations implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmMigrations.class);
     private static final int KEPT_RUNS = 256;
+    private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
 
     private final AssociationStore associations;
     private final LibvirtHost libvirt;
@@ -93,6 +94,7 @@ public final class VmMigrations implements AutoCloseable {
         volatile String error;
         volatile Instant suspendedAt;
         volatile Instant confirmedAt;
+        volatile JobProgress progress;
 
         Run(UUID migrationId, UUID vmUuid, String vmName, String destinationUri, Instant startedAt) {
             this.migrationId = migrationId;
@@ -128,6 +130,7 @@ public final class VmMigrations implements AutoCloseable {
         remember(run);
         LOG.info("migration {}: live migration of {} to {} started ({})", migrationId, row.vmName(), destinationUri, options);
         workers.execute(() -> migrate(run, options));
+        workers.execute(() -> sampleProgress(run));
         return view(run);
     }
 
@@ -142,6 +145,27 @@ public final class VmMigrations implements AutoCloseable {
             run.error = e.getMessage();
             run.status = Status.FAILED;
             LOG.warn("migration {}: live migration of {} failed: {}", run.migrationId, run.vmName, e.getMessage());
+        }
+    }
+
+    /**
+     * Reads the job's byte counts on the monitoring connection until the guest stops here. Off the
+     * request path: a libvirt call on the domain waits while libvirtd holds it (for 1-2 s while it stops
+     * QEMU after the switchover), and the engine's polls must not wait with it.
+     */
+    private void sampleProgress(Run run) {
+        while (run.status == Status.RUNNING && run.suspendedAt == null) {
+            try {
+                run.progress = monitor.jobProgress(run.vmName).filter(p -> p.dataTotal() > 0).orElse(run.progress);
+            } catch (RuntimeException e) {
+                LOG.debug("no job progress for {}: {}", run.vmName, e.getMessage());
+            }
+            try {
+                Thread.sleep(PROGRESS_EVERY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -206,20 +230,16 @@ public final class VmMigrations implements AutoCloseable {
     }
 
     /**
-     * While the migration runs, only the separate monitoring connection is asked (for progress):
-     * calls on the connection that carries the migration can wait for it to end, and the engine
-     * polls this to notice a lost destination in time. Progress is empty until libvirt has byte counts
-     * (the first few hundred milliseconds of the job).
+     * While the migration runs, no libvirt call is made here (the engine polls this to notice a lost
+     * destination and the switchover in time): progress comes from the sampler, the Confirm phase
+     * from libvirtd's status file. Progress is empty until libvirt has byte counts (the first few
+     * hundred milliseconds of the job).
      */
     private OutgoingView view(Run run) {
         DomainState state = null;
         JobProgress progress = null;
         if (run.status == Status.RUNNING) {
-            try {
-                progress = monitor.jobProgress(run.vmName).filter(p -> p.dataTotal() > 0).orElse(null);
-            } catch (RuntimeException e) {
-                LOG.debug("no job progress for {}: {}", run.vmName, e.getMessage());
-            }
+            progress = run.suspendedAt == null ? run.progress : null;
             noteConfirmation(run);
         } else {
             try {

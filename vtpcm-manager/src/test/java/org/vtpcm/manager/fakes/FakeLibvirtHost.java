@@ -27,6 +27,11 @@ public final class FakeLibvirtHost implements LibvirtHost {
     private final Map<String, DomainState> states = new LinkedHashMap<>();
     private final List<Consumer<DomainLifecycleEvent>> listeners = new ArrayList<>();
     public boolean failNextStart;
+    /** When set, migrateLive waits for it (a migration in progress), then reports success. */
+    public volatile java.util.concurrent.CountDownLatch migrationRelease;
+    /** What jobProgress reports; when {@link #jobGate} is set, jobProgress first waits for it (libvirtd holding the domain). */
+    public volatile org.vtpcm.manager.libvirt.JobProgress progress;
+    public volatile java.util.concurrent.CountDownLatch jobGate;
     public boolean failNextDefine;
 
     @Override
@@ -108,7 +113,12 @@ public final class FakeLibvirtHost implements LibvirtHost {
 
     @Override
     public Duration migrateLive(String domainName, String destinationUri, MigrationOptions options) {
-        throw new LibvirtException("fake: migration is not simulated");
+        java.util.concurrent.CountDownLatch release = migrationRelease;
+        if (release == null) {
+            throw new LibvirtException("fake: migration is not simulated");
+        }
+        await(release);
+        return Duration.ofMillis(1);
     }
 
     @Override
@@ -118,7 +128,11 @@ public final class FakeLibvirtHost implements LibvirtHost {
 
     @Override
     public Optional<org.vtpcm.manager.libvirt.JobProgress> jobProgress(String domainName) {
-        return Optional.empty();
+        java.util.concurrent.CountDownLatch gate = jobGate;
+        if (gate != null) {
+            await(gate);
+        }
+        return Optional.ofNullable(progress);
     }
 
     @Override
@@ -172,5 +186,14 @@ public final class FakeLibvirtHost implements LibvirtHost {
     private static UUID uuid(String domainXml) {
         Matcher matcher = UUID_TAG.matcher(domainXml);
         return matcher.find() ? UUID.fromString(matcher.group(1)) : new UUID(0, 0);
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LibvirtException("fake: interrupted");
+        }
     }
 }

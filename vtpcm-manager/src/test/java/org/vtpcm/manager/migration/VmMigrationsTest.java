@@ -1,0 +1,116 @@
+package org.vtpcm.manager.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vtpcm.manager.association.AssociationStore;
+import org.vtpcm.manager.association.ControlPolicy;
+import org.vtpcm.manager.association.VtpcmState;
+import org.vtpcm.manager.fakes.FakeLibvirtHost;
+import org.vtpcm.manager.libvirt.DomainLifecycleEvent;
+import org.vtpcm.manager.libvirt.JobProgress;
+import org.vtpcm.manager.libvirt.MigrationOptions;
+import org.vtpcm.manager.store.NodeDatabase;
+
+/** The source side of a VM migration with a fake libvirt: progress, the Confirm phase, the outcome. */
+class VmMigrationsTest {
+    private static final UUID VM = UUID.randomUUID();
+    private static final UUID MIGRATION = UUID.randomUUID();
+
+    @TempDir
+    Path folder;
+    private NodeDatabase database;
+    private FakeLibvirtHost libvirt;
+    private FakeLibvirtHost monitor;
+    private final AtomicBoolean confirmed = new AtomicBoolean();
+    private VmMigrations migrations;
+
+    @BeforeEach
+    void setUp() {
+        database = NodeDatabase.open(folder.resolve("node.db"));
+        AssociationStore associations = new AssociationStore(database, Clock.systemUTC());
+        UUID vtpcm = UUID.randomUUID();
+        associations.create(vtpcm, VM, "guest", VtpcmState.CREATED, 0, "n1", ControlPolicy.DENY);
+        associations.transition(vtpcm, VtpcmState.CREATED, VtpcmState.RUNNING, "started");
+        associations.transition(vtpcm, VtpcmState.RUNNING, VtpcmState.FROZEN, "migration");
+        associations.transition(vtpcm, VtpcmState.FROZEN, VtpcmState.MIGRATING_OUT, "exported");
+        libvirt = new FakeLibvirtHost();
+        monitor = new FakeLibvirtHost();
+        migrations = new VmMigrations(associations, libvirt, monitor, name -> name.equals("guest") && confirmed.get(),
+                Clock.systemUTC());
+    }
+
+    @AfterEach
+    void tearDown() {
+        migrations.close();
+        database.close();
+    }
+
+    @Test
+    void theConfirmPhaseIsReportedWhileLibvirtdStillHoldsTheDomain() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        libvirt.migrationRelease = release;
+        monitor.progress = new JobProgress(100, 4096, 1024, 3072);
+        migrations.start(MIGRATION, VM, "qemu+tcp://n2/system", MigrationOptions.defaults());
+        assertEquals(1024, awaitProgress().dataProcessed(), "byte progress while the guest runs here");
+
+        monitor.jobGate = new CountDownLatch(1); // from now on libvirtd holds the domain: any call on it waits
+        migrations.onEvent(new DomainLifecycleEvent("guest", VM, DomainLifecycleEvent.Kind.SUSPENDED, "MIGRATED"));
+        VmMigrations.OutgoingView stopped = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> migrations.outgoing(MIGRATION, VM),
+                "the view makes no libvirt call once the guest stopped here");
+        assertEquals(VmMigrations.Status.RUNNING, stopped.status());
+        assertNotNull(stopped.suspendedAt());
+        assertNull(stopped.confirmedAt(), "not before libvirtd enters its Confirm phase");
+        assertNull(stopped.progress());
+
+        confirmed.set(true);
+        VmMigrations.OutgoingView confirmedView = assertTimeoutPreemptively(Duration.ofSeconds(2),
+                () -> migrations.outgoing(MIGRATION, VM));
+        assertEquals(VmMigrations.Status.RUNNING, confirmedView.status(), "libvirtd is still stopping QEMU");
+        assertNotNull(confirmedView.confirmedAt());
+        assertTrue(!confirmedView.confirmedAt().isBefore(confirmedView.suspendedAt()));
+
+        release.countDown();
+        monitor.jobGate.countDown();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (migrations.outgoing(MIGRATION, VM).status() == VmMigrations.Status.RUNNING) {
+            assertTrue(System.nanoTime() < deadline, "the migration did not complete");
+            Thread.sleep(10);
+        }
+        assertEquals(VmMigrations.Status.COMPLETED, migrations.outgoing(MIGRATION, VM).status());
+    }
+
+    @Test
+    void aConfirmationIsNotTakenBeforeTheGuestStoppedHere() throws Exception {
+        libvirt.migrationRelease = new CountDownLatch(1);
+        confirmed.set(true); // a stale status file must not count while the guest still runs here
+        migrations.start(MIGRATION, VM, "qemu+tcp://n2/system", MigrationOptions.defaults());
+        assertNull(migrations.outgoing(MIGRATION, VM).confirmedAt());
+        libvirt.migrationRelease.countDown();
+    }
+
+    private JobProgress awaitProgress() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            JobProgress progress = migrations.outgoing(MIGRATION, VM).progress();
+            if (progress != null) {
+                return progress;
+            }
+            assertTrue(System.nanoTime() < deadline, "no progress sampled");
+            Thread.sleep(10);
+        }
+    }
+}
