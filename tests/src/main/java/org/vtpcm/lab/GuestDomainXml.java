@@ -44,7 +44,7 @@ public record GuestDomainXml(String name, UUID uuid, int memoryMiB, Path kernel,
      * Debian 12): a dirty-bitmap sync leaves TLB entries that write without marking pages dirty, so
      * a live migration loses guest writes until the next TLB flush. With page-table isolation every
      * kernel entry and exit loads CR3, which flushes TCG's TLB and closes that window (at a 12 MiB/s
-     * cap: 7 of 20 hops corrupted the guest without it, 0 of 21 with it). KVM is not affected.
+     * cap: 7 of 20 hops corrupted the guest without it, 0 of 24 with it). KVM is not affected.
      */
     public String toXml() {
         return """
