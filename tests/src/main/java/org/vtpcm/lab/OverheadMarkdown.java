@@ -138,11 +138,11 @@ final class OverheadMarkdown {
         lines.add(String.format(Locale.ROOT, "- Downtime: vtpcm pauses the guest %s ms longer than no_tpm (median per-round difference),"
                 + " and %s ms of that is verify-before-resume (vtpcm minus vtpcm_resume_first; resuming first leaves %s ms over no_tpm).",
                 ms(downDelta), ms(vbrCost), ms(rfDelta)));
-        lines.add(String.format(Locale.ROOT, "- Verify-before-resume keeps the destination paused until the source's libvirt migrate call"
-                + " has returned: the source needs %s ms (median) from its SUSPENDED to its STOPPED event, which the baselines spend"
-                + " with the guest already running at the destination; QEMU's downtime (%s ms) and the engine's compare-and-resume after"
-                + " the call (%s ms) are small next to it. Comparing the digests as soon as the destination has loaded the state, not"
-                + " after the source's call returns, could remove most of it.", ms(sourceStop), ms(qemu), ms(pause)));
+        lines.add(String.format(Locale.ROOT, "- Verify-before-resume keeps the destination paused from the switchover (the source"
+                + " libvirtd's Confirm phase) until the digests match: %s ms (median), next to QEMU's own downtime of %s ms. The source's"
+                + " libvirtd then needs %s ms from its SUSPENDED to its STOPPED event to stop QEMU; the engine waits for that inside"
+                + " COMMITTED (%s ms) before it erases the source's vTPCM, with the guest already running at the destination.",
+                ms(pause), ms(qemu), ms(sourceStop), ms(phases.getOrDefault("COMMITTED", Double.NaN))));
         double plainTotal = report.paired(OverheadVariant.PLAIN_VTPM, OverheadVariant.NO_TPM, OverheadReport::total, true).median();
         double plainDown = report.paired(OverheadVariant.PLAIN_VTPM, OverheadVariant.NO_TPM, OverheadReport::downtime, false).median();
         lines.add(String.format(Locale.ROOT, "- A libvirt-managed swtpm alone (plain_vtpm) costs %sx no_tpm in total and %s ms of"
