@@ -65,17 +65,23 @@ public final class GuestConsole {
      * @throws LabNotReadyException when the guest made no progress in time
      */
     public long awaitStepAfter(long afterSeq, Duration timeout) {
+        return awaitStep(this::lastSeq, afterSeq, timeout, Duration.ofMillis(50), "the guest", "console: " + file);
+    }
+
+    /** The wait of {@link #awaitStepAfter}, for any source of step numbers (one console file, or several). */
+    static long awaitStep(java.util.function.LongSupplier lastSeq, long afterSeq, Duration timeout, Duration poll, String guest,
+            String where) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            long last = lastSeq();
+            long last = lastSeq.getAsLong();
             if (last > afterSeq) {
                 return last;
             }
             if (System.nanoTime() > deadline) {
-                throw new LabNotReadyException("the guest made no TPM check step after seq=" + afterSeq + " within "
-                        + timeout.toSeconds() + "s; console: " + file);
+                throw new LabNotReadyException(guest + " made no TPM check step after seq=" + afterSeq + " within "
+                        + timeout.toSeconds() + "s; " + where);
             }
-            LabSwtpm.sleep(50);
+            LabSwtpm.sleep(poll.toMillis());
         }
     }
 }

@@ -85,18 +85,8 @@ public final class NovaGuestConsole implements AutoCloseable {
 
     /** Waits until the guest reports a step beyond {@code afterSeq}; LabNotReadyException when it made none in time. */
     public long awaitStepAfter(long afterSeq, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long last = lastSeq();
-            if (last > afterSeq) {
-                return last;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new LabNotReadyException("the Nova guest made no TPM check step after seq=" + afterSeq + " within "
-                        + timeout.toSeconds() + "s; consoles: " + files.stream().map(GuestConsole::file).toList());
-            }
-            LabSwtpm.sleep(100);
-        }
+        return GuestConsole.awaitStep(this::lastSeq, afterSeq, timeout, Duration.ofMillis(100), "the Nova guest",
+                "consoles: " + files.stream().map(GuestConsole::file).toList());
     }
 
     /**
