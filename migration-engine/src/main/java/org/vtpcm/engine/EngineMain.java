@@ -2,13 +2,13 @@ package org.vtpcm.engine;
 
 import com.google.inject.Guice;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.vtpcm.engine.config.ConfigException;
 import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.protocol.pki.ClientRoles;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import picocli.CommandLine;
@@ -89,6 +89,10 @@ public final class EngineMain {
         @Option(names = "--out", required = true, description = "folder for <name>.key, <name>.crt, ca.crt")
         Path out;
 
+        @Option(names = "--role", required = true, description = "the identity's role: operator, dashboard or nova-compute "
+                + "(nova-compute identities are named nova-compute.<node>)")
+        String role;
+
         @Override
         public Integer call() {
             EngineConfig settings = EngineConfig.load(config);
@@ -99,7 +103,7 @@ public final class EngineMain {
                 throw new IllegalArgumentException("'" + name + "' is a host's name; operators need their own names");
             }
             CloudCa ca = CloudCa.load(settings.caDirectory());
-            IssuedIdentity identity = ca.issueTlsIdentity(name, List.of(), List.of(), Duration.ofDays(365), false, true);
+            IssuedIdentity identity = ca.issueTlsIdentity(ClientRoles.check(role, name), name, List.of(), List.of(), ClientRoles.VALIDITY, false, true);
             identity.writePem(out, name);
             System.out.println("vtpcm-engine: client identity " + name + " written to " + out);
             return 0;

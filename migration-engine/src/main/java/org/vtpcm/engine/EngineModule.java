@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.attestation.ReferenceValueStore;
 import org.vtpcm.engine.config.EngineConfig;
@@ -76,7 +77,7 @@ public final class EngineModule extends AbstractModule {
     SSLContext engineTls(CloudCa ca) {
         Path tls = config.stateDirectory().resolve("tls");
         if (!Files.exists(tls.resolve(IDENTITY + ".crt"))) {
-            ca.issueTlsIdentity(IDENTITY, List.of(IDENTITY), List.of(config.apiAddress()), Duration.ofDays(365), true, true)
+            ca.issueTlsIdentity(Role.ENGINE, IDENTITY, List.of(IDENTITY), List.of(config.apiAddress()), Duration.ofDays(365), true, true)
                     .writePem(tls, IDENTITY);
         }
         return MutualTls.context(tls, IDENTITY);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.tls.MutualTls;
@@ -24,7 +25,7 @@ public final class LabCa {
         Path directory = lab.labDirectory().resolve("run").resolve("ca");
         if (!Files.exists(directory.resolve("ca.crt"))) {
             CloudCa ca = CloudCa.create("vtpcm lab cloud CA", directory);
-            ca.issueTlsIdentity(OPERATOR, List.of(), List.of(), Duration.ofDays(30), false, true).writePem(directory.resolve("clients"), OPERATOR);
+            ca.issueTlsIdentity(Role.OPERATOR, OPERATOR, List.of(), List.of(), Duration.ofDays(30), false, true).writePem(directory.resolve("clients"), OPERATOR);
         }
         return new LabCa(directory);
     }
@@ -41,7 +42,7 @@ public final class LabCa {
     /** A client identity from a different CA, which every manager must refuse. */
     public static SSLContext foreignTls(Path folder) {
         CloudCa other = CloudCa.create("some other CA", folder);
-        IssuedIdentity identity = other.issueTlsIdentity("intruder", List.of(), List.of(), Duration.ofDays(1), false, true);
+        IssuedIdentity identity = other.issueTlsIdentity(Role.OPERATOR, "intruder", List.of(), List.of(), Duration.ofDays(1), false, true);
         return MutualTls.context(identity);
     }
 }

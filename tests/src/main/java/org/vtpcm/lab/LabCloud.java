@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
+import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.engine.client.EngineClient;
 import org.vtpcm.manager.client.ManagerClient;
 import org.vtpcm.protocol.crypto.CryptoSuite;
@@ -75,7 +76,7 @@ public final class LabCloud implements AutoCloseable {
         String name = "nova-compute." + lab.node(node).name();
         Path folder = lab.labDirectory().resolve("run").resolve("openstack").resolve("tls").resolve(name);
         if (!Files.exists(folder.resolve(name + ".crt"))) {
-            CloudCa.load(ca.directory()).issueTlsIdentity(name, List.of(), List.of(), Duration.ofDays(30), false, true)
+            CloudCa.load(ca.directory()).issueTlsIdentity(Role.NOVA_COMPUTE, name, List.of(), List.of(), Duration.ofDays(30), false, true)
                     .writePem(folder, name);
         }
         return MutualTls.context(folder, name);

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.lab.ContinuityChecker;
 import org.vtpcm.lab.GuestConsole;
 import org.vtpcm.lab.GuestDomainXml;
@@ -143,7 +144,7 @@ class MigrationTlsLabIT {
             modes.put(file, Files.getPosixFilePermissions(folder.resolve(file)));
         }
         CloudCa foreign = CloudCa.create("some other CA", temp.resolve("foreign-ca"));
-        IssuedIdentity impostor = foreign.issueTlsIdentity(node.node().name(), List.of(node.node().name()), List.of(node.node().ip()),
+        IssuedIdentity impostor = foreign.issueTlsIdentity(Role.NODE_QEMU, node.node().name(), List.of(node.node().name()), List.of(node.node().ip()),
                 Duration.ofDays(1), true, true);
         QemuMigrationTls.write(impostor, temp.resolve("foreign-qemu"));
         try {

@@ -4,7 +4,6 @@ import com.google.inject.Guice;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,6 +16,7 @@ import org.vtpcm.manager.node.EnrollmentAuthority;
 import org.vtpcm.manager.node.EnrollmentChannel;
 import org.vtpcm.manager.node.LocalEnrollment;
 import org.vtpcm.manager.node.NodeEnrollment;
+import org.vtpcm.protocol.pki.ClientRoles;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.pki.Pem;
@@ -205,12 +205,16 @@ public final class ManagerMain {
         @Option(names = "--out", required = true, description = "folder for <name>.key, <name>.crt, ca.crt")
         Path out;
 
+        @Option(names = "--role", required = true, description = "the identity's role: operator, dashboard or nova-compute "
+                + "(nova-compute identities are named nova-compute.<node>)")
+        String role;
+
         @Override
         public Integer call() {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
                 throw new IllegalArgumentException("invalid client name '" + name + "'");
             }
-            IssuedIdentity identity = CloudCa.load(directory).issueTlsIdentity(name, List.of(), List.of(), Duration.ofDays(365), false, true);
+            IssuedIdentity identity = CloudCa.load(directory).issueTlsIdentity(ClientRoles.check(role, name), name, List.of(), List.of(), ClientRoles.VALIDITY, false, true);
             identity.writePem(out, name);
             System.out.println("vtpcm-manager: client identity " + name + " written to " + out);
             return 0;

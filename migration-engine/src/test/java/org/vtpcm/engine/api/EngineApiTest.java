@@ -1,5 +1,6 @@
 package org.vtpcm.engine.api;
 
+import org.vtpcm.protocol.pki.Role;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,12 +58,12 @@ class EngineApiTest {
         daemon.start();
         CloudCa ca = CloudCa.load(config.caDirectory());
         URI base = URI.create("https://127.0.0.1:" + port);
-        operator = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("operator", List.of(), List.of(), Duration.ofDays(1), false,
+        operator = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.OPERATOR, "operator", List.of(), List.of(), Duration.ofDays(1), false,
                 true)));
-        node = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("n1", List.of(), List.of(), Duration.ofDays(1), false, true)));
-        compute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("nova-compute.n1", List.of(), List.of(), Duration.ofDays(1),
+        node = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.NODE_MANAGER, "n1", List.of(), List.of(), Duration.ofDays(1), false, true)));
+        compute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.NOVA_COMPUTE, "nova-compute.n1", List.of(), List.of(), Duration.ofDays(1),
                 false, true)));
-        otherCompute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity("nova-compute.n7", List.of(), List.of(),
+        otherCompute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.NOVA_COMPUTE, "nova-compute.n7", List.of(), List.of(),
                 Duration.ofDays(1), false, true)));
     }
 

@@ -1,5 +1,6 @@
 package org.vtpcm.engine.api;
 
+import org.vtpcm.protocol.pki.Role;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -101,9 +102,9 @@ class EnrollmentApiTest {
         daemon.start();
         ca = CloudCa.load(config.caDirectory());
         enrollment = URI.create("https://127.0.0.1:" + enrollmentPort);
-        operator = new EngineClient(URI.create("https://127.0.0.1:" + apiPort), MutualTls.context(ca.issueTlsIdentity("operator", List.of(),
+        operator = new EngineClient(URI.create("https://127.0.0.1:" + apiPort), MutualTls.context(ca.issueTlsIdentity(Role.OPERATOR, "operator", List.of(),
                 List.of(), Duration.ofDays(1), false, true)));
-        nodeIdentity = new EngineClient(URI.create("https://127.0.0.1:" + apiPort), MutualTls.context(ca.issueTlsIdentity(NODE, List.of(),
+        nodeIdentity = new EngineClient(URI.create("https://127.0.0.1:" + apiPort), MutualTls.context(ca.issueTlsIdentity(Role.NODE_MANAGER, NODE, List.of(),
                 List.of(), Duration.ofDays(1), false, true)));
         anonymous = HttpClient.newBuilder().sslContext(PinnedCaTls.trustingCertificate(ca.certificate(), EngineEnrollment.ENGINE_NAME))
                 .connectTimeout(Duration.ofSeconds(5)).build();
@@ -344,7 +345,7 @@ class EnrollmentApiTest {
         try {
             assertTrue(disabled.enrollmentPort().isEmpty());
             EngineClient client = new EngineClient(URI.create("https://127.0.0.1:" + port), MutualTls.context(CloudCa.load(
-                    config.caDirectory()).issueTlsIdentity("operator", List.of(), List.of(), Duration.ofDays(1), false, true)));
+                    config.caDirectory()).issueTlsIdentity(Role.OPERATOR, "operator", List.of(), List.of(), Duration.ofDays(1), false, true)));
             assertError(409, "ENROLLMENT_DISABLED", () -> client.send("POST", "/v1/enrollment-tokens", JSON.createObjectNode()
                     .put("node", NODE)));
         } finally {

@@ -1,5 +1,6 @@
 package org.vtpcm.engine.client;
 
+import org.vtpcm.protocol.pki.Role;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,7 +135,7 @@ class EngineClientTest {
     @Test
     void anEngineFromAnotherCaIsNotTrusted() {
         IssuedIdentity stranger = CloudCa.create("another CA", directory.resolve("other"))
-                .issueTlsIdentity(TestEngine.CLIENT, List.of(), List.of(), Duration.ofDays(1), false, true);
+                .issueTlsIdentity(Role.OPERATOR, TestEngine.CLIENT, List.of(), List.of(), Duration.ofDays(1), false, true);
         EngineClient misled = new EngineClient(engine.uri(), MutualTls.context(stranger), Duration.ofSeconds(5));
         EngineClientException failure = assertThrows(EngineClientException.class, misled::hosts);
         assertEquals(EngineClientException.NO_ANSWER, failure.status());

@@ -1,5 +1,6 @@
 package org.vtpcm.engine.client;
 
+import org.vtpcm.protocol.pki.Role;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -52,10 +53,10 @@ public final class TestEngine implements AutoCloseable {
     public static TestEngine start(Path directory) throws IOException {
         CloudCa ca = CloudCa.create("test cloud CA", directory.resolve("ca"));
         Path clientTls = directory.resolve("client");
-        ca.issueTlsIdentity(CLIENT, List.of(), List.of(), Duration.ofDays(1), false, true).writePem(clientTls, CLIENT);
+        ca.issueTlsIdentity(Role.OPERATOR, CLIENT, List.of(), List.of(), Duration.ofDays(1), false, true).writePem(clientTls, CLIENT);
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setHttpsConfigurator(new HttpsConfigurator(MutualTls.context(
-                ca.issueTlsIdentity("engine", List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1), true, false))) {
+                ca.issueTlsIdentity(Role.ENGINE, "engine", List.of("localhost"), List.of("127.0.0.1"), Duration.ofDays(1), true, false))) {
             @Override
             public void configure(HttpsParameters parameters) {
                 parameters.setSSLParameters(MutualTls.serverParameters());

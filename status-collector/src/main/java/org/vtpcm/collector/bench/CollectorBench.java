@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.collector.bundle.BundleCodec;
 import org.vtpcm.collector.bundle.Expectation;
 import org.vtpcm.collector.bundle.StateBundle;
@@ -90,9 +91,9 @@ public final class CollectorBench {
         KeyPair source = suite.generateSigningKeyPair();
         KeyPair identity = suite.generateSigningKeyPair();
         CloudCa ca = CloudCa.create("bench CA " + suite.name(), work.resolve("ca-" + suite.name()));
-        SSLContext serverTls = MutualTls.context(ca.issueTlsIdentity("dest", List.of("localhost"), List.of("127.0.0.1"),
+        SSLContext serverTls = MutualTls.context(ca.issueTlsIdentity(Role.NODE_MANAGER, "dest", List.of("localhost"), List.of("127.0.0.1"),
                 Duration.ofDays(1), true, true));
-        SSLContext clientTls = MutualTls.context(ca.issueTlsIdentity("source", List.of(), List.of(), Duration.ofDays(1), false, true));
+        SSLContext clientTls = MutualTls.context(ca.issueTlsIdentity(Role.NODE_MANAGER, "source", List.of(), List.of(), Duration.ofDays(1), false, true));
         byte[] storeKey = suite.newSymmetricKey();
         SnapshotStore store = new SnapshotStore(work.resolve("store-" + suite.name()), suite, storeKey, Clock.systemUTC(),
                 RetentionPolicy.defaults());

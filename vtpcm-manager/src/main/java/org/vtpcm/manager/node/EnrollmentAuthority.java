@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Pattern;
+import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.attestation.Challenge;
 import org.vtpcm.attestation.CredentialIssuer;
 import org.vtpcm.attestation.tpm2.TpmFormatException;
@@ -109,8 +110,8 @@ public final class EnrollmentAuthority {
         requireNonNull(tlsKey, "tlsKey is null");
         requireNonNull(migrationTlsKey, "migrationTlsKey is null");
         String node = pending.nodeName();
-        X509Certificate tls = ca.certifyTlsKey(tlsKey, node, List.of(node), ipAddresses, VALIDITY, true, true);
-        X509Certificate migrationTls = ca.certifyTlsKey(migrationTlsKey, node, List.of(node), ipAddresses, VALIDITY, true, true);
+        X509Certificate tls = ca.certifyTlsKey(Role.NODE_MANAGER, tlsKey, node, List.of(node), ipAddresses, VALIDITY, true, true);
+        X509Certificate migrationTls = ca.certifyTlsKey(Role.NODE_QEMU, migrationTlsKey, node, List.of(node), ipAddresses, VALIDITY, true, true);
         X509Certificate akCertificate = ca.certifyPublicKey(pending.akPublicKey(), node + " attestation key", VALIDITY,
                 AK_CERTIFICATE_PURPOSE);
         record(pending);

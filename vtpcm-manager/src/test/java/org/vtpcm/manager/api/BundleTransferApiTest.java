@@ -1,5 +1,6 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.protocol.pki.Role;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -60,7 +61,7 @@ class BundleTransferApiTest {
         incoming.add(new IncomingMigrations.Prepared(migration, UUID.randomUUID(), UUID.randomUUID(), 1, new byte[32],
                 suite.generateSigningKeyPair(), Optional.of("n1"), Optional.of(suite.generateSigningKeyPair().getPublic())));
         ChunkedBundleReceiver receiver = new ChunkedBundleReceiver(incoming, spool, stager, 1 << 20);
-        SSLContext serverTls = MutualTls.context(ca.issueTlsIdentity("n2", List.of(), List.of("127.0.0.1"), Duration.ofDays(1), true,
+        SSLContext serverTls = MutualTls.context(ca.issueTlsIdentity(Role.NODE_MANAGER, "n2", List.of(), List.of("127.0.0.1"), Duration.ofDays(1), true,
                 true));
         server = new ApiServer("n2", "127.0.0.1", 0, 1 << 20, serverTls, json, List.of(new BundleReceiveResource(receiver, json)));
         destination = URI.create("https://127.0.0.1:" + server.port());
@@ -72,7 +73,7 @@ class BundleTransferApiTest {
     }
 
     private SSLContext identity(String name) {
-        return MutualTls.context(ca.issueTlsIdentity(name, List.of(), List.of(), Duration.ofDays(1), false, true));
+        return MutualTls.context(ca.issueTlsIdentity(Role.NODE_MANAGER, name, List.of(), List.of(), Duration.ofDays(1), false, true));
     }
 
     private static byte[] bundle(int length) {

@@ -1,5 +1,6 @@
 package org.vtpcm.manager.node;
 
+import org.vtpcm.protocol.pki.Role;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -166,7 +167,7 @@ class EngineEnrollmentTest {
                 URI.create("https://127.0.0.1:9441"), "two words", pin));
         assertFalse(token.getMessage().contains("two words"), "the token is not repeated");
         assertThrows(IllegalArgumentException.class, () -> CaPin.fingerprint("sha1:abcd"));
-        assertThrows(IllegalArgumentException.class, () -> CaPin.certificate(ca.issueTlsIdentity("leaf", List.of(), List.of(),
+        assertThrows(IllegalArgumentException.class, () -> CaPin.certificate(ca.issueTlsIdentity(Role.ENGINE, "leaf", List.of(), List.of(),
                 Duration.ofDays(1), true, false).certificate()));
     }
 
@@ -189,7 +190,7 @@ class EngineEnrollmentTest {
 
         static StandIn start(CloudCa issuer, String name, Path caDirectory) throws IOException {
             HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            server.setHttpsConfigurator(new HttpsConfigurator(MutualTls.context(issuer.issueTlsIdentity(name, List.of(),
+            server.setHttpsConfigurator(new HttpsConfigurator(MutualTls.context(issuer.issueTlsIdentity(Role.ENGINE, name, List.of(),
                     List.of("127.0.0.1"), Duration.ofDays(1), true, false))) {
                 @Override
                 public void configure(HttpsParameters parameters) {

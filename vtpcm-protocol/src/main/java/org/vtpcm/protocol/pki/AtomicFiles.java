@@ -17,12 +17,17 @@ import java.util.Set;
  * never exists, even briefly, with wider permissions than asked (the temporary file is created
  * with them). Needs a POSIX file system.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     static final Set<PosixFilePermission> PUBLIC_READ = PosixFilePermissions.fromString("rw-r--r--");
 
     private AtomicFiles() {
+    }
+
+    /** Writes a file that everyone may read (a certificate, a revocation list). */
+    public static void writePublic(Path target, byte[] content) {
+        write(target, content, PUBLIC_READ);
     }
 
     static void write(Path target, byte[] content, Set<PosixFilePermission> permissions) {

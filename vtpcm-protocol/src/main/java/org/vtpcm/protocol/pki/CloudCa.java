@@ -9,12 +9,14 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -24,6 +26,8 @@ import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -34,7 +38,9 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.operator.ContentSigner;
@@ -153,15 +159,16 @@ public final class CloudCa {
 
     /**
      * Issues a TLS identity: a new P-256 key and a certificate with the given subjectAltNames,
-     * keyUsage digitalSignature and extendedKeyUsage serverAuth and/or clientAuth.
+     * keyUsage digitalSignature and extendedKeyUsage serverAuth and/or clientAuth plus the
+     * identity's {@link Role}.
      *
      * @param ipAddresses IPv4 or IPv6 literals (never resolved)
      */
-    public IssuedIdentity issueTlsIdentity(String commonName, List<String> dnsNames, List<String> ipAddresses,
+    public IssuedIdentity issueTlsIdentity(Role role, String commonName, List<String> dnsNames, List<String> ipAddresses,
                                            Duration validity, boolean serverAuth, boolean clientAuth) {
         KeyPair pair = newP256KeyPair(random);
         return new IssuedIdentity(pair.getPrivate(),
-                certifyTlsKey(pair.getPublic(), commonName, dnsNames, ipAddresses, validity, serverAuth, clientAuth), certificate);
+                certifyTlsKey(role, pair.getPublic(), commonName, dnsNames, ipAddresses, validity, serverAuth, clientAuth), certificate);
     }
 
     /**
@@ -173,8 +180,9 @@ public final class CloudCa {
      * @param ipAddresses IPv4 or IPv6 literals (never resolved)
      * @throws IllegalArgumentException if the key is not EC P-256 or a name is invalid
      */
-    public X509Certificate certifyTlsKey(PublicKey subjectKey, String commonName, List<String> dnsNames, List<String> ipAddresses,
-                                         Duration validity, boolean serverAuth, boolean clientAuth) {
+    public X509Certificate certifyTlsKey(Role role, PublicKey subjectKey, String commonName, List<String> dnsNames,
+                                         List<String> ipAddresses, Duration validity, boolean serverAuth, boolean clientAuth) {
+        Objects.requireNonNull(role, "role is null");
         Objects.requireNonNull(subjectKey, "subjectKey is null");
         X500Name subject = name(commonName);
         List<GeneralName> altNames = altNames(dnsNames, ipAddresses);
@@ -189,6 +197,7 @@ public final class CloudCa {
         if (clientAuth) {
             purposes.add(KeyPurposeId.id_kp_clientAuth);
         }
+        purposes.add(KeyPurposeId.getInstance(new ASN1ObjectIdentifier(role.oid())));
         X509v3CertificateBuilder builder = leafBuilder(subject, subjectKey, validity);
         try {
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
@@ -202,8 +211,8 @@ public final class CloudCa {
             throw new IllegalStateException("cannot build the certificate for '" + commonName + "'", e);
         }
         X509Certificate issued = Certificates.toJca(builder.build(signer(key)));
-        LOG.info("issued TLS certificate for '{}' (serial {}, server={}, client={})",
-                commonName, issued.getSerialNumber().toString(16), serverAuth, clientAuth);
+        LOG.info("issued TLS certificate for '{}' (role {}, serial {}, server={}, client={})",
+                commonName, role.label(), issued.getSerialNumber().toString(16), serverAuth, clientAuth);
         return issued;
     }
 
@@ -260,6 +269,35 @@ public final class CloudCa {
         LOG.info("certified a {} key for '{}' (serial {}, purpose {})", subjectKey.getAlgorithm(),
                 commonName, issued.getSerialNumber().toString(16), purposeOid);
         return issued;
+    }
+
+    /**
+     * Issues a certificate revocation list (RFC 5280, X.509 v2 CRL) naming {@code serials},
+     * signed by this CA. {@code number} is the CRL number: holders refuse a list older than the
+     * one they have, so a replayed old list cannot un-revoke anyone.
+     */
+    public X509CRL issueRevocationList(Collection<BigInteger> serials, BigInteger number, Duration nextUpdate) {
+        Objects.requireNonNull(serials, "serials is null");
+        Objects.requireNonNull(number, "number is null");
+        Objects.requireNonNull(nextUpdate, "nextUpdate is null");
+        if (number.signum() < 0) {
+            throw new IllegalArgumentException("the CRL number must not be negative");
+        }
+        Instant now = clock.instant();
+        X509v2CRLBuilder builder = new X509v2CRLBuilder(
+                X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()), Date.from(now.minus(CLOCK_SKEW)));
+        builder.setNextUpdate(Date.from(now.plus(nextUpdate)));
+        for (BigInteger serial : serials) {
+            builder.addCRLEntry(Objects.requireNonNull(serial, "serials contains null"), Date.from(now), CRLReason.superseded);
+        }
+        try {
+            builder.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+            builder.addExtension(Extension.authorityKeyIdentifier, false,
+                    new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate));
+            return new JcaX509CRLConverter().getCRL(builder.build(signer(key)));
+        } catch (CertIOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build the revocation list", e);
+        }
     }
 
     /** Whether this CA signed {@code certificate} and it is valid now. False, never an exception, otherwise. */

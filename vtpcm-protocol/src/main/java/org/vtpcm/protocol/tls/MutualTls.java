@@ -7,27 +7,34 @@ import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.vtpcm.protocol.pki.IssuedIdentity;
+import org.vtpcm.protocol.pki.Role;
 
 /**
  * Mutual TLS between vtpcm components, on the JDK's SunJSSE: TLS 1.3 only, each side presents
  * its {@link IssuedIdentity} and trusts only the cloud CA (never the JDK's cacerts).
  *
  * <p>No host name verification is done: peers are authenticated by being issued by the cloud
- * CA; callers that care who the peer is check {@link #peerCommonName(SSLSession)}.
+ * CA and by the {@link Role} their certificate carries (checked in the handshake against the
+ * context's accepted roles, with revocation); callers that care which node the peer is check
+ * {@link #peerCommonName(SSLSession)} as well.
  */
 public final class MutualTls {
 
@@ -38,9 +45,24 @@ public final class MutualTls {
     private MutualTls() {
     }
 
-    /** A TLS 1.3-only context presenting {@code identity} and trusting only its CA certificate. */
+    /**
+     * A TLS 1.3-only context presenting {@code identity} and trusting only its CA certificate, for
+     * a peer of any {@link Role} (it must still carry one) and without a revocation source: for
+     * tests and one-shot tools. Daemons use {@link #context(IssuedIdentity, Set, Revocations)}.
+     */
     public static SSLContext context(IssuedIdentity identity) {
+        return context(identity, EnumSet.allOf(Role.class), Revocations.NONE);
+    }
+
+    /**
+     * A TLS 1.3-only context presenting {@code identity} that accepts only peers issued by its CA,
+     * carrying one of {@code peerRoles}, and not revoked according to {@code revocations}; both
+     * checked on every handshake.
+     */
+    public static SSLContext context(IssuedIdentity identity, Set<Role> peerRoles, Revocations revocations) {
         Objects.requireNonNull(identity, "identity is null");
+        Objects.requireNonNull(peerRoles, "peerRoles is null");
+        Objects.requireNonNull(revocations, "revocations is null");
         try {
             // The key store only lives in memory; its password only satisfies the API.
             char[] password = UUID.randomUUID().toString().toCharArray();
@@ -58,7 +80,17 @@ public final class MutualTls {
             trustManagers.init(trusted);
 
             SSLContext context = SSLContext.getInstance(Tls13OnlyContext.TLS_13, PROVIDER);
-            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), new SecureRandom());
+            X509ExtendedTrustManager pkix = null;
+            for (TrustManager manager : trustManagers.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager extended) {
+                    pkix = extended;
+                }
+            }
+            if (pkix == null) {
+                throw new IllegalStateException("SunJSSE offers no X509ExtendedTrustManager");
+            }
+            context.init(keyManagers.getKeyManagers(), new TrustManager[] {new RoleTrustManager(pkix, peerRoles, revocations)},
+                    new SecureRandom());
             return new Tls13OnlyContext(context);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build the TLS context for " + identity, e);
@@ -68,6 +100,29 @@ public final class MutualTls {
     /** {@link #context(IssuedIdentity)} from the files {@link IssuedIdentity#writePem} wrote. */
     public static SSLContext context(Path directory, String baseName) {
         return context(IssuedIdentity.readPem(directory, baseName));
+    }
+
+    /** {@link #context(IssuedIdentity, Set, Revocations)} from the files {@link IssuedIdentity#writePem} wrote. */
+    public static SSLContext context(Path directory, String baseName, Set<Role> peerRoles, Revocations revocations) {
+        return context(IssuedIdentity.readPem(directory, baseName), peerRoles, revocations);
+    }
+
+    /**
+     * The role of the peer's verified certificate.
+     *
+     * @throws IllegalStateException if the peer is not authenticated or carries no single role
+     */
+    public static Role peerRole(SSLSession session) {
+        Objects.requireNonNull(session, "session is null");
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate peer) {
+                return Role.of(peer).orElseThrow(() -> new IllegalStateException("the TLS peer's certificate carries no role"));
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            throw new IllegalStateException("the TLS peer is not authenticated", e);
+        }
+        throw new IllegalStateException("the TLS peer presented no X.509 certificate");
     }
 
     /** Server side parameters: TLS 1.3 only, client certificate required. */

@@ -31,7 +31,7 @@ class CertifyTlsKeyTest {
     @Test
     void theOwnersKeyIsCertifiedWithNamesAndUsages() throws Exception {
         KeyPair pair = CloudCa.newTlsKeyPair();
-        X509Certificate certificate = ca.certifyTlsKey(pair.getPublic(), "vtpcm-n1", List.of("vtpcm-n1"), List.of("10.200.0.1"),
+        X509Certificate certificate = ca.certifyTlsKey(Role.NODE_MANAGER, pair.getPublic(), "vtpcm-n1", List.of("vtpcm-n1"), List.of("10.200.0.1"),
                 Duration.ofDays(1), true, true);
         assertEquals(pair.getPublic(), certificate.getPublicKey());
         assertEquals("CN=vtpcm-n1", certificate.getSubjectX500Principal().getName());
@@ -52,7 +52,7 @@ class CertifyTlsKeyTest {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         for (KeyPair other : List.of(ec.generateKeyPair(), rsa.generateKeyPair())) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ca.certifyTlsKey(other.getPublic(), "n1",
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ca.certifyTlsKey(Role.NODE_MANAGER, other.getPublic(), "n1",
                     List.of(), List.of(), Duration.ofDays(1), true, true));
             assertTrue(e.getMessage().contains("P-256"), e.getMessage());
         }
@@ -61,11 +61,11 @@ class CertifyTlsKeyTest {
     @Test
     void badNamesAndUsagesAreRefused() {
         KeyPair pair = CloudCa.newTlsKeyPair();
-        assertThrows(IllegalArgumentException.class, () -> ca.certifyTlsKey(pair.getPublic(), "n1", List.of(), List.of("10.0.0.0/8"),
+        assertThrows(IllegalArgumentException.class, () -> ca.certifyTlsKey(Role.NODE_MANAGER, pair.getPublic(), "n1", List.of(), List.of("10.0.0.0/8"),
                 Duration.ofDays(1), true, true));
-        assertThrows(IllegalArgumentException.class, () -> ca.certifyTlsKey(pair.getPublic(), "n1", List.of(), List.of(),
+        assertThrows(IllegalArgumentException.class, () -> ca.certifyTlsKey(Role.NODE_MANAGER, pair.getPublic(), "n1", List.of(), List.of(),
                 Duration.ofDays(1), false, false));
-        assertThrows(IllegalArgumentException.class, () -> ca.certifyTlsKey(pair.getPublic(), " ", List.of(), List.of(),
+        assertThrows(IllegalArgumentException.class, () -> ca.certifyTlsKey(Role.NODE_MANAGER, pair.getPublic(), " ", List.of(), List.of(),
                 Duration.ofDays(1), true, false));
     }
 }

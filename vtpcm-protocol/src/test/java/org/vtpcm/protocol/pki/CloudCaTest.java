@@ -82,9 +82,9 @@ class CloudCaTest {
     void loadRoundTrip() {
         CloudCa loaded = CloudCa.load(caDir);
         assertEquals(ca.certificate(), loaded.certificate());
-        IssuedIdentity identity = loaded.issueTlsIdentity("n", List.of(), List.of(), Duration.ofDays(1), true, false);
+        IssuedIdentity identity = loaded.issueTlsIdentity(Role.NODE_MANAGER, "n", List.of(), List.of(), Duration.ofDays(1), true, false);
         assertTrue(ca.issued(identity.certificate()));
-        IssuedIdentity other = ca.issueTlsIdentity("m", List.of(), List.of(), Duration.ofDays(1), false, true);
+        IssuedIdentity other = ca.issueTlsIdentity(Role.NODE_MANAGER, "m", List.of(), List.of(), Duration.ofDays(1), false, true);
         assertTrue(loaded.issued(other.certificate()));
     }
 
@@ -100,7 +100,7 @@ class CloudCaTest {
 
     @Test
     void tlsIdentityHasTheRequestedNamesAndUsages() throws Exception {
-        IssuedIdentity identity = ca.issueTlsIdentity("node-1", List.of("node-1", "node-1.vtpcm.lab"),
+        IssuedIdentity identity = ca.issueTlsIdentity(Role.NODE_MANAGER, "node-1", List.of("node-1", "node-1.vtpcm.lab"),
                 List.of("10.200.0.1", "fd00::1"), Duration.ofDays(90), true, true);
         X509Certificate certificate = identity.certificate();
         certificate.verify(ca.certificate().getPublicKey());
@@ -114,7 +114,7 @@ class CloudCaTest {
         Set<List<?>> sans = new HashSet<>(certificate.getSubjectAlternativeNames());
         assertEquals(Set.of(List.of(2, "node-1"), List.of(2, "node-1.vtpcm.lab"), List.of(7, "10.200.0.1"),
                 List.of(7, "fd00:0:0:0:0:0:0:1")), sans);
-        assertEquals(List.of(SERVER_AUTH, CLIENT_AUTH), certificate.getExtendedKeyUsage());
+        assertEquals(List.of(SERVER_AUTH, CLIENT_AUTH, Role.NODE_MANAGER.oid()), certificate.getExtendedKeyUsage());
         boolean[] keyUsage = certificate.getKeyUsage();
         assertTrue(keyUsage[0], "digitalSignature");
         assertFalse(keyUsage[5], "no keyCertSign");
@@ -136,13 +136,14 @@ class CloudCaTest {
 
     @Test
     void extendedKeyUsageFollowsTheFlags() throws Exception {
-        assertEquals(List.of(SERVER_AUTH), ca.issueTlsIdentity("s", List.of(), List.of(), Duration.ofDays(1),
-                true, false).certificate().getExtendedKeyUsage());
-        X509Certificate client = ca.issueTlsIdentity("c", List.of(), List.of(), Duration.ofDays(1),
+        assertEquals(List.of(SERVER_AUTH, Role.NODE_MANAGER.oid()), ca.issueTlsIdentity(Role.NODE_MANAGER, "s", List.of(), List.of(),
+                Duration.ofDays(1), true, false).certificate().getExtendedKeyUsage());
+        X509Certificate client = ca.issueTlsIdentity(Role.OPERATOR, "c", List.of(), List.of(), Duration.ofDays(1),
                 false, true).certificate();
-        assertEquals(List.of(CLIENT_AUTH), client.getExtendedKeyUsage());
+        assertEquals(List.of(CLIENT_AUTH, Role.OPERATOR.oid()), client.getExtendedKeyUsage());
+        assertEquals(java.util.Optional.of(Role.OPERATOR), Role.of(client));
         assertEquals(null, client.getSubjectAlternativeNames());
-        assertThrows(IllegalArgumentException.class, () -> ca.issueTlsIdentity("x", List.of(), List.of(),
+        assertThrows(IllegalArgumentException.class, () -> ca.issueTlsIdentity(Role.NODE_MANAGER, "x", List.of(), List.of(),
                 Duration.ofDays(1), false, false));
     }
 
@@ -150,7 +151,7 @@ class CloudCaTest {
     void serialsAreRandom128BitPositiveNumbers() {
         Set<Object> serials = new HashSet<>();
         for (int i = 0; i < 5; i++) {
-            X509Certificate certificate = ca.issueTlsIdentity("n" + i, List.of(), List.of(), Duration.ofDays(1),
+            X509Certificate certificate = ca.issueTlsIdentity(Role.NODE_MANAGER, "n" + i, List.of(), List.of(), Duration.ofDays(1),
                     true, false).certificate();
             assertTrue(certificate.getSerialNumber().signum() > 0);
             assertTrue(certificate.getSerialNumber().bitLength() <= 128);
@@ -161,7 +162,7 @@ class CloudCaTest {
 
     @Test
     void validityIsClippedToTheCaCertificate() {
-        X509Certificate certificate = ca.issueTlsIdentity("long", List.of(), List.of(), Duration.ofDays(100_000),
+        X509Certificate certificate = ca.issueTlsIdentity(Role.NODE_MANAGER, "long", List.of(), List.of(), Duration.ofDays(100_000),
                 true, false).certificate();
         assertEquals(ca.certificate().getNotAfter(), certificate.getNotAfter());
     }
@@ -170,21 +171,21 @@ class CloudCaTest {
     void badArgumentsAreRejected() {
         Duration day = Duration.ofDays(1);
         assertThrows(IllegalArgumentException.class,
-                () -> ca.issueTlsIdentity("n", List.of(), List.of("1.2.3"), day, true, false));
+                () -> ca.issueTlsIdentity(Role.NODE_MANAGER, "n", List.of(), List.of("1.2.3"), day, true, false));
         assertThrows(IllegalArgumentException.class,
-                () -> ca.issueTlsIdentity("n", List.of(), List.of("10.0.0.0/8"), day, true, false));
+                () -> ca.issueTlsIdentity(Role.NODE_MANAGER, "n", List.of(), List.of("10.0.0.0/8"), day, true, false));
         assertThrows(IllegalArgumentException.class,
-                () -> ca.issueTlsIdentity("n", List.of(), List.of("node-1"), day, true, false));
+                () -> ca.issueTlsIdentity(Role.NODE_MANAGER, "n", List.of(), List.of("node-1"), day, true, false));
         assertThrows(IllegalArgumentException.class,
-                () -> ca.issueTlsIdentity("n", List.of("bad name"), List.of(), day, true, false));
+                () -> ca.issueTlsIdentity(Role.NODE_MANAGER, "n", List.of("bad name"), List.of(), day, true, false));
         assertThrows(IllegalArgumentException.class,
-                () -> ca.issueTlsIdentity(" ", List.of(), List.of(), day, true, false));
+                () -> ca.issueTlsIdentity(Role.NODE_MANAGER, " ", List.of(), List.of(), day, true, false));
         assertThrows(IllegalArgumentException.class,
-                () -> ca.issueTlsIdentity("n", List.of(), List.of(), Duration.ZERO, true, false));
+                () -> ca.issueTlsIdentity(Role.NODE_MANAGER, "n", List.of(), List.of(), Duration.ZERO, true, false));
         assertThrows(IllegalArgumentException.class,
-                () -> ca.issueTlsIdentity("n", List.of(), List.of(), Duration.ofSeconds(-1), true, false));
+                () -> ca.issueTlsIdentity(Role.NODE_MANAGER, "n", List.of(), List.of(), Duration.ofSeconds(-1), true, false));
         assertThrows(NullPointerException.class,
-                () -> ca.issueTlsIdentity(null, List.of(), List.of(), day, true, false));
+                () -> ca.issueTlsIdentity(Role.NODE_MANAGER, null, List.of(), List.of(), day, true, false));
     }
 
     @Test
@@ -227,7 +228,7 @@ class CloudCaTest {
     @Test
     void certificatesFromAnotherCaAreNotIssued() {
         CloudCa other = CloudCa.create("vtpcm cloud CA", dir);
-        IssuedIdentity foreign = other.issueTlsIdentity("node-1", List.of(), List.of(), Duration.ofDays(1), true, true);
+        IssuedIdentity foreign = other.issueTlsIdentity(Role.NODE_MANAGER, "node-1", List.of(), List.of(), Duration.ofDays(1), true, true);
         assertFalse(ca.issued(foreign.certificate()));
         assertFalse(ca.issued(other.certificate()));
         assertTrue(other.issued(foreign.certificate()));
@@ -236,7 +237,7 @@ class CloudCaTest {
 
     @Test
     void expiredAndNotYetValidCertificatesAreNotIssued() {
-        X509Certificate shortLived = ca.issueTlsIdentity("n", List.of(), List.of(), Duration.ofHours(1), true, false)
+        X509Certificate shortLived = ca.issueTlsIdentity(Role.NODE_MANAGER, "n", List.of(), List.of(), Duration.ofHours(1), true, false)
                 .certificate();
         Instant now = Instant.now();
         assertTrue(CloudCa.load(caDir, Clock.fixed(now.plus(Duration.ofMinutes(30)), ZoneOffset.UTC))
@@ -251,12 +252,12 @@ class CloudCaTest {
     void expiredCaRefusesToIssue() {
         CloudCa late = CloudCa.load(caDir, Clock.fixed(Instant.now().plus(Duration.ofDays(4000)), ZoneOffset.UTC));
         assertThrows(IllegalStateException.class,
-                () -> late.issueTlsIdentity("n", List.of(), List.of(), Duration.ofDays(1), true, false));
+                () -> late.issueTlsIdentity(Role.NODE_MANAGER, "n", List.of(), List.of(), Duration.ofDays(1), true, false));
     }
 
     @Test
     void tamperedCertificateIsNotIssued() throws Exception {
-        byte[] der = ca.issueTlsIdentity("node-1", List.of(), List.of(), Duration.ofDays(1), true, false)
+        byte[] der = ca.issueTlsIdentity(Role.NODE_MANAGER, "node-1", List.of(), List.of(), Duration.ofDays(1), true, false)
                 .certificate().getEncoded();
         // Flip a byte inside the subject's CN ("node-1" -> "node-0").
         String text = new String(der, java.nio.charset.StandardCharsets.ISO_8859_1);

@@ -25,7 +25,7 @@ class IssuedIdentityTest {
     @BeforeAll
     static void issue(@TempDir Path caDir) {
         ca = CloudCa.create("identity-test-ca", caDir);
-        identity = ca.issueTlsIdentity("node-1", List.of("node-1"), List.of("10.200.0.1"),
+        identity = ca.issueTlsIdentity(Role.NODE_MANAGER, "node-1", List.of("node-1"), List.of("10.200.0.1"),
                 Duration.ofDays(30), true, true);
     }
 
@@ -45,7 +45,7 @@ class IssuedIdentityTest {
     @Test
     void mismatchedKeyIsRejected() {
         identity.writePem(dir, "node");
-        IssuedIdentity other = ca.issueTlsIdentity("node-2", List.of(), List.of(), Duration.ofDays(1), true, true);
+        IssuedIdentity other = ca.issueTlsIdentity(Role.NODE_MANAGER, "node-2", List.of(), List.of(), Duration.ofDays(1), true, true);
         Pem.writePrivateKey(dir.resolve("node.key"), other.key());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> IssuedIdentity.readPem(dir, "node"));

@@ -60,7 +60,7 @@ class PemTest {
 
     @Test
     void severalCertificates() {
-        X509Certificate leaf = ca.issueTlsIdentity("n1", List.of(), List.of(), Duration.ofDays(1), true, false)
+        X509Certificate leaf = ca.issueTlsIdentity(Role.NODE_MANAGER, "n1", List.of(), List.of(), Duration.ofDays(1), true, false)
                 .certificate();
         Path file = dir.resolve("chain.crt");
         Pem.writeCertificates(file, List.of(leaf, ca.certificate()));

@@ -1,5 +1,6 @@
 package org.vtpcm.protocol.tls;
 
+import org.vtpcm.protocol.pki.Role;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -43,9 +44,9 @@ class MutualTlsTest {
     static void issue(@TempDir Path caDir, @TempDir Path otherCaDir) {
         ca = CloudCa.create("vtpcm cloud CA", caDir);
         otherCa = CloudCa.create("vtpcm cloud CA", otherCaDir);
-        controller = ca.issueTlsIdentity("controller", List.of("localhost"), List.of("127.0.0.1"),
+        controller = ca.issueTlsIdentity(Role.ENGINE, "controller", List.of("localhost"), List.of("127.0.0.1"),
                 Duration.ofDays(1), true, false);
-        node = ca.issueTlsIdentity("node-7", List.of(), List.of("127.0.0.1"), Duration.ofDays(1), false, true);
+        node = ca.issueTlsIdentity(Role.NODE_MANAGER, "node-7", List.of(), List.of("127.0.0.1"), Duration.ofDays(1), false, true);
     }
 
     @Test
@@ -75,7 +76,7 @@ class MutualTlsTest {
 
     @Test
     void clientFromAnotherCaIsRejected() throws Exception {
-        IssuedIdentity stranger = otherCa.issueTlsIdentity("node-7", List.of(), List.of(), Duration.ofDays(1),
+        IssuedIdentity stranger = otherCa.issueTlsIdentity(Role.NODE_MANAGER, "node-7", List.of(), List.of(), Duration.ofDays(1),
                 false, true);
         // The stranger trusts our CA, so only the server's check can stop it.
         IssuedIdentity strangerTrustingUs = new IssuedIdentity(stranger.key(), stranger.certificate(),
@@ -91,14 +92,14 @@ class MutualTlsTest {
 
     @Test
     void clientCertificateWithoutClientAuthUsageIsRejected() throws Exception {
-        IssuedIdentity serverOnly = ca.issueTlsIdentity("node-8", List.of(), List.of(), Duration.ofDays(1),
+        IssuedIdentity serverOnly = ca.issueTlsIdentity(Role.NODE_MANAGER, "node-8", List.of(), List.of(), Duration.ofDays(1),
                 true, false);
         assertRejectedByServer(MutualTls.context(serverOnly), null);
     }
 
     @Test
     void serverFromAnotherCaIsRejectedByTheClient() throws Exception {
-        IssuedIdentity impostor = otherCa.issueTlsIdentity("controller", List.of("localhost"), List.of("127.0.0.1"),
+        IssuedIdentity impostor = otherCa.issueTlsIdentity(Role.ENGINE, "controller", List.of("localhost"), List.of("127.0.0.1"),
                 Duration.ofDays(1), true, false);
         long start = System.nanoTime();
         Loopback.Result result = Loopback.connect(MutualTls.context(impostor), MutualTls.context(node));

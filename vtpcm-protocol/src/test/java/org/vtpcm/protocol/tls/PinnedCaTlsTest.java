@@ -1,5 +1,6 @@
 package org.vtpcm.protocol.tls;
 
+import org.vtpcm.protocol.pki.Role;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -80,11 +81,11 @@ class PinnedCaTlsTest {
         assertTrue(PinnedCaTls.matches(ca.certificate(), PinnedCaTls.fingerprint(ca.certificate())));
         assertFalse(PinnedCaTls.matches(other.certificate(), PinnedCaTls.fingerprint(ca.certificate())));
         assertThrows(IllegalArgumentException.class, () -> PinnedCaTls.trustingCertificate(
-                ca.issueTlsIdentity("leaf", List.of(), List.of(), Duration.ofDays(1), true, false).certificate(), SERVER));
+                ca.issueTlsIdentity(Role.NODE_MANAGER, "leaf", List.of(), List.of(), Duration.ofDays(1), true, false).certificate(), SERVER));
     }
 
     private static SSLContext server(CloudCa issuer, String name) {
-        return MutualTls.context(issuer.issueTlsIdentity(name, List.of(), List.of("127.0.0.1"), Duration.ofDays(1), true, false));
+        return MutualTls.context(issuer.issueTlsIdentity(Role.NODE_MANAGER, name, List.of(), List.of("127.0.0.1"), Duration.ofDays(1), true, false));
     }
 
     /** One handshake with a server that asks for no client certificate; answers the server's name as the client saw it. */
