@@ -32,6 +32,7 @@ import org.vtpcm.manager.tpcm.MeasurementLog;
 import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.tls.MutualTls;
+import org.vtpcm.protocol.tls.RevocationList;
 
 /**
  * Owns the running manager's resources and starts and stops them in one place, in order:
@@ -61,6 +62,7 @@ public final class ManagerDaemon implements AutoCloseable {
     private final VmMigrations vmMigrations;
     private final org.vtpcm.manager.migration.BundlePush bundlePush;
     private final org.vtpcm.manager.migration.ChunkedBundleReceiver bundleReceiver;
+    private final RevocationList revocations;
     private ApiServer api;
 
     @Inject
@@ -70,7 +72,8 @@ public final class ManagerDaemon implements AutoCloseable {
             VtpcmSecretStore secrets, CryptoSuite suite, ObjectMapper json, ControlPolicy defaultPolicy,
             org.vtpcm.manager.migration.StateTransferHooks transfer, org.vtpcm.manager.keys.NodeBundleKey bundleKey,
             VmMigrations vmMigrations, org.vtpcm.manager.migration.BundlePush bundlePush,
-            org.vtpcm.manager.migration.ChunkedBundleReceiver bundleReceiver) {
+            org.vtpcm.manager.migration.ChunkedBundleReceiver bundleReceiver, RevocationList revocations) {
+        this.revocations = requireNonNull(revocations, "revocations is null");
         this.vmMigrations = vmMigrations;
         this.transfer = transfer;
         this.bundleKey = bundleKey;
@@ -99,7 +102,7 @@ public final class ManagerDaemon implements AutoCloseable {
         libvirt.addLifecycleListener(domainEvents);
         libvirt.addLifecycleListener(vmMigrations::onEvent);
         api = new ApiServer(config.nodeName(), config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(),
-                MutualTls.context(config.tlsDirectory(), "node"), json, List.of(
+                MutualTls.context(config.tlsDirectory(), "node", ApiServer.ACCEPTED_ROLES, revocations), json, List.of(
                         new NodeResource(config.nodeName(), suite.name().name().toLowerCase(java.util.Locale.ROOT), attestation,
                                 lastReconcile::get, json, java.util.HexFormat.of().formatHex(suite.encodePublicKey(bundleKey.publicKey())),
                                 libvirt::hostCpu),
@@ -108,7 +111,8 @@ public final class ManagerDaemon implements AutoCloseable {
                         new MigrationHookResource(hooks, transfer, suite, json),
                         new org.vtpcm.manager.api.BundleSendResource(bundlePush, suite, json),
                         new org.vtpcm.manager.api.BundleReceiveResource(bundleReceiver, json),
-                        new VmMigrationResource(vmMigrations, json)));
+                        new VmMigrationResource(vmMigrations, json),
+                        new org.vtpcm.manager.api.RevocationResource(revocations)));
         LOG.info("vtpcm-manager {} ready: suite {}, root of trust: {}, database {}", config.nodeName(), suite.name(),
                 attestation.rootOfTrust(), database.file());
     }

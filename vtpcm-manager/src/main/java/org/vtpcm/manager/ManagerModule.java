@@ -51,6 +51,7 @@ import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.tls.MutualTls;
+import org.vtpcm.protocol.tls.RevocationList;
 
 /** Guice wiring of the vTPCM manager: everything is built from the one {@link ManagerConfig}. */
 public final class ManagerModule extends AbstractModule {
@@ -167,10 +168,20 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    BundlePush bundlePush(StateTransferHooks transfer) {
-        // pushes with this node's own TLS identity: the destination checks it is the source node it prepared for
-        BundleTransport transport = new HttpBundleTransport(MutualTls.context(config.tlsDirectory(), "node"));
+    BundlePush bundlePush(StateTransferHooks transfer, RevocationList revocations) {
+        // pushes with this node's own TLS identity: the destination checks it is the source node it prepared for;
+        // and pushes only to a node manager (never to, say, a QEMU listener with the node's name)
+        BundleTransport transport = new HttpBundleTransport(MutualTls.context(config.tlsDirectory(), "node",
+                java.util.Set.of(org.vtpcm.protocol.pki.Role.NODE_MANAGER), revocations));
         return new BundlePush(transfer, new BundleSender(transport, BundleSender.DEFAULT_CHUNK_BYTES, BundleSender.DEFAULT_BACKOFF));
+    }
+
+    /** The cloud CA's revocation list as the engine last pushed it, kept beside the node's TLS identity. */
+    @Provides
+    @Singleton
+    RevocationList revocations() {
+        return RevocationList.persistent(org.vtpcm.protocol.pki.Pem.readCertificate(config.tlsDirectory().resolve("ca.crt")),
+                config.tlsDirectory().resolve("revocations.crl"));
     }
 
     @Provides

@@ -27,6 +27,14 @@ import org.vtpcm.manager.tpcm.ControlDeniedException;
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
+    /**
+     * The roles whose certificates may open a connection at all; each endpoint then allows a
+     * subset. Never QEMU's migration identity, never a dashboard (the panel talks to the engine).
+     */
+    public static final java.util.Set<org.vtpcm.protocol.pki.Role> ACCEPTED_ROLES = java.util.Set.of(
+            org.vtpcm.protocol.pki.Role.ENGINE, org.vtpcm.protocol.pki.Role.NODE_MANAGER, org.vtpcm.protocol.pki.Role.NOVA_COMPUTE,
+            org.vtpcm.protocol.pki.Role.OPERATOR);
+
     private final Javalin app;
 
     public ApiServer(String nodeName, String address, int port, long maxBodyBytes, SSLContext tls, ObjectMapper json,

@@ -77,6 +77,16 @@ public final class ManagerClient {
         return send("POST", "/v1/attestation/quote", json.createObjectNode().put("nonce", HexFormat.of().formatHex(nonce)).toString());
     }
 
+    /** Installs the cloud CA's revocation list (DER) on the node; the engine's call. */
+    public org.vtpcm.manager.api.RevocationStatus putRevocations(byte[] der) {
+        String path = org.vtpcm.manager.api.RevocationResource.PATH;
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json")
+                .header("Content-Type", org.vtpcm.manager.api.RevocationResource.MEDIA_TYPE)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(der));
+        JsonNode answer = exchange(request, "PUT", path);
+        return new org.vtpcm.manager.api.RevocationStatus(answer.path("number").asText(), answer.path("installed").asBoolean());
+    }
+
     /** Any call, for tools and tests (path must start with /v1/). */
     public JsonNode send(String method, String path, String jsonBody) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json");
