@@ -68,7 +68,7 @@ public final class EngineDaemon implements AutoCloseable {
     private EnrollmentApiServer enrollmentApi;
 
     @Inject
-    public EngineDaemon(EngineConfig config, SSLContext tls, ObjectMapper json, NodeDatabase database, NodeClients nodes,
+    public EngineDaemon(EngineConfig config, @com.google.inject.name.Named(EngineModule.API_TLS) SSLContext tls, ObjectMapper json, NodeDatabase database, NodeClients nodes,
             HostAttester attester, ReferenceValueStore references, ReceiptSigner receipts, VtpcmLocator locator,
             MigrationCoordinator coordinator, NovaHooks nova, NovaMode novaMode, EngineMetrics metrics, CloudCa ca,
             EnrollmentTokens enrollmentTokens, EnrollmentExchange enrollment) {

@@ -9,12 +9,14 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.name.Named;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.engine.attestation.HostAttester;
@@ -42,7 +44,10 @@ import org.vtpcm.manager.store.NodeDatabase;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.pki.CloudCa;
+import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.tls.MutualTls;
+import org.vtpcm.protocol.tls.Revocations;
+import org.vtpcm.engine.api.EngineApiServer;
 
 /** Wires the migration engine from its configuration. */
 public final class EngineModule extends AbstractModule {
@@ -50,6 +55,10 @@ public final class EngineModule extends AbstractModule {
     private static final Duration NOVA_BEGIN_WAIT = Duration.ofSeconds(60);
     /** The engine's own TLS identity's name (its certificate's CN). */
     public static final String IDENTITY = "vtpcm-engine";
+    /** The engine API's server-side TLS context. */
+    public static final String API_TLS = "api-tls";
+    /** The engine's client-side TLS context towards the managers. */
+    public static final String NODES_TLS = "nodes-tls";
 
     private final EngineConfig config;
 
@@ -71,16 +80,39 @@ public final class EngineModule extends AbstractModule {
                 : CloudCa.create("vtpcm cloud CA", config.caDirectory());
     }
 
-    /** The engine's mutual-TLS identity from the CA (server for its API, client of the managers). */
+    /** The engine's mutual-TLS identity from the CA (server for its API, client of the managers), role engine. */
     @Provides
     @Singleton
-    SSLContext engineTls(CloudCa ca) {
+    IssuedIdentity engineIdentity(CloudCa ca) {
         Path tls = config.stateDirectory().resolve("tls");
         if (!Files.exists(tls.resolve(IDENTITY + ".crt"))) {
             ca.issueTlsIdentity(Role.ENGINE, IDENTITY, List.of(IDENTITY), List.of(config.apiAddress()), Duration.ofDays(365), true, true)
                     .writePem(tls, IDENTITY);
         }
-        return MutualTls.context(tls, IDENTITY);
+        return IssuedIdentity.readPem(tls, IDENTITY);
+    }
+
+    /** The engine API's TLS: operators, dashboards, compute services and nodes (health only) may connect. */
+    @Provides
+    @Singleton
+    @Named(API_TLS)
+    SSLContext apiTls(IssuedIdentity identity, Revocations revocations) {
+        return MutualTls.context(identity, EngineApiServer.ACCEPTED_ROLES, revocations);
+    }
+
+    /** The engine's TLS as a client of the managers: the server must be a node manager, not revoked. */
+    @Provides
+    @Singleton
+    @Named(NODES_TLS)
+    SSLContext nodesTls(IssuedIdentity identity, Revocations revocations) {
+        return MutualTls.context(identity, Set.of(Role.NODE_MANAGER), revocations);
+    }
+
+    /** Which certificates of the cloud CA are revoked, asked on every handshake of the engine. */
+    @Provides
+    @Singleton
+    Revocations revocations() {
+        return Revocations.NONE; // replaced by the engine's certificate registry
     }
 
     @Provides
@@ -141,7 +173,7 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    NodeClients nodes(SSLContext engineTls) {
+    NodeClients nodes(@Named(NODES_TLS) SSLContext engineTls) {
         return new NodeClients(config.hosts(), engineTls);
     }
 

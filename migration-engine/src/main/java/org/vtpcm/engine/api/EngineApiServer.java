@@ -31,6 +31,14 @@ import org.vtpcm.manager.client.ManagerClientException;
  * is refused here, so a compromised node cannot drive migrations. Failures are JSON {@link ApiError}.
  */
 public final class EngineApiServer implements AutoCloseable {
+    /**
+     * The roles whose certificates may open a connection to the engine's API at all; each endpoint
+     * then allows a subset (nodes only the health check). Never QEMU's migration identity.
+     */
+    public static final java.util.Set<org.vtpcm.protocol.pki.Role> ACCEPTED_ROLES = java.util.Set.of(
+            org.vtpcm.protocol.pki.Role.OPERATOR, org.vtpcm.protocol.pki.Role.DASHBOARD, org.vtpcm.protocol.pki.Role.NOVA_COMPUTE,
+            org.vtpcm.protocol.pki.Role.NODE_MANAGER);
+
     private static final Logger LOG = LoggerFactory.getLogger(EngineApiServer.class);
 
     private final Javalin app;
