@@ -173,6 +173,11 @@ public final class LabManager {
         return new ManagerClient(baseUri(), ca.operatorTls());
     }
 
+    /** A client with the engine's role: the migration hooks, attestation quotes and revocation pushes. */
+    public ManagerClient engineClient() {
+        return new ManagerClient(baseUri(), ca.engineDriverTls());
+    }
+
     public URI baseUri() {
         return URI.create("https://" + node.ip() + ":" + API_PORT);
     }

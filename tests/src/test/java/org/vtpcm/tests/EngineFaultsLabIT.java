@@ -110,7 +110,7 @@ class EngineFaultsLabIT {
         awaitVmMigrationRunning(id);
         cloud.engine().killHard();
         ManagerClient n2 = cloud.manager(2).client();
-        ManagerClient n1 = cloud.manager(1).client();
+        ManagerClient n1 = cloud.manager(1).engineClient();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         String vmMigration = "/v1/migrations/" + id + "/migrate-vm?vmUuid=" + guest.uuid();
         while (!"COMPLETED".equals(n1.send("GET", vmMigration, null).path("status").asText())) {

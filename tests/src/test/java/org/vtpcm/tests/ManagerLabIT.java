@@ -138,6 +138,7 @@ class ManagerLabIT {
     @Order(2)
     void badInputIsAnsweredWith4xxAndChangesNothing() throws Exception {
         ManagerClient client = first.client();
+        ManagerClient asEngine = first.engineClient();
         int before = client.vtpcms().size();
         assertStatus(400, "BAD_REQUEST", () -> client.send("POST", "/v1/vms", "{not json"));
         assertStatus(400, "BAD_REQUEST", () -> client.send("POST", "/v1/vms", "{\"domainXml\":\"<domain/>\",\"extra\":1}"));
@@ -150,12 +151,12 @@ class ManagerLabIT {
         assertStatus(400, "BAD_REQUEST", () -> client.send("GET", "/v1/vtpcms/..%2F..%2Fetc%2Fpasswd", null));
         assertStatus(404, "NOT_FOUND", () -> client.startVm(UUID.randomUUID()));
         assertStatus(404, "NO_SUCH_ENDPOINT", () -> client.send("GET", "/v1/nothing-here", null));
-        assertStatus(400, "BAD_REQUEST", () -> client.send("POST", "/v1/attestation/quote", "{\"nonce\":\"zz\"}"));
-        assertStatus(400, "BAD_REQUEST", () -> client.send("POST", "/v1/attestation/quote", "{\"nonce\":\"00\"}"));
+        assertStatus(400, "BAD_REQUEST", () -> asEngine.send("POST", "/v1/attestation/quote", "{\"nonce\":\"zz\"}"));
+        assertStatus(400, "BAD_REQUEST", () -> asEngine.send("POST", "/v1/attestation/quote", "{\"nonce\":\"00\"}"));
         assertStatus(400, "BAD_REQUEST", () -> client.registerReferenceValue("kernel", "1234", "short"));
         assertStatus(400, "BAD_REQUEST", () -> client.registerReferenceValue("firmware", "00".repeat(32), "unknown kind"));
-        assertStatus(400, "BAD_REQUEST", () -> client.send("POST", "/v1/migrations/" + UUID.randomUUID() + "/export", null));
-        assertStatus(400, "BAD_REQUEST", () -> client.send("POST", "/v1/migrations/" + UUID.randomUUID() + "/stage",
+        assertStatus(400, "BAD_REQUEST", () -> asEngine.send("POST", "/v1/migrations/" + UUID.randomUUID() + "/export", null));
+        assertStatus(400, "BAD_REQUEST", () -> asEngine.send("POST", "/v1/migrations/" + UUID.randomUUID() + "/stage",
                 "{\"bundle\":\"AAAA\",\"sourceSigningKey\":\"" + "00".repeat(40) + "\"}"));
         assertEquals(before, client.vtpcms().size(), "nothing was created by bad requests");
     }
@@ -287,7 +288,7 @@ class ManagerLabIT {
     private static JsonNode quoteAndVerify(LabManager manager, ReferenceValues reference) {
         byte[] nonce = new byte[32];
         new SecureRandom().nextBytes(nonce);
-        JsonNode evidence = manager.client().quote(nonce);
+        JsonNode evidence = manager.engineClient().quote(nonce);
         QuoteVerdict verdict = verify(evidence, nonce, reference == null ? ReferenceValues.fromEvents(events(evidence)) : reference);
         assertTrue(verdict.trusted(), verdict.problems().toString());
         return evidence;
@@ -296,7 +297,7 @@ class ManagerLabIT {
     private static QuoteVerdict verdict(LabManager manager, ReferenceValues reference) {
         byte[] nonce = new byte[32];
         new SecureRandom().nextBytes(nonce);
-        return verify(manager.client().quote(nonce), nonce, reference);
+        return verify(manager.engineClient().quote(nonce), nonce, reference);
     }
 
     private static QuoteVerdict verify(JsonNode evidence, byte[] nonce, ReferenceValues reference) {

@@ -81,6 +81,9 @@ class MigrationHooksLabIT {
     void theHooksMoveTheVtpcmWithTheVmAndProveTheStateArrivedUnchanged() throws Exception {
         ManagerClient from = source.client();
         ManagerClient to = destination.client();
+        // the test plays the engine for the hooks: only the engine's role may call them
+        ManagerClient fromHooks = source.engineClient();
+        ManagerClient toHooks = destination.engineClient();
         CryptoSuite sm = CryptoSuites.of(SuiteName.SM);
         for (ManagerClient client : new ManagerClient[] {from, to}) {
             client.registerReferenceValue("kernel", digest(sm, lab.guestKernel()), "lab guest kernel");
@@ -89,13 +92,14 @@ class MigrationHooksLabIT {
         String name = LabLeftovers.uniqueName("hooks-vm");
         UUID vm = UUID.randomUUID();
         try {
-            moveThereAndBack(from, to, sm, name, vm);
+            moveThereAndBack(from, to, fromHooks, toHooks, sm, name, vm);
         } finally {
             LabLeftovers.remove(lab, hosts, name, vm, List.of(from, to));
         }
     }
 
-    private void moveThereAndBack(ManagerClient from, ManagerClient to, CryptoSuite sm, String name, UUID vm) throws Exception {
+    private void moveThereAndBack(ManagerClient from, ManagerClient to, ManagerClient fromHooks, ManagerClient toHooks, CryptoSuite sm,
+            String name, UUID vm) throws Exception {
         Path console = lab.consoleDirectory().resolve(name + ".log");
         Files.deleteIfExists(console);
         JsonNode created = from.createVm(new GuestDomainXml(name, vm, 128, lab.guestKernel(), lab.guestInitrd(), console,
@@ -109,14 +113,14 @@ class MigrationHooksLabIT {
         byte[] nonce = new byte[32];
         new SecureRandom().nextBytes(nonce);
         String hexNonce = HexFormat.of().formatHex(nonce);
-        JsonNode prepared = to.send("POST", "/v1/migrations/" + migration + "/prepare-incoming", JSON.createObjectNode()
+        JsonNode prepared = toHooks.send("POST", "/v1/migrations/" + migration + "/prepare-incoming", JSON.createObjectNode()
                 .put("vtpcmId", vtpcmId).put("vmUuid", vm.toString()).put("vmName", name).put("epoch", 1).put("policy", "deny")
                 .put("nonce", hexNonce).toString());
         assertEquals("MIGRATING_IN", prepared.path("vtpcm").path("state").asText());
 
-        assertEquals("FROZEN", from.send("POST", "/v1/migrations/" + migration + "/freeze",
+        assertEquals("FROZEN", fromHooks.send("POST", "/v1/migrations/" + migration + "/freeze",
                 JSON.createObjectNode().put("vmUuid", vm.toString()).toString()).path("state").asText());
-        JsonNode exported = from.send("POST", "/v1/migrations/" + migration + "/export", JSON.createObjectNode()
+        JsonNode exported = fromHooks.send("POST", "/v1/migrations/" + migration + "/export", JSON.createObjectNode()
                 .put("vmUuid", vm.toString()).put("destinationNode", lab.node(2).name()).put("nonce", hexNonce)
                 .put("ephemeralPublicKey", prepared.path("ephemeralPublicKey").asText()).toString());
         assertEquals(1, exported.path("epoch").asLong());
@@ -124,39 +128,39 @@ class MigrationHooksLabIT {
 
         // a bundle replayed into another migration is refused, and changes nothing
         UUID other = UUID.randomUUID();
-        ManagerClientException replay = assertThrows(ManagerClientException.class, () -> to.send("POST", "/v1/migrations/" + other
+        ManagerClientException replay = assertThrows(ManagerClientException.class, () -> toHooks.send("POST", "/v1/migrations/" + other
                 + "/stage", JSON.createObjectNode().put("bundle", exported.path("bundle").asText()).put("sourceSigningKey", sourceKey)
                 .toString()));
         assertEquals(404, replay.status(), replay.getMessage());
         // a bundle signed by someone else is refused
         String foreignKey = HexFormat.of().formatHex(sm.encodePublicKey(sm.generateSigningKeyPair().getPublic()));
-        ManagerClientException forged = assertThrows(ManagerClientException.class, () -> to.send("POST", "/v1/migrations/" + migration
+        ManagerClientException forged = assertThrows(ManagerClientException.class, () -> toHooks.send("POST", "/v1/migrations/" + migration
                 + "/stage", JSON.createObjectNode().put("bundle", exported.path("bundle").asText()).put("sourceSigningKey", foreignKey)
                 .toString()));
         assertEquals("BUNDLE_REJECTED", forged.code(), forged.getMessage());
 
-        JsonNode staged = to.send("POST", "/v1/migrations/" + migration + "/stage", JSON.createObjectNode()
+        JsonNode staged = toHooks.send("POST", "/v1/migrations/" + migration + "/stage", JSON.createObjectNode()
                 .put("bundle", exported.path("bundle").asText()).put("sourceSigningKey", sourceKey).toString());
         assertEquals("STAGED", staged.path("state").asText());
         assertEquals(1, staged.path("epoch").asLong());
         int logSize = to.measurementLog(vm).path("entries").size();
-        JsonNode retried = to.send("POST", "/v1/migrations/" + migration + "/stage", JSON.createObjectNode()
+        JsonNode retried = toHooks.send("POST", "/v1/migrations/" + migration + "/stage", JSON.createObjectNode()
                 .put("bundle", exported.path("bundle").asText()).put("sourceSigningKey", sourceKey).toString());
         assertEquals("STAGED", retried.path("state").asText(), "a retried transfer of the same bundle is answered as staged");
         assertEquals(logSize, to.measurementLog(vm).path("entries").size(), "and nothing was staged twice");
 
         long before = guest.lastSeq();
         hosts.host(lab.node(1)).migrateLive(name, lab.node(2).libvirtUri(), MigrationOptions.defaults());
-        JsonNode left = await(from, migration, vm, "fetchedTypes");
-        JsonNode arrived = await(to, migration, vm, "loadedTypes");
+        JsonNode left = await(fromHooks, migration, vm, "fetchedTypes");
+        JsonNode arrived = await(toHooks, migration, vm, "loadedTypes");
         assertTrue(left.path("inSync").asBoolean() && arrived.path("inSync").asBoolean(), left + " / " + arrived);
         assertFalse(left.path("fetchedDigest").asText().isEmpty());
         assertEquals(left.path("fetchedDigest").asText(), arrived.path("loadedDigest").asText(),
                 "the TPM state that arrived equals the state that left");
 
-        assertEquals("RUNNING", to.send("POST", "/v1/migrations/" + migration + "/commit",
+        assertEquals("RUNNING", toHooks.send("POST", "/v1/migrations/" + migration + "/commit",
                 JSON.createObjectNode().put("vmUuid", vm.toString()).toString()).path("state").asText());
-        assertEquals("DESTROYED", from.send("POST", "/v1/migrations/" + migration + "/commit",
+        assertEquals("DESTROYED", fromHooks.send("POST", "/v1/migrations/" + migration + "/commit",
                 JSON.createObjectNode().put("vmUuid", vm.toString()).toString()).path("state").asText());
 
         // the committed migration's bundle replayed by the source node itself, in chunks, is refused
@@ -180,7 +184,7 @@ class MigrationHooksLabIT {
         assertTrue(hosts.host(lab.node(1)).state(name).isEmpty(), "the source no longer has the domain");
 
         // and back: the vTPCM returns to the node it left, at the next epoch
-        org.vtpcm.lab.ManagedHop.Result back = org.vtpcm.lab.ManagedHop.run(hosts, lab.node(2), to, lab.node(1), from, name, vm);
+        org.vtpcm.lab.ManagedHop.Result back = org.vtpcm.lab.ManagedHop.run(hosts, lab.node(2), toHooks, lab.node(1), fromHooks, name, vm);
         assertTrue(back.stateContinuous(), back.toString());
         assertEquals(2, back.epoch());
         guest.awaitStepAfter(guest.lastSeq(), Duration.ofSeconds(60));

@@ -241,7 +241,7 @@ class MigrationTlsLabIT {
         }
 
         ManagedHop.Result hop(LabManager from, LabManager to, MigrationOptions options) throws InterruptedException {
-            ManagedHop.Result result = ManagedHop.run(hosts, from.node(), from.client(), to.node(), to.client(), name, vm, options);
+            ManagedHop.Result result = ManagedHop.run(hosts, from.node(), from.engineClient(), to.node(), to.engineClient(), name, vm, options);
             assertTrue(result.stateContinuous(), result.toString());
             assertEquals(++epoch, result.epoch());
             guest.awaitStepAfter(guest.lastSeq(), Duration.ofSeconds(60));
