@@ -67,6 +67,18 @@ public final class LabEngine {
         }
     }
 
+    /**
+     * Issues a client identity with the engine's own command ({@code vtpcm-engine issue-client}), so
+     * the engine's certificate registry knows it: files {@code <name>.key/.crt} and {@code ca.crt} in
+     * {@code out}. Answers the command's output.
+     */
+    public String issueClient(String name, String role, Path out) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+                "-XX:+UseSerialGC", "-cp", LabManager.managerClassPath(), "org.vtpcm.engine.EngineMain", "issue-client", "--config",
+                configFile().toString(), "--name", name, "--role", role, "--out", out.toString()));
+        return ProcessRunner.run(command, Duration.ofSeconds(60));
+    }
+
     /** Starts the engine and waits until its API answers. */
     public void start() {
         if (process != null && process.isAlive()) {

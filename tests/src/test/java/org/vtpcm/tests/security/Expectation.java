@@ -1,0 +1,27 @@
+package org.vtpcm.tests.security;
+
+import java.util.function.Predicate;
+
+/** What a secure answer looks like, with the words the attack matrix prints for it. */
+public record Expectation(String text, Predicate<Outcome> test) {
+    static Expectation handshakeRefused() {
+        return new Expectation("refused in the TLS handshake", Outcome::handshakeRefused);
+    }
+
+    static Expectation status(int status) {
+        return new Expectation("HTTP " + status, outcome -> outcome.status() == status);
+    }
+
+    static Expectation status(int status, String code) {
+        return new Expectation("HTTP " + status + " " + code, outcome -> outcome.status() == status && code.equals(outcome.code()));
+    }
+
+    /** Refused with any 4xx (the exact code depends on which check fires first, all of them refuse). */
+    static Expectation clientError() {
+        return new Expectation("HTTP 4xx", outcome -> outcome.status() >= 400 && outcome.status() < 500);
+    }
+
+    static Expectation success() {
+        return new Expectation("HTTP 2xx (positive control)", outcome -> outcome.status() >= 200 && outcome.status() < 300);
+    }
+}

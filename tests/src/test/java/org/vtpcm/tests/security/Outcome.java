@@ -1,0 +1,24 @@
+package org.vtpcm.tests.security;
+
+/**
+ * What one probe saw: the HTTP status and the error code of a JSON answer, or (status 0) that the
+ * connection was refused before any HTTP exchange, e.g. in the TLS handshake.
+ */
+public record Outcome(int status, String code, String body, String failure) {
+    static Outcome refused(String failure) {
+        return new Outcome(0, "", "", failure);
+    }
+
+    boolean handshakeRefused() {
+        return status == 0;
+    }
+
+    @Override
+    public String toString() {
+        if (status == 0) {
+            return "connection refused: " + failure;
+        }
+        String shortBody = body.length() > 300 ? body.substring(0, 300) + "..." : body;
+        return "HTTP " + status + (code.isEmpty() ? "" : " " + code) + " " + shortBody;
+    }
+}
