@@ -41,9 +41,11 @@ public final class AttackMatrix {
         if (!CATEGORIES.contains(category)) {
             throw new IllegalArgumentException("unknown category " + category);
         }
-        if (cases.stream().anyMatch(existing -> existing.id().equals(id))) {
-            throw new IllegalArgumentException("duplicate case id " + id);
+        if (!id.matches("[a-z0-9.-]+")) {
+            throw new IllegalArgumentException("case ids are lower-case words joined by '-': " + id);
         }
+        // a rerun of a failed test method tries its attacks again: the latest observation stands
+        cases.removeIf(existing -> existing.id().equals(id));
         AttackCase attackCase = new AttackCase(id, category, attacker, request, expected, observed, passed);
         cases.add(attackCase);
         LOG.info("attack {} [{}] by {}: {} -> {} ({})", id, category, attacker, request, observed, passed ? "passed" : "FAILED");

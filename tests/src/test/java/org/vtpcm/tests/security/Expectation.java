@@ -21,6 +21,15 @@ public record Expectation(String text, Predicate<Outcome> test) {
         return new Expectation("HTTP 4xx", outcome -> outcome.status() >= 400 && outcome.status() < 500);
     }
 
+    /**
+     * Refused for its size: a 413 from the Content-Length, or the server closing the connection
+     * while the client still writes the body it will not read (Jetty does either; both mean not taken).
+     */
+    static Expectation tooLarge() {
+        return new Expectation("HTTP 413, or the connection closed before the body was read", outcome -> outcome.status() == 413
+                || outcome.status() == 0 && outcome.failure().startsWith("IOException"));
+    }
+
     static Expectation success() {
         return new Expectation("HTTP 2xx (positive control)", outcome -> outcome.status() >= 200 && outcome.status() < 300);
     }

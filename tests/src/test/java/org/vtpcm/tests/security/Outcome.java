@@ -9,8 +9,14 @@ public record Outcome(int status, String code, String body, String failure) {
         return new Outcome(0, "", "", failure);
     }
 
+    /**
+     * The server closed the connection before any HTTP answer, during or right after the TLS
+     * handshake (with TLS 1.3 the client may only see the server's alert when it reads). A server
+     * that is down or silent is not a refusal: that would make the attack pass for the wrong reason.
+     */
     boolean handshakeRefused() {
-        return status == 0;
+        return status == 0 && !failure.startsWith("ConnectException") && !failure.startsWith("HttpConnectTimeoutException")
+                && !failure.startsWith("HttpTimeoutException") && !failure.startsWith("the probe itself failed");
     }
 
     @Override
