@@ -173,10 +173,50 @@ def test_selection_by_flavor_or_image(drv):
         drv._policy(_instance(extra_specs={"vtpcm:enabled": "1", "vtpcm:policy": "allow"}))
 
 
+# ---- vtpcm:policy: the flavor decides, an image may only tighten ----------------------------
+
+def _policy_instance(flavor_policy=None, image_policy=None):
+    specs = {"vtpcm:enabled": "true"}
+    if flavor_policy is not None:
+        specs["vtpcm:policy"] = flavor_policy
+    props = {} if image_policy is None else {"vtpcm:policy": image_policy}
+    return _instance(extra_specs=specs, image_props=props)
+
+
+def test_attack_tenant_image_cannot_set_audit_when_flavor_is_silent(drv):
+    # a tenant uploads an image with vtpcm:policy=audit to boot measurement-denied code anyway
+    assert drv._policy(_policy_instance(image_policy="audit")) == "deny"
+    assert drv._policy(_policy_instance(image_policy="AUDIT ")) == "deny"
+
+
+def test_attack_tenant_image_cannot_loosen_a_deny_flavor(drv):
+    assert drv._policy(_policy_instance(flavor_policy="deny", image_policy="audit")) == "deny"
+
+
+def test_image_may_tighten_an_audit_flavor(drv):
+    assert drv._policy(_policy_instance(flavor_policy="audit", image_policy="deny")) == "deny"
+    assert drv._policy(_policy_instance(flavor_policy="audit", image_policy="audit")) == "audit"
+    assert drv._policy(_policy_instance(flavor_policy="audit")) == "audit"
+
+
+def test_image_policy_reaches_the_manager_only_as_tightening(drv, log, ctx):
+    inst = _instance(image_props={"vtpcm:enabled": "true", "vtpcm:policy": "audit"})
+    with _parent("_get_guest_xml", log, ret=DOMAIN_XML):
+        drv._get_guest_xml(ctx, inst, None, {}, None)
+    assert log[1] == ("create_vtpcm", UUID, "instance-00000007", "deny", DOMAIN_XML)
+
+
+def test_bad_policy_values_are_refused_wherever_they_come_from(drv):
+    with pytest.raises(exception.InvalidInput):
+        drv._policy(_policy_instance(flavor_policy="allow"))
+    with pytest.raises(exception.InvalidInput):
+        drv._policy(_policy_instance(flavor_policy="audit", image_policy="allow"))
+
+
 # ---- spawn ----------------------------------------------------------------------------------
 
 def test_guest_xml_goes_through_manager(drv, log, ctx):
-    inst = _instance(image_props={"vtpcm:enabled": "true", "vtpcm:policy": "audit"})
+    inst = _instance(extra_specs={"vtpcm:enabled": "true", "vtpcm:policy": "audit"})
     with _parent("_get_guest_xml", log, ret=DOMAIN_XML):
         xml = drv._get_guest_xml(ctx, inst, None, {}, None)
     assert "tpm-crb" in xml
