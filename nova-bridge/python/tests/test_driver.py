@@ -53,9 +53,10 @@ class FakeClient:
     def destroy_vtpcm(self, vm_uuid):
         return self._do("destroy_vtpcm", vm_uuid)
 
-    def begin(self, instance_uuid, vm_name, source, destination, nova_migration_id=None):
+    def begin(self, instance_uuid, vm_name, source, destination, nova_migration_id=None,
+              native_tls=False):
         return self._do("begin", instance_uuid, vm_name, source, destination,
-                        nova_migration_id)
+                        nova_migration_id, native_tls)
 
     def prepare(self, uuid):
         return self._do("prepare", uuid)
@@ -268,7 +269,33 @@ def test_check_destination_begins_engine_migration(drv, log, ctx):
         assert drv.check_can_live_migrate_destination(ctx, inst, {}, {}, True, False) \
             == "dest-data"
     assert log[0][0] == "parent.check_can_live_migrate_destination"
-    assert log[1] == ("begin", UUID, "instance-00000007", "vtpcm-n1", "vtpcm-n2", "nova-mig-1")
+    assert log[1] == ("begin", UUID, "instance-00000007", "vtpcm-n1", "vtpcm-n2", "nova-mig-1",
+                      False)
+
+
+@pytest.mark.parametrize("native_tls", [True, False])
+def test_check_destination_tells_the_engine_about_native_tls(drv, log, ctx, native_tls):
+    # [libvirt] live_migration_with_native_tls: QEMU's stream (and the swtpm blobs in it) over TLS
+    CONF.set_override("live_migration_with_native_tls", native_tls, group="libvirt")
+    try:
+        with _parent("check_can_live_migrate_destination", log, ret="d"):
+            drv.check_can_live_migrate_destination(ctx, vtpcm_instance(), {}, {})
+    finally:
+        CONF.clear_override("live_migration_with_native_tls", group="libvirt")
+    assert log[1][0] == "begin"
+    assert log[1][-1] is native_tls
+
+
+def test_check_destination_native_tls_refusal_is_precheck_error(drv, log, ctx):
+    drv.vtpcm_client.fail["begin"] = vc.VtpcmRefused(
+        "Nova mode needs [libvirt] live_migration_with_native_tls = True", status=409,
+        code="NATIVE_TLS_REQUIRED")
+    with _parent("check_can_live_migrate_destination", log, ret="d"), \
+            _parent("cleanup_live_migration_destination_check", log):
+        with pytest.raises(exception.MigrationPreCheckError) as e:
+            drv.check_can_live_migrate_destination(ctx, vtpcm_instance(), {}, {})
+    assert "NATIVE_TLS_REQUIRED" in str(e.value)
+    assert "live_migration_with_native_tls" in str(e.value)
 
 
 def test_check_destination_node_name_override(drv, log, ctx):

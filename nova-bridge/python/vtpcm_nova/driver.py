@@ -199,8 +199,10 @@ class VtpcmLibvirtDriver(libvirt_driver.LibvirtDriver):
         self._log_hook("check_can_live_migrate_destination", instance,
                        " %s -> %s" % (source, destination))
         try:
-            answer = self.vtpcm_client.begin(instance.uuid, instance.name, source, destination,
-                                             self._nova_migration_id(context, instance))
+            answer = self.vtpcm_client.begin(
+                instance.uuid, instance.name, source, destination,
+                self._nova_migration_id(context, instance),
+                native_tls=bool(CONF.libvirt.live_migration_with_native_tls))
         except vtpcm_client.VtpcmError as e:
             # Nova calls cleanup_live_migration_destination_check only when we return
             try:
