@@ -4,28 +4,46 @@
 #   source devstack/plugin.sh <mode> [phase]
 # with the settings (devstack/settings) already sourced. See devstack/README.md.
 #
+# What each node gets. The controller (vtpcm-engine) keeps the cloud CA with its key
+# (VTPCM_CA_DIR) and the operator's and Tempest's identities (VTPCM_CLIENTS_DIR, role operator);
+# none of these is ever copied to another node. For each VTPCM_COMPUTE_HOSTS entry it writes one
+# folder, VTPCM_HOSTS_DIR/<host> (0700): that host's nova-compute.<host> identity (role
+# nova-compute), ca.crt, ca-fingerprint and, in its `stack extra` once the engine runs, the
+# host's one-time enrollment token (`vtpcm nodes token NODE --ttl VTPCM_ENROLLMENT_TOKEN_TTL
+# --json` -> enrollment.token, 0600). Each compute reads only its own folder: the controller's
+# own node reads it in place; a compute-only node copies just that folder from the controller in
+# its `stack post-config` (VTPCM_HOST_FILES_FROM=[user@]controller: scp over key-based ssh, as
+# Zuul's multinode jobs allow once the controller stacked and before the subnodes stack), or
+# gets it by hand. VTPCM_SHARED_DIR ($DATA_DIR/CA/vtpcm, which Zuul copies to every subnode)
+# holds public material only: ca.crt and ca-fingerprint.
+#
 # Node enrollment. Every manager, the controller's included, enrolls through the engine's
-# enrollment endpoint (engine.conf enrollment.port = VTPCM_ENGINE_ENROLLMENT_PORT) with a one-time
-# token: `vtpcm-manager enroll --engine URL --token-file F --ca-fingerprint sha256:...`. The
-# cloud CA's private key (VTPCM_CA_DIR) stays on the controller. A DevStack subnode cannot ask
-# for its own token: issuing one takes an operator call to the engine, and the engine only runs
-# once the controller stacked. So the controller, in its `stack extra` right after the engine
-# came up, issues one token per VTPCM_COMPUTE_HOSTS entry (`vtpcm nodes token NODE --ttl
-# VTPCM_ENROLLMENT_TOKEN_TTL --json`) into VTPCM_ENROLLMENT_DIR/<node>.token (0600), with the
-# CA fingerprint in VTPCM_SHARED_DIR/ca-fingerprint. VTPCM_SHARED_DIR lies in $DATA_DIR/CA, which
-# Zuul's multinode jobs copy to the subnodes after the controller stacked and before they stack
-# (sync-devstack-data, with tls-proxy); elsewhere copy it by hand. Each node enrolls in its
-# `stack extra` before its manager starts, and deletes its copy of the spent token. A node
-# without one (expired, added later) gets VTPCM_ENROLLMENT_TOKEN_FILE + VTPCM_CA_FINGERPRINT.
+# enrollment endpoint (engine.conf enrollment.port = VTPCM_ENGINE_ENROLLMENT_PORT) with its
+# one-time token: `vtpcm-manager enroll --engine URL --token-file F --ca-fingerprint sha256:...`,
+# in its `stack extra` before its manager starts, and deletes its copy of the spent token. A
+# node without one (expired, added later) gets VTPCM_ENROLLMENT_TOKEN_FILE + VTPCM_CA_FINGERPRINT.
 # Tokens never reach a log: they pass from the CLI's output through a pipe into their file and
 # from the file to the manager (--token-file), never through a shell variable or a command
 # line, and the issuing code runs without xtrace all the same (stack.sh traces everything).
+#
+# Trust. Recording a node's measured platform as trusted (`vtpcm hosts trust`) is an operator
+# call: the controller's node does it itself; a compute-only node holds no operator identity, so
+# the controller's Tempest configuration lists it in [vtpcm] trust_hosts (Tempest trusts it with
+# its operator identity before testing); elsewhere the operator runs `vtpcm hosts trust <node>`.
+#
+# QEMU migration TLS. Nova live-migrates with [libvirt] live_migration_with_native_tls = True:
+# QEMU's stream carries the vTPCM's swtpm state blobs, and the engine refuses Nova-mode
+# migrations without native TLS. The enrollment writes the node's QEMU identity into
+# VTPCM_QEMU_TLS_DIR (manager.conf qemu.tls.dir); qemu.conf's migrate_tls_x509_cert_dir names it.
 
 # Save trace setting
 _XTRACE_VTPCM=$(set +o | grep xtrace)
 set -o xtrace
 
 VTPCM_ENGINE_CONF=$VTPCM_CONF_DIR/engine.conf
+# this node's own folder of VTPCM_HOSTS_DIR (see the top)
+# shellcheck disable=SC2153 # VTPCM_HOSTS_DIR comes from devstack/settings
+VTPCM_HOST_DIR=$VTPCM_HOSTS_DIR/$VTPCM_NODE_NAME
 VTPCM_MANAGER_CONF=$VTPCM_CONF_DIR/manager.conf
 VTPCM_TEMPEST_TLS_DIR=${VTPCM_TEMPEST_TLS_DIR:-$DATA_DIR/tempest/vtpcm}
 VTPCM_FLAVOR_POLICY=${VTPCM_FLAVOR_POLICY:-audit}
@@ -71,10 +89,18 @@ function vtpcm_check_settings {
     if [[ -n "$VTPCM_CA_FINGERPRINT" && ! "$VTPCM_CA_FINGERPRINT" =~ ^sha256:[0-9A-Fa-f:]{64,95}$ ]]; then
         die $LINENO "VTPCM_CA_FINGERPRINT must be sha256: and 64 hex digits (vtpcm nodes token --json: caFingerprint), got '$VTPCM_CA_FINGERPRINT'"
     fi
-    if is_service_enabled vtpcm-engine; then
-        local ca=${VTPCM_CA_DIR%/}/
-        if [[ "$ca" == "${VTPCM_SHARED_DIR%/}/"* || "$ca" == "$DATA_DIR/CA/"* ]]; then
-            die $LINENO "VTPCM_CA_DIR ($VTPCM_CA_DIR) must not be inside VTPCM_SHARED_DIR or $DATA_DIR/CA: compute nodes receive copies of those, and the CA's private key stays on the controller"
+    local private
+    for private in VTPCM_CA_DIR VTPCM_CLIENTS_DIR VTPCM_HOSTS_DIR; do
+        if vtpcm_in_shared_dir "${!private}"; then
+            die $LINENO "$private (${!private}) must not be inside VTPCM_SHARED_DIR or $DATA_DIR/CA: every compute node receives copies of those, and the CA's key, the operator's identity and each node's own identity and token must not go to every node"
+        fi
+    done
+    if [[ -n "$VTPCM_HOST_FILES_FROM" ]]; then
+        if is_service_enabled vtpcm-engine; then
+            die $LINENO "VTPCM_HOST_FILES_FROM is for compute-only nodes: this node runs vtpcm-engine and writes the hosts' folders itself"
+        fi
+        if [[ ! "$VTPCM_HOST_FILES_FROM" =~ ^([a-z_][a-z0-9_-]{0,31}@)?[A-Za-z0-9][A-Za-z0-9.-]*$ ]]; then
+            die $LINENO "VTPCM_HOST_FILES_FROM must be [user@]host of the controller, got '$VTPCM_HOST_FILES_FROM'"
         fi
     fi
     if [[ ! "$VTPCM_NODE_NAME" =~ ^[A-Za-z0-9][A-Za-z0-9-]{0,62}$ ]]; then
@@ -86,6 +112,12 @@ function vtpcm_check_settings {
             die $LINENO "VTPCM_COMPUTE_HOSTS must be 'name=address' items separated by commas, got '$entry'"
         fi
     done
+}
+
+# vtpcm_in_shared_dir PATH: whether PATH lies in a folder every compute node receives a copy of
+function vtpcm_in_shared_dir {
+    local path=${1%/}/
+    [[ "$path" == "${VTPCM_SHARED_DIR%/}/"* || "$path" == "$DATA_DIR/CA/"* ]]
 }
 
 # vtpcm_compute_hosts: the engine's compute nodes, one "name=address" per word
@@ -184,7 +216,8 @@ function install_vtpcm {
 function configure_vtpcm_engine {
     sudo install -d -m 0755 "$VTPCM_CONF_DIR"
     sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_ENGINE_STATE_DIR"
-    # the CA's private key: readable by the engine's user only, never shared
+    # the CA's private key: readable by the engine's user only, never shared (VTPCM_STATE_DIR,
+    # their parent, is root's: sudo install; the folders are STACK_USER's)
     sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_CA_DIR"
     sudo install -d -o "$STACK_USER" -m 0755 "$VTPCM_SHARED_DIR"
     # created here rather than by the engine's first start: the client identities are issued now
@@ -214,28 +247,55 @@ function configure_vtpcm_engine {
         done
     } | vtpcm_write_file "$VTPCM_ENGINE_CONF" "$STACK_USER" 0640
 
-    # what compute nodes pin and receive: the CA's certificate (never its key)
+    # public, copied to every node (Zuul): the CA's certificate (never its key)
     install -m 0644 "$VTPCM_CA_DIR/ca.crt" "$VTPCM_SHARED_DIR/ca.crt"
 
-    # one identity per nova-compute (nova-compute.<node>), the operator's and Tempest's
-    install -d -m 0700 "$VTPCM_CLIENTS_DIR"
-    local client
-    for client in $(for entry in $(vtpcm_compute_hosts); do echo "nova-compute.${entry%%=*}"; done) \
-            "$VTPCM_OPERATOR_IDENTITY" "$VTPCM_TEMPEST_IDENTITY"; do
-        if [[ ! -f "$VTPCM_CLIENTS_DIR/$client.crt" ]]; then
-            vtpcm_engine issue-client --config "$VTPCM_ENGINE_CONF" --name "$client" --out "$VTPCM_CLIENTS_DIR" \
-                || die $LINENO "could not issue the client identity $client"
-        fi
+    # the operator's and Tempest's identities: the controller's own, never copied to a compute
+    sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_CLIENTS_DIR"
+    vtpcm_issue_client operator "$VTPCM_OPERATOR_IDENTITY" "$VTPCM_CLIENTS_DIR"
+    vtpcm_issue_client operator "$VTPCM_TEMPEST_IDENTITY" "$VTPCM_CLIENTS_DIR"
+    # each compute's nova-compute.<node> identity and the CA certificate, in that node's folder
+    sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_HOSTS_DIR"
+    for entry in $(vtpcm_compute_hosts); do
+        name=${entry%%=*}
+        sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_HOSTS_DIR/$name"
+        vtpcm_issue_client nova-compute "nova-compute.$name" "$VTPCM_HOSTS_DIR/$name"
     done
 }
 
-# configure_vtpcm_manager: manager.conf and nova-compute's identity (compute; the controller
-# issued the identity into VTPCM_SHARED_DIR, a compute-only node received a copy of it). The
+# vtpcm_issue_client ROLE NAME FOLDER: a client identity of the cloud CA with its role in the
+# certificate (FOLDER/NAME.crt, NAME.key and ca.crt), unless FOLDER has it already
+function vtpcm_issue_client {
+    local role=$1 name=$2 out=$3
+    if [[ ! -f "$out/$name.crt" ]]; then
+        vtpcm_engine issue-client --config "$VTPCM_ENGINE_CONF" --role "$role" --name "$name" --out "$out" \
+            || die $LINENO "could not issue the $role identity $name"
+    fi
+    chmod 0600 "$out/$name.key"
+}
+
+# vtpcm_fetch_host_files: a compute-only node copies its own folder, VTPCM_HOSTS_DIR/<node>, and
+# nothing else, from the controller (VTPCM_HOST_FILES_FROM) over key-based ssh as STACK_USER.
+# The copy overwrites an earlier one (a re-stacked controller issued fresh files).
+function vtpcm_fetch_host_files {
+    local node=$VTPCM_NODE_NAME
+    sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_HOSTS_DIR"
+    scp -B -q -p -r "$VTPCM_HOST_FILES_FROM:$VTPCM_HOSTS_DIR/$node" "$VTPCM_HOSTS_DIR/" || die $LINENO \
+        "could not copy this node's folder $VTPCM_HOSTS_DIR/$node from $VTPCM_HOST_FILES_FROM (scp as $STACK_USER, key-based ssh; Zuul: the build key orchestrate-devstack gives the stack user); is $node in the controller's VTPCM_COMPUTE_HOSTS, and did the controller stack?"
+    chmod 0700 "$VTPCM_HOST_DIR"
+    chmod 0600 "$VTPCM_HOST_DIR/nova-compute.$node.key"
+}
+
+# configure_vtpcm_manager: manager.conf and nova-compute's identity from this node's own folder
+# (VTPCM_HOST_DIR: written here on the controller, copied from it on a compute-only node). The
 # node enrolls in stack extra, once the engine runs (vtpcm_enroll_node).
 function configure_vtpcm_manager {
     local client=nova-compute.$VTPCM_NODE_NAME
-    [[ -f "$VTPCM_SHARED_DIR/ca.crt" && -f "$VTPCM_CLIENTS_DIR/$client.crt" && -f "$VTPCM_CLIENTS_DIR/$client.key" ]] || die $LINENO \
-        "no $client identity and CA certificate from the controller in $VTPCM_SHARED_DIR: the controller issues them for each VTPCM_COMPUTE_HOSTS entry (is $VTPCM_NODE_NAME in it?); on a compute without vtpcm-engine copy $VTPCM_SHARED_DIR from the controller after it stacked (Zuul: enable tls-proxy)"
+    if [[ -n "$VTPCM_HOST_FILES_FROM" ]]; then
+        vtpcm_fetch_host_files
+    fi
+    [[ -f "$VTPCM_HOST_DIR/ca.crt" && -f "$VTPCM_HOST_DIR/$client.crt" && -f "$VTPCM_HOST_DIR/$client.key" ]] || die $LINENO \
+        "no $client identity and CA certificate from the controller in $VTPCM_HOST_DIR: the controller issues them into $VTPCM_HOSTS_DIR/<host> for each VTPCM_COMPUTE_HOSTS entry (is $VTPCM_NODE_NAME in it?); on a compute without vtpcm-engine set VTPCM_HOST_FILES_FROM=[user@]<controller>, or copy the controller's $VTPCM_HOST_DIR here after it stacked"
     sudo install -d -m 0755 "$VTPCM_CONF_DIR"
     sudo install -d -m 0700 "$VTPCM_MANAGER_STATE_DIR"
     sudo install -d -m 0700 "$VTPCM_MANAGER_RUN_DIR"
@@ -250,13 +310,14 @@ libvirt.uri = qemu:///system
 crypto.suite = $VTPCM_CRYPTO_SUITE
 platform.tpm = $VTPCM_PLATFORM_TPM
 policy.default = $VTPCM_POLICY_DEFAULT
+qemu.tls.dir = $VTPCM_QEMU_TLS_DIR
 EOF
 
     # nova-compute's identity, issued on the controller
     sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_NOVA_TLS_DIR"
-    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_SHARED_DIR/ca.crt" "$VTPCM_NOVA_TLS_DIR/ca.crt"
-    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_CLIENTS_DIR/$client.crt" "$VTPCM_NOVA_TLS_DIR/$client.crt"
-    sudo install -o "$STACK_USER" -m 0600 "$VTPCM_CLIENTS_DIR/$client.key" "$VTPCM_NOVA_TLS_DIR/$client.key"
+    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_HOST_DIR/ca.crt" "$VTPCM_NOVA_TLS_DIR/ca.crt"
+    sudo install -o "$STACK_USER" -m 0644 "$VTPCM_HOST_DIR/$client.crt" "$VTPCM_NOVA_TLS_DIR/$client.crt"
+    sudo install -o "$STACK_USER" -m 0600 "$VTPCM_HOST_DIR/$client.key" "$VTPCM_NOVA_TLS_DIR/$client.key"
 }
 
 # configure_vtpcm_nova: the driver's [vtpcm] group in nova.conf (nova-cpu.conf is copied from it
@@ -271,6 +332,40 @@ function configure_vtpcm_nova {
     iniset "$NOVA_CONF" vtpcm node_name "$VTPCM_NODE_NAME"
     iniset "$NOVA_CONF" vtpcm timeout "$VTPCM_NOVA_TIMEOUT"
     iniset "$NOVA_CONF" vtpcm quarantine "$VTPCM_NOVA_QUARANTINE"
+    # QEMU's migration stream over TLS (VIR_MIGRATE_TLS): it carries the swtpm state blobs, and
+    # the driver tells the engine ("nativeTls"), which refuses Nova-mode migrations without it
+    iniset "$NOVA_CONF" libvirt live_migration_with_native_tls True
+}
+
+# vtpcm_configure_qemu_tls: libvirt's QEMU reads the node's migration TLS identity, which the
+# enrollment wrote into VTPCM_QEMU_TLS_DIR: the keys readable by QEMU's group only, qemu.conf
+# migrate_tls_x509_cert_dir naming that folder with peer verification, libvirtd restarted.
+function vtpcm_configure_qemu_tls {
+    local file group
+    group=$(id -gn "$VTPCM_QEMU_USER" 2>/dev/null) || die $LINENO \
+        "no user $VTPCM_QEMU_USER (VTPCM_QEMU_USER, the user libvirt runs QEMU as)"
+    for file in ca-cert.pem server-cert.pem server-key.pem client-cert.pem client-key.pem; do
+        sudo test -s "$VTPCM_QEMU_TLS_DIR/$file" || die $LINENO \
+            "no $VTPCM_QEMU_TLS_DIR/$file: the manager's enrollment writes QEMU's migration TLS identity there (manager.conf qemu.tls.dir)"
+    done
+    sudo chgrp -R "$group" "$VTPCM_QEMU_TLS_DIR"
+    sudo chmod 0750 "$VTPCM_QEMU_TLS_DIR"
+    sudo chmod 0640 "$VTPCM_QEMU_TLS_DIR/server-key.pem" "$VTPCM_QEMU_TLS_DIR/client-key.pem"
+    sudo chmod 0644 "$VTPCM_QEMU_TLS_DIR/ca-cert.pem" "$VTPCM_QEMU_TLS_DIR/server-cert.pem" "$VTPCM_QEMU_TLS_DIR/client-cert.pem"
+    vtpcm_set_qemu_conf migrate_tls_x509_cert_dir "\"$VTPCM_QEMU_TLS_DIR\""
+    vtpcm_set_qemu_conf migrate_tls_x509_verify 1
+    $SYSTEMCTL restart "$VTPCM_LIBVIRTD_SERVICE"
+}
+
+# vtpcm_set_qemu_conf KEY VALUE: KEY = VALUE in qemu.conf, replacing the key's line (or its
+# commented default), else appended
+function vtpcm_set_qemu_conf {
+    local key=$1 value=$2
+    if sudo grep -qE "^[#[:space:]]*${key}[[:space:]]*=" "$VTPCM_QEMU_CONF"; then
+        sudo sed -i -E "s|^[#[:space:]]*${key}[[:space:]]*=.*|${key} = ${value}|" "$VTPCM_QEMU_CONF"
+    else
+        echo "$key = $value" | sudo tee -a "$VTPCM_QEMU_CONF" >/dev/null
+    fi
 }
 
 # start_vtpcm_engine / start_vtpcm_manager: devstack@vtpcm-*.service units
@@ -286,9 +381,9 @@ function start_vtpcm_engine {
 # once enrolled; a remote node may be enrolled already (re-stack): its token then expires unused.
 function vtpcm_issue_enrollment_tokens {
     local entry node
-    sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_ENROLLMENT_DIR"
     for entry in $(vtpcm_compute_hosts); do
         node=${entry%%=*}
+        sudo install -d -o "$STACK_USER" -m 0700 "$VTPCM_HOSTS_DIR/$node"
         if [[ "$node" == "$VTPCM_NODE_NAME" ]] && is_service_enabled vtpcm-manager && vtpcm_enrolled; then
             continue
         fi
@@ -296,8 +391,8 @@ function vtpcm_issue_enrollment_tokens {
     done
 }
 
-# vtpcm_issue_enrollment_token NODE: VTPCM_ENROLLMENT_DIR/NODE.token (0600) and .token-id, and
-# VTPCM_SHARED_DIR/ca-fingerprint, from `vtpcm nodes token NODE --json`. The JSON goes through a
+# vtpcm_issue_enrollment_token NODE: VTPCM_HOSTS_DIR/NODE/enrollment.token (0600) and
+# enrollment.token-id, the CA fingerprint in NODE's folder and in VTPCM_SHARED_DIR, from `vtpcm nodes token NODE --json`. The JSON goes through a
 # pipe straight into the Python that writes the files: the token is in no shell variable, on no
 # command line, in no output; xtrace is off here all the same. The token this one replaces is
 # revoked (by its id, which is no secret).
@@ -306,7 +401,8 @@ function vtpcm_issue_enrollment_token {
     local xtrace
     xtrace=$(set +o | grep xtrace)
     set +o xtrace
-    local id_file=$VTPCM_ENROLLMENT_DIR/$node.token-id
+    local folder=$VTPCM_HOSTS_DIR/$node
+    local id_file=$folder/enrollment.token-id
     if [[ -f "$id_file" ]]; then
         # answers 204 for an expired or revoked token, 409 for a used one: either is fine
         vtpcm_cli nodes revoke-token "$(<"$id_file")" >/dev/null 2>&1 || true
@@ -331,37 +427,41 @@ def write(path, text, mode):
     with os.fdopen(fd, "w") as out:
         out.write(text + "\n")
     os.replace(part, path)
-write(os.path.join(folder, node + ".token"), token, 0o600)
-write(os.path.join(folder, node + ".token-id"), token_id, 0o644)
+write(os.path.join(folder, "enrollment.token"), token, 0o600)
+write(os.path.join(folder, "enrollment.token-id"), token_id, 0o644)
+write(os.path.join(folder, "ca-fingerprint"), fingerprint, 0o644)
 write(os.path.join(shared, "ca-fingerprint"), fingerprint, 0o644)
-' "$VTPCM_ENROLLMENT_DIR" "$VTPCM_SHARED_DIR" "$node"; then
+' "$folder" "$VTPCM_SHARED_DIR" "$node"; then
         $xtrace
         die $LINENO "could not issue an enrollment token for $node from the engine at $VTPCM_ENGINE_URL (is it in VTPCM_COMPUTE_HOSTS?)"
     fi
     $xtrace
-    echo "vtpcm: enrollment token $(<"$id_file") for $node in $VTPCM_ENROLLMENT_DIR/$node.token (valid $VTPCM_ENROLLMENT_TOKEN_TTL)"
+    echo "vtpcm: enrollment token $(<"$id_file") for $node in $folder/enrollment.token (valid $VTPCM_ENROLLMENT_TOKEN_TTL)"
 }
 
 # vtpcm_enroll_node: enrolls this node through the engine (once): proves its TPM and receives its
-# certificates. The token comes from VTPCM_ENROLLMENT_TOKEN_FILE or the controller's
-# VTPCM_ENROLLMENT_DIR/<node>.token and reaches the manager as a file; the engine is authenticated
+# certificates. The token comes from VTPCM_ENROLLMENT_TOKEN_FILE or this node's folder
+# (VTPCM_HOST_DIR/enrollment.token) and reaches the manager as a file; the engine is authenticated
 # by the pinned CA fingerprint. The copy from the controller is deleted once spent.
 function vtpcm_enroll_node {
     if vtpcm_enrolled; then
         return 0
     fi
     local node=$VTPCM_NODE_NAME
-    local token_file=${VTPCM_ENROLLMENT_TOKEN_FILE:-$VTPCM_ENROLLMENT_DIR/$node.token}
+    local token_file=${VTPCM_ENROLLMENT_TOKEN_FILE:-$VTPCM_HOST_DIR/enrollment.token}
     local fingerprint=$VTPCM_CA_FINGERPRINT
     local hint="on the controller: vtpcm nodes token $node --json; the token into a file here, then VTPCM_ENROLLMENT_TOKEN_FILE=<file> and VTPCM_CA_FINGERPRINT=<caFingerprint> in local.conf"
     if ! sudo test -s "$token_file"; then
-        die $LINENO "no enrollment token for node $node at $token_file: the controller issues one per VTPCM_COMPUTE_HOSTS entry (is $node in it?) into $VTPCM_ENROLLMENT_DIR, which a compute-only node receives with $VTPCM_SHARED_DIR (Zuul: tls-proxy); or $hint"
+        die $LINENO "no enrollment token for node $node at $token_file: the controller issues one per VTPCM_COMPUTE_HOSTS entry (is $node in it?) into its folder $VTPCM_HOST_DIR, which a compute-only node copies from the controller (VTPCM_HOST_FILES_FROM); or $hint"
     fi
-    if [[ -z "$fingerprint" && -f "$VTPCM_SHARED_DIR/ca-fingerprint" ]]; then
-        fingerprint=$(<"$VTPCM_SHARED_DIR/ca-fingerprint")
-    fi
+    local known
+    for known in "$VTPCM_HOST_DIR/ca-fingerprint" "$VTPCM_SHARED_DIR/ca-fingerprint"; do
+        if [[ -z "$fingerprint" && -f "$known" ]]; then
+            fingerprint=$(<"$known")
+        fi
+    done
     [[ -n "$fingerprint" ]] || die $LINENO \
-        "no CA fingerprint to authenticate the engine with: set VTPCM_CA_FINGERPRINT, or copy $VTPCM_SHARED_DIR/ca-fingerprint from the controller"
+        "no CA fingerprint to authenticate the engine with: set VTPCM_CA_FINGERPRINT, or copy $VTPCM_HOST_DIR/ca-fingerprint from the controller"
     vtpcm_manager_as_root enroll --config "$VTPCM_MANAGER_CONF" --engine "$VTPCM_ENGINE_ENROLLMENT_URL" \
         --token-file "$token_file" --ca-fingerprint "$fingerprint" --ip "$VTPCM_MANAGER_HOST" \
         || die $LINENO "enrolling node $node through the engine at $VTPCM_ENGINE_ENROLLMENT_URL failed (an expired or used token: $hint)"
@@ -379,8 +479,13 @@ function start_vtpcm_manager {
     vtpcm_wait_for_port "$VTPCM_MANAGER_HOST" "$VTPCM_MANAGER_PORT" vtpcm-manager
 }
 
-# vtpcm_trust_node: records this node's measured platform as known-good in the engine
+# vtpcm_trust_node: records this node's measured platform as known-good in the engine, as the
+# operator: only where the operator's identity is, on the controller (see the top)
 function vtpcm_trust_node {
+    if ! is_service_enabled vtpcm-engine; then
+        echo "vtpcm: $VTPCM_NODE_NAME holds no operator identity: the operator trusts it from the controller (vtpcm hosts trust $VTPCM_NODE_NAME; DevStack's Tempest: [vtpcm] trust_hosts)"
+        return 0
+    fi
     vtpcm_cli hosts trust "$VTPCM_NODE_NAME" \
         || die $LINENO "the engine at $VTPCM_ENGINE_URL did not trust $VTPCM_NODE_NAME (is it in the controller's VTPCM_COMPUTE_HOSTS?)"
 }
@@ -397,6 +502,7 @@ function start_vtpcm_nova_compute {
         python=$NOVA_BIN_DIR/python3
     fi
     iniset "$NOVA_CPU_CONF" DEFAULT compute_driver "$VTPCM_NOVA_COMPUTE_DRIVER"
+    iniset "$NOVA_CPU_CONF" libvirt live_migration_with_native_tls True
     iniset -sudo "$unit" Service ExecStart "$python $VTPCM_NOVA_COMPUTE_LAUNCHER --config-file $NOVA_CPU_CONF"
     $SYSTEMCTL daemon-reload
     $SYSTEMCTL restart devstack@n-cpu.service
@@ -426,6 +532,14 @@ function configure_vtpcm_tempest {
     iniset "$TEMPEST_CONFIG" vtpcm key_file "$VTPCM_TEMPEST_TLS_DIR/$id.key"
     iniset "$TEMPEST_CONFIG" vtpcm flavor_name "$VTPCM_FLAVOR_NAME"
     iniset "$TEMPEST_CONFIG" vtpcm broken_attestation "$VTPCM_TEMPEST_BROKEN_ATTESTATION"
+    # the compute-only nodes, which could not trust themselves (no operator identity on them)
+    local entry remote=()
+    for entry in $(vtpcm_compute_hosts); do
+        if [[ "${entry%%=*}" != "$VTPCM_NODE_NAME" ]] || ! is_service_enabled vtpcm-manager; then
+            remote+=("${entry%%=*}")
+        fi
+    done
+    iniset "$TEMPEST_CONFIG" vtpcm trust_hosts "$(IFS=,; echo "${remote[*]}")"
 }
 
 # stop_vtpcm: the units (manager first: it is the engine's client of nothing, but migrations end at the engine)
@@ -448,7 +562,7 @@ function cleanup_vtpcm {
     done
     $SYSTEMCTL daemon-reload
     sudo rm -rf "$VTPCM_STATE_DIR" "$VTPCM_ENGINE_STATE_DIR" "$VTPCM_MANAGER_STATE_DIR" "$VTPCM_MANAGER_RUN_DIR" \
-        "$VTPCM_CA_DIR" "$VTPCM_SHARED_DIR" "$VTPCM_CLIENTS_DIR" "$VTPCM_ENROLLMENT_DIR" "$VTPCM_CONF_DIR" "$VTPCM_LIB_DIR" \
+        "$VTPCM_CA_DIR" "$VTPCM_SHARED_DIR" "$VTPCM_CLIENTS_DIR" "$VTPCM_HOSTS_DIR" "$VTPCM_CONF_DIR" "$VTPCM_LIB_DIR" \
         "$VTPCM_TEMPEST_TLS_DIR"
 }
 
@@ -490,6 +604,10 @@ if [[ "$VTPCM_ENABLE_ENGINE" == "True" || "$VTPCM_ENABLE_MANAGER" == "True" ]]; 
         if is_service_enabled vtpcm-manager; then
             echo_summary "Enrolling this node through the vtpcm engine"
             vtpcm_enroll_node
+            if is_service_enabled n-cpu; then
+                echo_summary "QEMU migration TLS from the node's enrollment"
+                vtpcm_configure_qemu_tls
+            fi
             echo_summary "Starting the vtpcm manager"
             start_vtpcm_manager
             vtpcm_trust_node

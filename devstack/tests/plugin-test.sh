@@ -69,6 +69,16 @@ mode_is() { # mode_is PATH MODE
     got=$(stat -c %a "$1" 2>/dev/null)
     if [[ "$got" == "$2" ]]; then ok "${1#"$ROOT"} is $2"; else not_ok "${1#"$ROOT"} is $2" "got '$got'"; fi
 }
+differ() { ! cmp -s "$1" "$2"; }
+files_under() { # files_under DIR: its files, relative, sorted, one per line
+    (cd "$1" 2>/dev/null && find . -type f | sed 's|^\./||' | sort)
+}
+files_are() { # files_are DESCRIPTION DIR EXPECTED...: exactly those files under DIR
+    local what=$1 dir=$2 got want; shift 2
+    got=$(files_under "$dir" | tr '\n' ' ')
+    want=$(printf '%s\n' "$@" | sort | tr '\n' ' ')
+    if [[ "$got" == "$want" ]]; then ok "$what"; else not_ok "$what" "expected: $want; got: $got"; fi
+}
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 listen() { # listen PORT: something accepting connections, as the daemons would
     /usr/bin/python3 -c 'import socket,sys,time
@@ -102,7 +112,10 @@ new_site() {
     export TEMPEST_CONFIG=$DEST/tempest/etc/tempest.conf PYTHON=/usr/bin/python3
     export VTPCM_LIB_DIR=$ROOT/usr/share/vtpcm VTPCM_CONF_DIR=$ROOT/etc/vtpcm VTPCM_MANAGER_RUN_DIR=$ROOT/run/vtpcm
     export VTPCM_JAVA=$HERE/fake-bin/java VTPCM_MVN=$HERE/fake-bin/mvn VTPCM_START_TIMEOUT=20
-    mkdir -p "$SYSTEMD_DIR" "$(dirname "$NOVA_CONF")"
+    export VTPCM_QEMU_TLS_DIR=$ROOT/etc/pki/qemu VTPCM_QEMU_CONF=$ROOT/etc/libvirt/qemu.conf VTPCM_QEMU_USER=$STACK_USER
+    mkdir -p "$SYSTEMD_DIR" "$(dirname "$NOVA_CONF")" "$(dirname "$VTPCM_QEMU_CONF")"
+    # as Debian's: the migration TLS folder's default commented out, its verify key absent
+    printf '#user = "root"\n#migrate_tls_x509_cert_dir = "/etc/pki/libvirt-migrate"\n' > "$VTPCM_QEMU_CONF"
     printf '[DEFAULT]\ncompute_driver = libvirt.LibvirtDriver\n' > "$NOVA_CONF"
 }
 
@@ -192,10 +205,21 @@ prop_is "$ENGINE_CONF" state.dir "$DATA_DIR/vtpcm/engine"
 prop_is "$ENGINE_CONF" hosts node-a
 prop_is "$ENGINE_CONF" host.node-a.manager "https://127.0.0.1:$MANAGER_PORT"
 prop_is "$ENGINE_CONF" host.node-a.libvirt "qemu+tcp://127.0.0.1/system"
-for client in nova-compute.node-a devstack-operator tempest; do
-    check "client identity $client issued by the engine" \
-        logged "org.vtpcm.engine.EngineMain issue-client --config $ENGINE_CONF --name $client --out $SHARED/clients"
+HOSTS=$DATA_DIR/vtpcm/hosts
+CLIENTS=$DATA_DIR/vtpcm/clients
+check "nova-compute.node-a issued with role nova-compute into node-a's own folder" \
+    logged "org.vtpcm.engine.EngineMain issue-client --config $ENGINE_CONF --role nova-compute --name nova-compute.node-a --out $HOSTS/node-a"
+for client in devstack-operator tempest; do
+    check "client identity $client issued with role operator into the controller's own folder" \
+        logged "org.vtpcm.engine.EngineMain issue-client --config $ENGINE_CONF --role operator --name $client --out $CLIENTS"
 done
+check "every issue-client call names a role" test -z "$(grep ' issue-client ' "$FAKE_LOG" | grep -v -- ' --role ')"
+mode_is "$CLIENTS" 700
+mode_is "$HOSTS/node-a" 700
+files_are "node-a's folder: its identity and the CA certificate" "$HOSTS/node-a" ca.crt nova-compute.node-a.crt nova-compute.node-a.key
+mode_is "$HOSTS/node-a/nova-compute.node-a.key" 600
+mode_is "$CLIENTS/devstack-operator.key" 600
+files_are "DevStack's CA folder (copied to every subnode): the CA certificate only" "$DATA_DIR/CA" vtpcm/ca.crt
 MANAGER_CONF=$VTPCM_CONF_DIR/manager.conf
 prop_is "$MANAGER_CONF" node.name node-a
 prop_is "$MANAGER_CONF" api.address 127.0.0.1
@@ -203,6 +227,7 @@ prop_is "$MANAGER_CONF" api.port "$MANAGER_PORT"
 prop_is "$MANAGER_CONF" crypto.suite sm
 prop_is "$MANAGER_CONF" platform.tpm emulated
 prop_is "$MANAGER_CONF" state.dir "$DATA_DIR/vtpcm/manager"
+prop_is "$MANAGER_CONF" qemu.tls.dir "$VTPCM_QEMU_TLS_DIR"
 check "manager.conf is 0600" test "$(stat -c %a "$MANAGER_CONF")" = 600
 check "not enrolled yet: the engine does not run before stack extra" not_logged " enroll "
 NOVA_TLS=$VTPCM_CONF_DIR/nova
@@ -215,6 +240,7 @@ ini_is "$NOVA_CONF" vtpcm key_file "$NOVA_TLS/nova-compute.node-a.key"
 ini_is "$NOVA_CONF" vtpcm node_name node-a
 ini_is "$NOVA_CONF" vtpcm timeout 60
 ini_is "$NOVA_CONF" vtpcm quarantine True
+ini_is "$NOVA_CONF" libvirt live_migration_with_native_tls True
 ini_is "$NOVA_CONF" DEFAULT compute_driver libvirt.LibvirtDriver
 
 echo "# post-config again (re-stack): nothing issued or enrolled twice"
@@ -232,11 +258,10 @@ listen "$ENROLL_PORT"
 listen "$MANAGER_PORT"
 : > "$FAKE_LOG"
 expect_phase stack extra
-ENROLL_DIR=$SHARED/enrollment
 check "token issued for node-a as the operator, JSON, with the TTL" \
-    logged "org.vtpcm.engine.cli.VtpcmCli --engine https://127.0.0.1:$ENGINE_PORT --tls-dir $SHARED/clients --identity devstack-operator nodes token node-a --ttl 4h --json"
+    logged "org.vtpcm.engine.cli.VtpcmCli --engine https://127.0.0.1:$ENGINE_PORT --tls-dir $CLIENTS --identity devstack-operator nodes token node-a --ttl 4h --json"
 check "node enrolled as root through the engine: --engine, --token-file, --ca-fingerprint, its address" \
-    logged "sudo $VTPCM_JAVA -cp $VTPCM_LIB_DIR/manager/* org.vtpcm.manager.ManagerMain enroll --config $MANAGER_CONF --engine https://127.0.0.1:$ENROLL_PORT --token-file $ENROLL_DIR/node-a.token --ca-fingerprint $FAKE_FP --ip 127.0.0.1"
+    logged "sudo $VTPCM_JAVA -cp $VTPCM_LIB_DIR/manager/* org.vtpcm.manager.ManagerMain enroll --config $MANAGER_CONF --engine https://127.0.0.1:$ENROLL_PORT --token-file $HOSTS/node-a/enrollment.token --ca-fingerprint $FAKE_FP --ip 127.0.0.1"
 check "enrollment left the node's certificate" test -f "$DATA_DIR/vtpcm/manager/tls/node.crt"
 check "no --ca-dir enrollment" not_logged "--ca-dir"
 check "no token on a command line (--token)" not_logged "--token "
@@ -245,10 +270,12 @@ check "engine started, then the token issued" test "$(grep -n 'start devstack@vt
 check "node enrolled before its manager started" test "$(grep -n -m1 'ManagerMain enroll' "$FAKE_LOG" | cut -d: -f1)" \
     -lt "$(grep -n 'start devstack@vtpcm-manager' "$FAKE_LOG" | cut -d: -f1)"
 check "CA fingerprint kept for the nodes" test "$(cat "$SHARED/ca-fingerprint")" = "$FAKE_FP"
-mode_is "$ENROLL_DIR" 700
-check "token id kept (to revoke it if replaced)" grep -qxE '[0-9a-f]{12}' "$ENROLL_DIR/node-a.token-id"
-check "spent token deleted" test ! -e "$ENROLL_DIR/node-a.token"
-check "stack.sh traces (the checks below mean something)" grep -qF -- "--token-file $ENROLL_DIR/node-a.token" "$ROOT/last.out"
+check "CA fingerprint in node-a's folder" test "$(cat "$HOSTS/node-a/ca-fingerprint")" = "$FAKE_FP"
+mode_is "$HOSTS/node-a" 700
+check "token id kept (to revoke it if replaced)" grep -qxE '[0-9a-f]{12}' "$HOSTS/node-a/enrollment.token-id"
+check "spent token deleted" test ! -e "$HOSTS/node-a/enrollment.token"
+files_are "DevStack's CA folder: public files only" "$DATA_DIR/CA" vtpcm/ca.crt vtpcm/ca-fingerprint
+check "stack.sh traces (the checks below mean something)" grep -qF -- "--token-file $HOSTS/node-a/enrollment.token" "$ROOT/last.out"
 check "the token-issuing code runs untraced" not_traced '(vtpcm_cli|VtpcmCli) nodes token'
 no_token_in "the token is in no output, trace, call log or file" "$ROOT"
 ENGINE_UNIT=$SYSTEMD_DIR/devstack@vtpcm-engine.service
@@ -267,8 +294,21 @@ check "manager started" logged "systemctl start devstack@vtpcm-manager.service"
 check "engine started before the manager" test "$(grep -n 'start devstack@vtpcm-engine' "$FAKE_LOG" | cut -d: -f1)" \
     -lt "$(grep -n 'start devstack@vtpcm-manager' "$FAKE_LOG" | cut -d: -f1)"
 check "node trusted in the engine with the operator identity" \
-    logged "org.vtpcm.engine.cli.VtpcmCli --engine https://127.0.0.1:$ENGINE_PORT --tls-dir $SHARED/clients --identity devstack-operator hosts trust node-a"
+    logged "org.vtpcm.engine.cli.VtpcmCli --engine https://127.0.0.1:$ENGINE_PORT --tls-dir $CLIENTS --identity devstack-operator hosts trust node-a"
 ini_is "$NOVA_CPU_CONF" DEFAULT compute_driver vtpcm_nova.driver.VtpcmLibvirtDriver
+ini_is "$NOVA_CPU_CONF" libvirt live_migration_with_native_tls True
+check "qemu.conf names the enrollment's QEMU TLS folder (the commented default replaced)" \
+    grep -qxF "migrate_tls_x509_cert_dir = \"$VTPCM_QEMU_TLS_DIR\"" "$VTPCM_QEMU_CONF"
+check "qemu.conf: one migrate_tls_x509_cert_dir line" test "$(grep -c migrate_tls_x509_cert_dir "$VTPCM_QEMU_CONF")" = 1
+check "qemu.conf verifies the migration peer's certificate" grep -qxF "migrate_tls_x509_verify = 1" "$VTPCM_QEMU_CONF"
+check "qemu.conf keeps its other lines" grep -qxF '#user = "root"' "$VTPCM_QEMU_CONF"
+mode_is "$VTPCM_QEMU_TLS_DIR" 750
+mode_is "$VTPCM_QEMU_TLS_DIR/server-key.pem" 640
+mode_is "$VTPCM_QEMU_TLS_DIR/client-key.pem" 640
+check "QEMU's TLS files belong to QEMU's group" test "$(stat -c %G "$VTPCM_QEMU_TLS_DIR/server-key.pem")" = "$(id -gn "$VTPCM_QEMU_USER")"
+check "libvirtd restarted after the enrollment, before nova-compute" \
+    test "$(grep -n -m1 'ManagerMain enroll' "$FAKE_LOG" | cut -d: -f1)" -lt "$(grep -n 'systemctl restart libvirtd.service' "$FAKE_LOG" | cut -d: -f1)" \
+    -a "$(grep -n 'systemctl restart libvirtd.service' "$FAKE_LOG" | cut -d: -f1)" -lt "$(grep -n 'systemctl restart devstack@n-cpu.service' "$FAKE_LOG" | cut -d: -f1)"
 ini_is "$NOVA_CPU_CONF" vtpcm node_name node-a
 NCPU_UNIT=$SYSTEMD_DIR/devstack@n-cpu.service
 ini_is "$NCPU_UNIT" Service ExecStart \
@@ -295,6 +335,7 @@ ini_is "$TEMPEST_CONFIG" vtpcm cert_file "$TEMPEST_TLS/tempest.crt"
 ini_is "$TEMPEST_CONFIG" vtpcm key_file "$TEMPEST_TLS/tempest.key"
 ini_is "$TEMPEST_CONFIG" vtpcm flavor_name vtpcm
 ini_is "$TEMPEST_CONFIG" vtpcm broken_attestation False
+ini_is "$TEMPEST_CONFIG" vtpcm trust_hosts ""
 check "tempest identity copied" test -f "$TEMPEST_TLS/tempest.key"
 
 : > "$FAKE_LOG"
@@ -304,7 +345,7 @@ check "engine stopped" logged "systemctl stop devstack@vtpcm-engine.service"
 check "units disabled" logged "systemctl disable devstack@vtpcm-engine.service"
 
 expect_phase clean
-for gone in "$DATA_DIR/vtpcm" "$CA" "$SHARED" "$VTPCM_CONF_DIR" "$VTPCM_LIB_DIR" "$VTPCM_MANAGER_RUN_DIR" "$TEMPEST_TLS" \
+for gone in "$DATA_DIR/vtpcm" "$CA" "$SHARED" "$HOSTS" "$CLIENTS" "$VTPCM_CONF_DIR" "$VTPCM_LIB_DIR" "$VTPCM_MANAGER_RUN_DIR" "$TEMPEST_TLS" \
         "$ENGINE_UNIT" "$MANAGER_UNIT"; do
     check "clean removed ${gone#"$ROOT"}" test ! -e "$gone"
 done
@@ -312,53 +353,98 @@ check "clean kept DevStack's own units" test -f "$NCPU_UNIT"
 
 echo "# multinode controller: the engine knows every compute and issues their tokens"
 new_site controller "$ALL_IN_ONE"
-export VTPCM_COMPUTE_HOSTS="node-a=10.0.0.1,compute1=10.0.0.2" VTPCM_CRYPTO_SUITE=nist
+CONTROLLER_ROOT=$ROOT
+export VTPCM_COMPUTE_HOSTS="node-a=10.0.0.1,compute1=10.0.0.2,compute2=10.0.0.3" VTPCM_CRYPTO_SUITE=nist
 unset VTPCM_ENGINE_ENROLLMENT_PORT
 expect_phase stack post-config
 prop_is "$VTPCM_CONF_DIR/engine.conf" enrollment.port 9441
 export VTPCM_ENGINE_ENROLLMENT_PORT=$ENROLL_PORT
-prop_is "$VTPCM_CONF_DIR/engine.conf" hosts node-a,compute1
+prop_is "$VTPCM_CONF_DIR/engine.conf" hosts node-a,compute1,compute2
 prop_is "$VTPCM_CONF_DIR/engine.conf" host.compute1.manager "https://10.0.0.2:$MANAGER_PORT"
 prop_is "$VTPCM_CONF_DIR/engine.conf" host.compute1.libvirt "qemu+tcp://10.0.0.2/system"
 prop_is "$VTPCM_CONF_DIR/engine.conf" crypto.suite nist
 prop_is "$VTPCM_CONF_DIR/manager.conf" crypto.suite nist
-check "identity for compute1's nova-compute issued" test -f "$DATA_DIR/CA/vtpcm/clients/nova-compute.compute1.crt"
+HOSTS=$DATA_DIR/vtpcm/hosts
+for node in compute1 compute2; do
+    check "nova-compute.$node issued with role nova-compute into its own folder" \
+        logged "issue-client --config $VTPCM_CONF_DIR/engine.conf --role nova-compute --name nova-compute.$node --out $HOSTS/$node"
+done
+check "every issue-client call names a role" test -z "$(grep ' issue-client ' "$FAKE_LOG" | grep -v -- ' --role ')"
 start_nova_like_devstack
 : > "$FAKE_LOG"
 expect_phase stack extra
-ENROLL_DIR=$DATA_DIR/CA/vtpcm/enrollment
-for node in node-a compute1; do
+for node in node-a compute1 compute2; do
     check "token issued for $node" logged "--identity devstack-operator nodes token $node --ttl 4h --json"
 done
-check "the local node enrolled with its own token" logged "ManagerMain enroll --config $VTPCM_CONF_DIR/manager.conf --engine https://127.0.0.1:$ENROLL_PORT --token-file $ENROLL_DIR/node-a.token --ca-fingerprint $FAKE_FP --ip 127.0.0.1"
-check "compute1's token waits in the shared folder" grep -qE '^vtpcm1\.[0-9a-f]{12}\.' "$ENROLL_DIR/compute1.token"
-mode_is "$ENROLL_DIR/compute1.token" 600
-check "compute1's token is one the engine issued" grep -qxF -f "$ENROLL_DIR/compute1.token" "$FAKE_TOKENS"
-no_token_in "controller: no token outside its token file" "$ROOT"
-check "no CA key in what the subnodes receive" test -z "$(find "$DATA_DIR/CA" -name ca.key)"
+check "the local node enrolled with its own token" logged "ManagerMain enroll --config $VTPCM_CONF_DIR/manager.conf --engine https://127.0.0.1:$ENROLL_PORT --token-file $HOSTS/node-a/enrollment.token --ca-fingerprint $FAKE_FP --ip 127.0.0.1"
+for node in compute1 compute2; do
+    check "$node's token waits in $node's own folder" grep -qE '^vtpcm1\.[0-9a-f]{12}\.' "$HOSTS/$node/enrollment.token"
+    mode_is "$HOSTS/$node/enrollment.token" 600
+    mode_is "$HOSTS/$node" 700
+    check "$node's token is one the engine issued" grep -qxF -f "$HOSTS/$node/enrollment.token" "$FAKE_TOKENS"
+    files_are "$node's folder: its identity, token, CA certificate and fingerprint, nothing else" "$HOSTS/$node" \
+        ca.crt ca-fingerprint enrollment.token enrollment.token-id "nova-compute.$node.crt" "nova-compute.$node.key"
+done
+check "compute1 and compute2 got different tokens" differ "$HOSTS/compute1/enrollment.token" "$HOSTS/compute2/enrollment.token"
+no_token_in "controller: no token outside its token files" "$ROOT"
+files_are "controller: DevStack's CA folder (Zuul copies it to every subnode) holds public files only" "$DATA_DIR/CA" \
+    vtpcm/ca.crt vtpcm/ca-fingerprint
+check "the CA key, the operator's and Tempest's keys stay outside the hosts' folders" \
+    test -z "$(find "$HOSTS" -name ca.key -o -name 'devstack-operator.*' -o -name 'tempest.*')"
+expect_phase stack test-config
+ini_is "$TEMPEST_CONFIG" vtpcm trust_hosts "compute1,compute2"
 echo "# re-stack of the controller: compute1 gets a fresh token, the old one is revoked"
-OLD_ID=$(cat "$ENROLL_DIR/compute1.token-id")
-OLD_TOKEN=$(cat "$ENROLL_DIR/compute1.token")
+OLD_ID=$(cat "$HOSTS/compute1/enrollment.token-id")
+OLD_TOKEN=$(cat "$HOSTS/compute1/enrollment.token")
 : > "$FAKE_LOG"
 expect_phase stack extra
 check "the replaced token revoked by its id" logged "nodes revoke-token $OLD_ID"
-check "a fresh token for compute1" test "$(cat "$ENROLL_DIR/compute1.token")" != "$OLD_TOKEN"
+check "a fresh token for compute1" test "$(cat "$HOSTS/compute1/enrollment.token")" != "$OLD_TOKEN"
 check "none for the enrolled controller node" not_logged "nodes token node-a"
 no_token_in "re-stack: no token outside its token file" "$ROOT"
+FAKE_TRUST_FAIL=1 expect_death "did not trust node-a (is it in the controller's VTPCM_COMPUTE_HOSTS?)" stack extra
 CONTROLLER_CA=$DATA_DIR/CA
+COMPUTE1_TOKEN=$(cat "$HOSTS/compute1/enrollment.token")
 unset VTPCM_COMPUTE_HOSTS VTPCM_CRYPTO_SUITE OLD_TOKEN
 
-echo "# compute-only subnode (local.conf: disable_service vtpcm-engine): enrolls with the controller's token"
+echo "# compute-only subnode (local.conf: disable_service vtpcm-engine): copies its own folder, enrolls with its token"
 new_site compute1 n-cpu,placement-client,tls-proxy vtpcm-engine
 export LOCAL_HOSTNAME=compute1 HOST_IP=10.0.0.2 SERVICE_HOST=10.0.0.1
-expect_death "no nova-compute.compute1 identity and CA certificate from the controller in $DATA_DIR/CA/vtpcm" stack post-config
+HOSTS=$DATA_DIR/vtpcm/hosts
+HOST_DIR=$HOSTS/compute1
+expect_death "no nova-compute.compute1 identity and CA certificate from the controller in $HOST_DIR" stack post-config
 # what Zuul's sync-devstack-data does before the subnode stacks (it also makes everything 0755)
 cp -a "$CONTROLLER_CA" "$DATA_DIR/CA"
 chmod -R 0755 "$DATA_DIR"
-SUB_TOKEN=$DATA_DIR/CA/vtpcm/enrollment/compute1.token
-check "the subnode received no CA key" test -z "$(find "$DATA_DIR" -name ca.key)"
+files_are "subnode: Zuul's copy of DevStack's CA folder holds public files only" "$DATA_DIR/CA" vtpcm/ca.crt vtpcm/ca-fingerprint
+expect_death "no nova-compute.compute1 identity and CA certificate from the controller in $HOST_DIR" stack post-config
+echo "# ... VTPCM_HOST_FILES_FROM: the controller over ssh (here: a stand-in scp onto the controller's files)"
+export FAKE_REMOTE_HOST=10.0.0.1 FAKE_REMOTE_FROM=$ROOT FAKE_REMOTE_TO=$CONTROLLER_ROOT
+VTPCM_HOST_FILES_FROM=stack@10.0.0.9 expect_death "could not copy this node's folder $HOST_DIR from stack@10.0.0.9" stack post-config
+VTPCM_HOST_FILES_FROM='stack@10.0.0.1;reboot' expect_death "VTPCM_HOST_FILES_FROM must be [user@]host of the controller" stack post-config
+export VTPCM_HOST_FILES_FROM=stack@10.0.0.1
 : > "$FAKE_LOG"
 expect_phase stack post-config
+check "subnode copied its own folder, and only it, from the controller" \
+    logged "scp -B -q -p -r stack@10.0.0.1:$HOST_DIR $HOSTS/"
+check "subnode: one copy only" test "$(grep -c '^scp ' "$FAKE_LOG")" = 1
+SUB_TOKEN=$HOST_DIR/enrollment.token
+files_are "subnode: its folder holds its identity, its token, the CA certificate and fingerprint" "$HOST_DIR" \
+    ca.crt ca-fingerprint enrollment.token enrollment.token-id nova-compute.compute1.crt nova-compute.compute1.key
+files_are "subnode: no other host's folder" "$HOSTS" \
+    compute1/ca.crt compute1/ca-fingerprint compute1/enrollment.token compute1/enrollment.token-id \
+    compute1/nova-compute.compute1.crt compute1/nova-compute.compute1.key
+mode_is "$HOST_DIR" 700
+mode_is "$SUB_TOKEN" 600
+mode_is "$HOST_DIR/nova-compute.compute1.key" 600
+check "subnode: the token is compute1's own" test "$(cat "$SUB_TOKEN")" = "$COMPUTE1_TOKEN"
+received_tokens=$(grep -rlF -f "$FAKE_TOKENS" -- "$ROOT" 2>/dev/null)
+check "subnode: no other node's token anywhere (only its own token file holds one)" test "$received_tokens" = "$SUB_TOKEN"
+check "subnode: no other compute's identity anywhere" test -z "$(find "$ROOT" -name 'nova-compute.*' ! -name 'nova-compute.compute1.*')"
+check "subnode: no CA key anywhere" test -z "$(find "$ROOT" -name ca.key)"
+check "subnode: no operator or Tempest identity anywhere" test -z "$(find "$ROOT" -name 'devstack-operator.*' -o -name 'tempest.*')"
+check "subnode: its only private key is nova-compute.compute1's" \
+    test "$(find "$ROOT" -name '*.key' -printf '%f\n' | sort -u)" = "nova-compute.compute1.key"
 check "settings kept vtpcm-engine disabled: no engine.conf" test ! -e "$VTPCM_CONF_DIR/engine.conf"
 check "no CA created on the subnode" not_logged "ca-init"
 check "the controller-issued nova identity is used, none issued" not_logged "issue-client"
@@ -366,7 +452,8 @@ check "subnode not enrolled in post-config" not_logged " enroll "
 ini_is "$NOVA_CONF" vtpcm engine_url "https://10.0.0.1:$ENGINE_PORT"
 ini_is "$NOVA_CONF" vtpcm manager_url "https://10.0.0.2:$MANAGER_PORT"
 ini_is "$NOVA_CONF" vtpcm node_name compute1
-check "nova's CA certificate from the shared folder" cmp -s "$DATA_DIR/CA/vtpcm/ca.crt" "$VTPCM_CONF_DIR/nova/ca.crt"
+ini_is "$NOVA_CONF" libvirt live_migration_with_native_tls True
+check "nova's CA certificate from its own folder" cmp -s "$HOST_DIR/ca.crt" "$VTPCM_CONF_DIR/nova/ca.crt"
 : > "$FAKE_LOG"
 export VTPCM_MANAGER_HOST=127.0.0.1
 start_nova_like_devstack
@@ -383,14 +470,20 @@ check "subnode: the spent token deleted" test ! -e "$SUB_TOKEN"
 check "subnode: stack.sh traces (the check below means something)" grep -qF -- "--token-file $SUB_TOKEN" "$ROOT/last.out"
 no_token_in "subnode: the token is in no output, trace, call log or file" "$ROOT"
 check "subnode: manager started" logged "systemctl start devstack@vtpcm-manager.service"
-check "subnode trusts itself in the controller's engine" logged "--engine https://10.0.0.1:$ENGINE_PORT --tls-dir $DATA_DIR/CA/vtpcm/clients --identity devstack-operator hosts trust compute1"
+check "subnode: QEMU migration TLS configured, libvirtd restarted" \
+    grep -qxF "migrate_tls_x509_cert_dir = \"$VTPCM_QEMU_TLS_DIR\"" "$VTPCM_QEMU_CONF"
+check "subnode: libvirtd restarted" logged "systemctl restart libvirtd.service"
+ini_is "$NOVA_CPU_CONF" libvirt live_migration_with_native_tls True
+check "subnode: no operator call (it holds no operator identity)" not_logged "VtpcmCli"
+check "subnode: says who trusts it" grep -qF "compute1 holds no operator identity: the operator trusts it from the controller" "$ROOT/last.out"
 check "subnode: no flavor (the controller makes it)" not_logged "flavor"
+unset VTPCM_HOST_FILES_FROM
 
 echo "# a node missing from the controller's VTPCM_COMPUTE_HOSTS: no identity, no token, clear messages"
-mkdir -p "$WORK/saved" && mv "$DATA_DIR"/CA/vtpcm/clients/nova-compute.compute1.* "$WORK/saved/"
+mkdir -p "$WORK/saved" && mv "$HOST_DIR"/nova-compute.compute1.* "$WORK/saved/"
 rm -rf "$VTPCM_CONF_DIR" "$DATA_DIR/vtpcm/manager"
 expect_death "no nova-compute.compute1 identity and CA certificate from the controller" stack post-config
-mv "$WORK"/saved/nova-compute.compute1.* "$DATA_DIR/CA/vtpcm/clients/"
+mv "$WORK"/saved/nova-compute.compute1.* "$HOST_DIR/"
 expect_phase stack post-config
 expect_death "no enrollment token for node compute1 at $SUB_TOKEN" stack extra
 echo "# ... the operator hands it a token file and the fingerprint (VTPCM_ENROLLMENT_TOKEN_FILE, VTPCM_CA_FINGERPRINT)"
@@ -398,14 +491,14 @@ OPERATOR_TOKEN=$WORK/compute1-token
 # `vtpcm nodes token compute1 --json` on the controller, the token copied into a file on the node
 (umask 077; "$HERE/fake-bin/java" org.vtpcm.engine.cli.VtpcmCli nodes token compute1 --json \
     | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])' > "$OPERATOR_TOKEN")
-rm -f "$DATA_DIR/CA/vtpcm/ca-fingerprint"
+rm -f "$DATA_DIR/CA/vtpcm/ca-fingerprint" "$HOST_DIR/ca-fingerprint"
 : > "$FAKE_LOG"
 VTPCM_ENROLLMENT_TOKEN_FILE=$OPERATOR_TOKEN VTPCM_CA_FINGERPRINT=$FAKE_FP expect_phase stack extra
 check "enrolled with the operator's token file and fingerprint" \
     logged "--engine https://10.0.0.1:$ENROLL_PORT --token-file $OPERATOR_TOKEN --ca-fingerprint $FAKE_FP --ip 127.0.0.1"
 check "the operator's file is left alone" test -s "$OPERATOR_TOKEN"
 no_token_in "operator's token: in no output, trace, call log or file" "$ROOT"
-FAKE_TRUST_FAIL=1 expect_death "did not trust compute1 (is it in the controller's VTPCM_COMPUTE_HOSTS?)" stack extra
+VTPCM_QEMU_USER=no-such-qemu-user expect_death "no user no-such-qemu-user (VTPCM_QEMU_USER" stack extra
 echo "# ... a spent token is refused, with the way out"
 rm -rf "$DATA_DIR/vtpcm/manager"
 VTPCM_ENROLLMENT_TOKEN_FILE=$OPERATOR_TOKEN VTPCM_CA_FINGERPRINT=$FAKE_FP \
@@ -443,6 +536,9 @@ VTPCM_CA_FINGERPRINT=md5:00 expect_death "VTPCM_CA_FINGERPRINT must be sha256: a
 VTPCM_CA_DIR=$DATA_DIR/CA/vtpcm/ca expect_death "VTPCM_CA_DIR ($DATA_DIR/CA/vtpcm/ca) must not be inside VTPCM_SHARED_DIR or $DATA_DIR/CA" stack post-config
 VTPCM_CA_DIR=$DATA_DIR/CA/vtpcm-ca expect_death "must not be inside VTPCM_SHARED_DIR or $DATA_DIR/CA" stack post-config
 check "nothing configured with a CA in the shared folder" test ! -e "$DATA_DIR/CA/vtpcm/ca"
+VTPCM_CLIENTS_DIR=$DATA_DIR/CA/vtpcm/clients expect_death "VTPCM_CLIENTS_DIR ($DATA_DIR/CA/vtpcm/clients) must not be inside VTPCM_SHARED_DIR or $DATA_DIR/CA" stack post-config
+VTPCM_HOSTS_DIR=$DATA_DIR/CA/hosts expect_death "VTPCM_HOSTS_DIR ($DATA_DIR/CA/hosts) must not be inside VTPCM_SHARED_DIR or $DATA_DIR/CA" stack post-config
+VTPCM_HOST_FILES_FROM=stack@10.0.0.1 expect_death "VTPCM_HOST_FILES_FROM is for compute-only nodes" stack post-config
 rm -f "$VTPCM_DIR/pom.xml"
 expect_death "no vtpcm repository at VTPCM_DIR=$VTPCM_DIR" stack install
 echo '<project/>' > "$VTPCM_DIR/pom.xml"
@@ -452,7 +548,7 @@ expect_death "the Nova driver package is missing" stack install
 expect_phase stack post-config
 start_nova_like_devstack
 FAKE_TOKEN_FAIL=1 expect_death "could not issue an enrollment token for node-a from the engine at https://127.0.0.1:$ENGINE_PORT" stack extra
-check "no token file left by a failed issue" test -z "$(find "$DATA_DIR/CA/vtpcm/enrollment" -name 'node-a.token*')"
+check "no token file left by a failed issue" test -z "$(find "$DATA_DIR/vtpcm/hosts/node-a" -name 'enrollment.token*')"
 check "not enrolled without a token" not_logged " enroll "
 export VTPCM_ENGINE_PORT
 VTPCM_ENGINE_PORT=$(free_port)

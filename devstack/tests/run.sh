@@ -43,6 +43,9 @@ assert job["vars"]["tempest_test_regex"] == "vtpcm_tempest_plugin"
 services = job["vars"]["devstack_services"]
 assert services["vtpcm-engine"] and services["vtpcm-manager"]
 assert job["group-vars"]["subnode"]["devstack_services"]["vtpcm-engine"] is False
+# subnodes copy only their own folder from the controller (never through the synced $DATA_DIR/CA)
+assert job["group-vars"]["subnode"]["devstack_localrc"]["VTPCM_HOST_FILES_FROM"].startswith("stack@{{ hostvars['controller']")
+assert "VTPCM_HOST_FILES_FROM" not in job["vars"]["devstack_localrc"]
 project = [item["project"] for item in config if "project" in item][0]
 for pipeline in ("check", "gate"):
     assert "vtpcm-tempest-live-migration" in project[pipeline]["jobs"], pipeline

@@ -2,7 +2,8 @@
 # Runs the vtpcm Tempest scenarios (Debian's tempest 33) against the lab's OpenStack profile and
 # the vtpcm engine the caller started (TempestLabIT starts it). Usage:
 #   run-against-lab.sh ENGINE_URL TLS_DIR IDENTITY [WORKSPACE]
-# TLS_DIR holds IDENTITY.crt, IDENTITY.key and ca.crt (an operator identity of the cloud CA).
+# TLS_DIR holds IDENTITY.crt, IDENTITY.key and ca.crt (an identity of the cloud CA with the role
+# operator: vtpcm-engine issue-client --role operator).
 # Exit 0 only if tempest ran the vtpcm tests and none failed.
 set -euo pipefail
 HERE=$(dirname "$(readlink -f "$0")")

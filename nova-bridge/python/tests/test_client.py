@@ -127,9 +127,15 @@ def test_engine_methods_paths_and_bodies(pki, server):
         "migrationId": "m-1", "phase": "DEST_ATTESTED"}
     assert server.seen[-1]["body"] == {"instanceUuid": UUID, "vmName": "instance-1",
                                        "source": "vtpcm-n1", "destination": "vtpcm-n2",
-                                       "novaMigrationId": "nm-1"}
+                                       "novaMigrationId": "nm-1", "nativeTls": False}
     c.begin(UUID, "instance-1", "vtpcm-n1", "vtpcm-n2")
     assert "novaMigrationId" not in server.seen[-1]["body"]
+    # a JSON boolean, always sent: the engine refuses a begin without "nativeTls": true
+    assert server.seen[-1]["body"]["nativeTls"] is False
+    c.begin(UUID, "instance-1", "vtpcm-n1", "vtpcm-n2", "nm-1", native_tls=True)
+    assert server.seen[-1]["body"]["nativeTls"] is True
+    c.begin(UUID, "instance-1", "vtpcm-n1", "vtpcm-n2", native_tls=1)
+    assert server.seen[-1]["body"]["nativeTls"] is True
     assert c.prepare(UUID) == {"phase": "PREPARE"}
     assert c.send(UUID)["phase"] == "SEND"
     assert c.commit(UUID)["phase"] == "COMMIT"

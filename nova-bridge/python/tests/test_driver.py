@@ -53,9 +53,10 @@ class FakeClient:
     def destroy_vtpcm(self, vm_uuid):
         return self._do("destroy_vtpcm", vm_uuid)
 
-    def begin(self, instance_uuid, vm_name, source, destination, nova_migration_id=None):
+    def begin(self, instance_uuid, vm_name, source, destination, nova_migration_id=None,
+              native_tls=False):
         return self._do("begin", instance_uuid, vm_name, source, destination,
-                        nova_migration_id)
+                        nova_migration_id, native_tls)
 
     def prepare(self, uuid):
         return self._do("prepare", uuid)
@@ -173,10 +174,50 @@ def test_selection_by_flavor_or_image(drv):
         drv._policy(_instance(extra_specs={"vtpcm:enabled": "1", "vtpcm:policy": "allow"}))
 
 
+# ---- vtpcm:policy: the flavor decides, an image may only tighten ----------------------------
+
+def _policy_instance(flavor_policy=None, image_policy=None):
+    specs = {"vtpcm:enabled": "true"}
+    if flavor_policy is not None:
+        specs["vtpcm:policy"] = flavor_policy
+    props = {} if image_policy is None else {"vtpcm:policy": image_policy}
+    return _instance(extra_specs=specs, image_props=props)
+
+
+def test_attack_tenant_image_cannot_set_audit_when_flavor_is_silent(drv):
+    # a tenant uploads an image with vtpcm:policy=audit to boot measurement-denied code anyway
+    assert drv._policy(_policy_instance(image_policy="audit")) == "deny"
+    assert drv._policy(_policy_instance(image_policy="AUDIT ")) == "deny"
+
+
+def test_attack_tenant_image_cannot_loosen_a_deny_flavor(drv):
+    assert drv._policy(_policy_instance(flavor_policy="deny", image_policy="audit")) == "deny"
+
+
+def test_image_may_tighten_an_audit_flavor(drv):
+    assert drv._policy(_policy_instance(flavor_policy="audit", image_policy="deny")) == "deny"
+    assert drv._policy(_policy_instance(flavor_policy="audit", image_policy="audit")) == "audit"
+    assert drv._policy(_policy_instance(flavor_policy="audit")) == "audit"
+
+
+def test_image_policy_reaches_the_manager_only_as_tightening(drv, log, ctx):
+    inst = _instance(image_props={"vtpcm:enabled": "true", "vtpcm:policy": "audit"})
+    with _parent("_get_guest_xml", log, ret=DOMAIN_XML):
+        drv._get_guest_xml(ctx, inst, None, {}, None)
+    assert log[1] == ("create_vtpcm", UUID, "instance-00000007", "deny", DOMAIN_XML)
+
+
+def test_bad_policy_values_are_refused_wherever_they_come_from(drv):
+    with pytest.raises(exception.InvalidInput):
+        drv._policy(_policy_instance(flavor_policy="allow"))
+    with pytest.raises(exception.InvalidInput):
+        drv._policy(_policy_instance(flavor_policy="audit", image_policy="allow"))
+
+
 # ---- spawn ----------------------------------------------------------------------------------
 
 def test_guest_xml_goes_through_manager(drv, log, ctx):
-    inst = _instance(image_props={"vtpcm:enabled": "true", "vtpcm:policy": "audit"})
+    inst = _instance(extra_specs={"vtpcm:enabled": "true", "vtpcm:policy": "audit"})
     with _parent("_get_guest_xml", log, ret=DOMAIN_XML):
         xml = drv._get_guest_xml(ctx, inst, None, {}, None)
     assert "tpm-crb" in xml
@@ -228,7 +269,33 @@ def test_check_destination_begins_engine_migration(drv, log, ctx):
         assert drv.check_can_live_migrate_destination(ctx, inst, {}, {}, True, False) \
             == "dest-data"
     assert log[0][0] == "parent.check_can_live_migrate_destination"
-    assert log[1] == ("begin", UUID, "instance-00000007", "vtpcm-n1", "vtpcm-n2", "nova-mig-1")
+    assert log[1] == ("begin", UUID, "instance-00000007", "vtpcm-n1", "vtpcm-n2", "nova-mig-1",
+                      False)
+
+
+@pytest.mark.parametrize("native_tls", [True, False])
+def test_check_destination_tells_the_engine_about_native_tls(drv, log, ctx, native_tls):
+    # [libvirt] live_migration_with_native_tls: QEMU's stream (and the swtpm blobs in it) over TLS
+    CONF.set_override("live_migration_with_native_tls", native_tls, group="libvirt")
+    try:
+        with _parent("check_can_live_migrate_destination", log, ret="d"):
+            drv.check_can_live_migrate_destination(ctx, vtpcm_instance(), {}, {})
+    finally:
+        CONF.clear_override("live_migration_with_native_tls", group="libvirt")
+    assert log[1][0] == "begin"
+    assert log[1][-1] is native_tls
+
+
+def test_check_destination_native_tls_refusal_is_precheck_error(drv, log, ctx):
+    drv.vtpcm_client.fail["begin"] = vc.VtpcmRefused(
+        "Nova mode needs [libvirt] live_migration_with_native_tls = True", status=409,
+        code="NATIVE_TLS_REQUIRED")
+    with _parent("check_can_live_migrate_destination", log, ret="d"), \
+            _parent("cleanup_live_migration_destination_check", log):
+        with pytest.raises(exception.MigrationPreCheckError) as e:
+            drv.check_can_live_migrate_destination(ctx, vtpcm_instance(), {}, {})
+    assert "NATIVE_TLS_REQUIRED" in str(e.value)
+    assert "live_migration_with_native_tls" in str(e.value)
 
 
 def test_check_destination_node_name_override(drv, log, ctx):

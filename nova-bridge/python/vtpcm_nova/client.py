@@ -132,9 +132,14 @@ class VtpcmClient:
 
     # ---- engine -------------------------------------------------------------------------------
 
-    def begin(self, instance_uuid, vm_name, source, destination, nova_migration_id=None):
+    def begin(self, instance_uuid, vm_name, source, destination, nova_migration_id=None,
+              native_tls=False):
+        """POST /v1/nova/live-migrations. ``nativeTls`` tells the engine whether Nova runs QEMU's
+        migration stream (RAM, device state, swtpm blobs) over TLS ([libvirt]
+        live_migration_with_native_tls); the engine refuses Nova-mode migrations without it
+        (409 NATIVE_TLS_REQUIRED) unless it allows plaintext."""
         body = {"instanceUuid": instance_uuid, "vmName": vm_name, "source": source,
-                "destination": destination}
+                "destination": destination, "nativeTls": bool(native_tls)}
         if nova_migration_id:
             body["novaMigrationId"] = nova_migration_id
         return self._call(self.engine_url, "engine", "POST", "/v1/nova/live-migrations", body)

@@ -30,8 +30,8 @@ OPTS = [
     cfg.StrOpt("enabled_spec", default="vtpcm:enabled",
                help="Flavor extra spec / image property that marks vtpcm instances (=true)."),
     cfg.StrOpt("policy_spec", default="vtpcm:policy",
-               help="Flavor extra spec / image property with the measurement policy "
-                    "(deny|audit, default deny)."),
+               help="Flavor extra spec with the measurement policy (deny|audit, default "
+                    "deny); the image property of that name may only tighten it."),
 ]
 
 

@@ -32,6 +32,7 @@ vtpcm_conf.register_opts(CONF)
 
 LOG = logging.getLogger(__name__)
 
+# strictest first: an image property may move a policy towards the front only
 POLICIES = ("deny", "audit")
 
 
@@ -82,12 +83,40 @@ class VtpcmLibvirtDriver(libvirt_driver.LibvirtDriver):
         return strutils.bool_from_string(self._spec(instance, CONF.vtpcm.enabled_spec),
                                          default=False)
 
-    def _policy(self, instance):
-        value = self._spec(instance, CONF.vtpcm.policy_spec)
-        policy = (value or "deny").strip().lower()
+    @staticmethod
+    def _policy_value(value, origin):
+        policy = str(value).strip().lower()
         if policy not in POLICIES:
-            raise exception.InvalidInput(
-                reason="%s=%r is not one of deny, audit" % (CONF.vtpcm.policy_spec, value))
+            raise exception.InvalidInput(reason="%s %s=%r is not one of deny, audit"
+                                         % (origin, CONF.vtpcm.policy_spec, value))
+        return policy
+
+    def _policy(self, instance):
+        """The measurement policy: the flavor's extra spec decides (deny when it says nothing).
+
+        Images belong to tenants, so an image property may only tighten it (audit -> deny),
+        never loosen it: an image's ``audit`` is ignored.
+        """
+        key = CONF.vtpcm.policy_spec
+        flavor_value = None
+        try:
+            flavor = instance.flavor
+            if flavor is not None and flavor.extra_specs:
+                flavor_value = flavor.extra_specs.get(key)
+        except Exception:  # flavor not loadable: nothing loosens the default
+            flavor_value = None
+        try:
+            image_value = (instance.system_metadata or {}).get("image_" + key)
+        except Exception:
+            image_value = None
+        policy = "deny" if flavor_value is None else self._policy_value(flavor_value, "flavor")
+        if image_value is not None:
+            asked = self._policy_value(image_value, "image")
+            if POLICIES.index(asked) < POLICIES.index(policy):
+                policy = asked
+            elif asked != policy:
+                LOG.warning("vtpcm: image property %s=%s ignored: only the flavor may loosen "
+                            "the policy (%s)", key, asked, policy, instance=instance)
         return policy
 
     @staticmethod
@@ -170,8 +199,10 @@ class VtpcmLibvirtDriver(libvirt_driver.LibvirtDriver):
         self._log_hook("check_can_live_migrate_destination", instance,
                        " %s -> %s" % (source, destination))
         try:
-            answer = self.vtpcm_client.begin(instance.uuid, instance.name, source, destination,
-                                             self._nova_migration_id(context, instance))
+            answer = self.vtpcm_client.begin(
+                instance.uuid, instance.name, source, destination,
+                self._nova_migration_id(context, instance),
+                native_tls=bool(CONF.libvirt.live_migration_with_native_tls))
         except vtpcm_client.VtpcmError as e:
             # Nova calls cleanup_live_migration_destination_check only when we return
             try:

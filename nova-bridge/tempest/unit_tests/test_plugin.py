@@ -67,11 +67,13 @@ def test_options_register_with_defaults():
     assert conf.vtpcm.flavor_name == "vtpcm"
     assert conf.vtpcm.engine_url == "https://127.0.0.1:9440"
     assert conf.vtpcm.broken_attestation is False
+    assert conf.vtpcm.trust_hosts == []
     assert conf.vtpcm.ca_file is None
     assert conf.service_available.vtpcm is False
     groups = dict(vtpcm.get_opt_lists())
     assert {opt.name for opt in groups["vtpcm"]} >= {
-        "engine_url", "ca_file", "cert_file", "key_file", "flavor_name", "image_name", "broken_attestation"}
+        "engine_url", "ca_file", "cert_file", "key_file", "flavor_name", "image_name", "broken_attestation",
+        "trust_hosts"}
     assert [opt.name for opt in groups["service_available"]] == ["vtpcm"]
 
 
@@ -186,6 +188,42 @@ def test_committed_record_with_receipt_passes(scenario):
 def test_bad_records_fail(scenario, record, receipt, why):
     with pytest.raises(AssertionError):
         checker(scenario, record, receipt)._assert_committed("vm-1", "n1", "n2")
+
+
+class TrustingEngine(object):
+    def __init__(self, fail=None):
+        self.trusted, self.fail = [], fail
+
+    def trust_host(self, name):
+        if self.fail:
+            raise self.fail
+        self.trusted.append(name)
+        return {"added": 3}
+
+
+def test_trust_hosts_trusts_each_listed_host_but_the_untrusted_one(scenario):
+    from tempest import config
+    engine = TrustingEngine()
+    config.CONF.set_override("trust_hosts", ["compute1", "compute2", ""], group="vtpcm")
+    config.CONF.set_override("untrusted_host", "compute2", group="vtpcm")
+    try:
+        scenario.VtpcmLiveMigrationTest._trust_hosts(engine)
+    finally:
+        config.CONF.clear_override("trust_hosts", group="vtpcm")
+        config.CONF.clear_override("untrusted_host", group="vtpcm")
+    assert engine.trusted == ["compute1"]
+
+
+def test_trust_hosts_failure_is_a_configuration_error(scenario):
+    from tempest import config
+    from tempest.lib import exceptions as lib_exc
+    engine = TrustingEngine(fail=scenario.EngineError(403, "operator role required"))
+    config.CONF.set_override("trust_hosts", ["compute1"], group="vtpcm")
+    try:
+        with pytest.raises(lib_exc.InvalidConfiguration):
+            scenario.VtpcmLiveMigrationTest._trust_hosts(engine)
+    finally:
+        config.CONF.clear_override("trust_hosts", group="vtpcm")
 
 
 def test_engine_client_needs_https(scenario):

@@ -46,4 +46,12 @@ VtpcmGroup = [
                default="",
                help="The compute host whose attestation is broken "
                     "(with broken_attestation)."),
+    cfg.ListOpt("trust_hosts",
+                default=[],
+                help="Compute hosts whose measured platform the test records "
+                     "as trusted in the engine before it runs (POST "
+                     "/v1/hosts/{name}/trust, an operator call): hosts that "
+                     "could not trust themselves because no operator identity "
+                     "is on them (DevStack subnodes). untrusted_host is never "
+                     "trusted."),
 ]
