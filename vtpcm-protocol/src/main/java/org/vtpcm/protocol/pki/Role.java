@@ -11,7 +11,12 @@ import java.util.Optional;
  * extra extended-key-usage purpose (beside serverAuth/clientAuth); every endpoint checks an
  * allow-list of roles, so a certificate's name alone never grants anything.
  *
- * <p>The OIDs sit under a UUID arc (ITU-T X.667, {@code 2.25.<uuid>}), which needs no registration.
+ * <p>The OIDs sit under a private-enterprise-style arc whose every component fits in 64 bits:
+ * GnuTLS (QEMU's and libvirt's TLS) cannot parse a certificate whose key purposes hold a larger
+ * number, so the registration-free UUID arc ({@code 2.25.<128-bit uuid>}) made every node-qemu
+ * identity unusable. The number is not registered with IANA yet; since a role is only ever
+ * believed on a certificate our own cloud CA signed, another meaning of the same OID elsewhere can
+ * grant nothing here.
  */
 public enum Role {
     /** The migration engine: calls every manager's migration hooks, attestation and association reads. */
@@ -28,7 +33,7 @@ public enum Role {
     DASHBOARD("dashboard", 6);
 
     /** The arc all role purposes live under. */
-    public static final String ARC = "2.25.225594555880819209282742643042998903620.1";
+    public static final String ARC = "1.3.6.1.4.1.59320.7";
 
     private final String label;
     private final String oid;
