@@ -13,10 +13,12 @@ import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vtpcm.manager.association.IllegalTransitionException;
+import org.vtpcm.manager.association.MigrationMismatchException;
 import org.vtpcm.manager.association.UnknownVtpcmException;
 import org.vtpcm.manager.domain.InvalidDomainException;
 import org.vtpcm.manager.engine.EngineException;
 import org.vtpcm.manager.libvirt.LibvirtException;
+import org.vtpcm.manager.migration.PlaintextRefusedException;
 import org.vtpcm.manager.migration.TransferException;
 import org.vtpcm.manager.tpcm.ControlDeniedException;
 import org.vtpcm.protocol.pki.Role;
@@ -66,6 +68,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(ForbiddenException.class, (e, context) -> error(context, 403, "FORBIDDEN", e.getMessage()));
             config.routes.exception(InvalidDomainException.class, (e, context) -> error(context, 400, "INVALID_DOMAIN", e.getMessage()));
             config.routes.exception(UnknownVtpcmException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
+            config.routes.exception(MigrationMismatchException.class, (e, context) -> error(context, 409, e.reason().name(),
+                    e.getMessage()));
+            config.routes.exception(PlaintextRefusedException.class, (e, context) -> error(context, 400, "PLAINTEXT_REFUSED",
+                    e.getMessage()));
             config.routes.exception(IllegalTransitionException.class,
                     (e, context) -> error(context, 409, "ILLEGAL_TRANSITION", e.getMessage()));
             config.routes.exception(ControlDeniedException.class, (e, context) -> context.status(403)
