@@ -142,8 +142,8 @@ public final class ManagerModule extends AbstractModule {
     @Provides
     @Singleton
     MigrationHooks migrationHooks(AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines,
-            IncomingMigrations incoming, CryptoSuite suite) {
-        return new MigrationHooks(config.nodeName(), associations, secrets, engines, incoming, suite);
+            IncomingMigrations incoming, CryptoSuite suite, LibvirtHost libvirt) {
+        return new MigrationHooks(config.nodeName(), associations, secrets, engines, incoming, suite, libvirt);
     }
 
     @Provides
@@ -212,7 +212,7 @@ public final class ManagerModule extends AbstractModule {
     @Singleton
     VmMigrations vmMigrations(AssociationStore associations, LibvirtHost libvirt, LibvirtConnector connector, Clock clock) {
         return new VmMigrations(associations, libvirt, connector.connect(config.libvirtUri()),
-                new LibvirtStatusFiles(config.libvirtStatusDirectory()), clock);
+                new LibvirtStatusFiles(config.libvirtStatusDirectory()), clock, config.allowPlaintextMigration());
     }
 
     @Provides

@@ -8,16 +8,20 @@ import io.javalin.http.Context;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.json.JavalinJackson;
 import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vtpcm.manager.association.IllegalTransitionException;
+import org.vtpcm.manager.association.MigrationMismatchException;
 import org.vtpcm.manager.association.UnknownVtpcmException;
 import org.vtpcm.manager.domain.InvalidDomainException;
 import org.vtpcm.manager.engine.EngineException;
 import org.vtpcm.manager.libvirt.LibvirtException;
+import org.vtpcm.manager.migration.PlaintextRefusedException;
 import org.vtpcm.manager.migration.TransferException;
 import org.vtpcm.manager.tpcm.ControlDeniedException;
+import org.vtpcm.protocol.pki.Role;
 
 /**
  * The manager's REST API: JSON over HTTPS with mutual TLS only (TLS 1.3, client certificate from
@@ -29,11 +33,10 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * The roles whose certificates may open a connection at all; each endpoint then allows a
-     * subset. Never QEMU's migration identity, never a dashboard (the panel talks to the engine).
+     * subset ({@link EndpointAccess}). Never QEMU's migration identity, never a dashboard (the panel
+     * talks to the engine).
      */
-    public static final java.util.Set<org.vtpcm.protocol.pki.Role> ACCEPTED_ROLES = java.util.Set.of(
-            org.vtpcm.protocol.pki.Role.ENGINE, org.vtpcm.protocol.pki.Role.NODE_MANAGER, org.vtpcm.protocol.pki.Role.NOVA_COMPUTE,
-            org.vtpcm.protocol.pki.Role.OPERATOR);
+    public static final Set<Role> ACCEPTED_ROLES = Set.of(Role.ENGINE, Role.NODE_MANAGER, Role.NOVA_COMPUTE, Role.OPERATOR);
 
     private final Javalin app;
 
@@ -54,8 +57,10 @@ public final class ApiServer implements AutoCloseable {
                 if (context.contentLength() > maxBodyBytes) {
                     throw new BodyTooLargeException();
                 }
-                ComputeServiceAccess.check(nodeName, ClientCertificate.commonName(context), context.method().name(), context.path());
             });
+            // only for a path that names an endpoint: an unknown one stays 404 NO_SUCH_ENDPOINT for everyone
+            config.routes.beforeMatched(context -> EndpointAccess.check(ClientCertificate.role(context),
+                    ClientCertificate.commonName(context), nodeName, context.method().name(), context.path()));
             for (ApiRoutes resource : resources) {
                 resource.register(config.routes);
             }
@@ -63,6 +68,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.exception(ForbiddenException.class, (e, context) -> error(context, 403, "FORBIDDEN", e.getMessage()));
             config.routes.exception(InvalidDomainException.class, (e, context) -> error(context, 400, "INVALID_DOMAIN", e.getMessage()));
             config.routes.exception(UnknownVtpcmException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
+            config.routes.exception(MigrationMismatchException.class, (e, context) -> error(context, 409, e.reason().name(),
+                    e.getMessage()));
+            config.routes.exception(PlaintextRefusedException.class, (e, context) -> error(context, 400, "PLAINTEXT_REFUSED",
+                    e.getMessage()));
             config.routes.exception(IllegalTransitionException.class,
                     (e, context) -> error(context, 409, "ILLEGAL_TRANSITION", e.getMessage()));
             config.routes.exception(ControlDeniedException.class, (e, context) -> context.status(403)

@@ -7,8 +7,9 @@ import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 import javax.security.auth.x500.X500Principal;
+import org.vtpcm.protocol.pki.Role;
 
-/** Who called: the common name of the client certificate the TLS handshake verified (the cloud CA issued it). */
+/** Who called: the role and common name of the client certificate the TLS handshake verified (the cloud CA issued it). */
 final class ClientCertificate {
     /** Where Jetty puts the verified client chain (the servlet specification's attribute). */
     static final String CHAIN_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
@@ -16,17 +17,30 @@ final class ClientCertificate {
     private ClientCertificate() {
     }
 
+    /** The one role the caller's certificate carries; empty without a certificate or a role. */
+    static Optional<Role> role(Context context) {
+        return leaf(context).flatMap(Role::of);
+    }
+
     static Optional<String> commonName(Context context) {
-        Object chain = context.req().getAttribute(CHAIN_ATTRIBUTE);
-        if (!(chain instanceof X509Certificate[] certificates) || certificates.length == 0) {
+        Optional<X509Certificate> leaf = leaf(context);
+        if (leaf.isEmpty()) {
             return Optional.empty();
         }
         try {
-            LdapName subject = new LdapName(certificates[0].getSubjectX500Principal().getName(X500Principal.RFC2253));
+            LdapName subject = new LdapName(leaf.get().getSubjectX500Principal().getName(X500Principal.RFC2253));
             return subject.getRdns().stream().filter(rdn -> rdn.getType().equalsIgnoreCase("CN")).map(Rdn::getValue)
                     .map(String::valueOf).findFirst();
         } catch (InvalidNameException e) {
             return Optional.empty();
         }
+    }
+
+    private static Optional<X509Certificate> leaf(Context context) {
+        Object chain = context.req().getAttribute(CHAIN_ATTRIBUTE);
+        if (!(chain instanceof X509Certificate[] certificates) || certificates.length == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(certificates[0]);
     }
 }

@@ -96,12 +96,12 @@ public final class MigrationHookResource implements ApiRoutes {
     }
 
     private void verify(Context context) {
-        ApiRequests.uuidParameter(context, "migrationId");
+        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
         VmRequest request = ApiRequests.body(context, json, VmRequest.class);
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
-        context.json(transfer.evidence(request.vmUuid()));
+        context.json(transfer.evidence(migrationId, request.vmUuid()));
     }
 
     private void commit(Context context) {

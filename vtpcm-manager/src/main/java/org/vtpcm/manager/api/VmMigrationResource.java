@@ -28,9 +28,13 @@ public final class VmMigrationResource implements ApiRoutes {
         this.json = requireNonNull(json, "json is null");
     }
 
-    /** Body of migrate-vm. Absent options take the defaults: one stream, no compression, TLS, paused. */
-    public record MigrateVmRequest(UUID vmUuid, String destinationUri, Integer parallel, Boolean compress, Boolean tls,
-            Boolean paused, Long bandwidthMiBs) {
+    /**
+     * Body of migrate-vm. destinationNode (required) must be the node the vTPCM's state was sent to in
+     * this migration (export/send's destinationNode). Absent options take the defaults: one stream, no
+     * compression, TLS, paused; tls false is refused unless the node's configuration allows plaintext.
+     */
+    public record MigrateVmRequest(UUID vmUuid, String destinationUri, String destinationNode, Integer parallel, Boolean compress,
+            Boolean tls, Boolean paused, Long bandwidthMiBs) {
     }
 
     /** Body of arrival and resume. */
@@ -57,6 +61,7 @@ public final class VmMigrationResource implements ApiRoutes {
         if (!LIBVIRT_URI.matcher(destination).matches()) {
             throw new BadRequestException("destinationUri must be a libvirt URI like qemu+tcp://HOST/system");
         }
+        String destinationNode = ApiRequests.required(request.destinationNode(), "destinationNode");
         int parallel = request.parallel() == null ? 1 : request.parallel();
         if (parallel < 1 || parallel > MAX_PARALLEL) {
             throw new BadRequestException("parallel must be 1.." + MAX_PARALLEL);
@@ -67,7 +72,7 @@ public final class VmMigrationResource implements ApiRoutes {
         }
         MigrationOptions options = new MigrationOptions(parallel, Boolean.TRUE.equals(request.compress()),
                 !Boolean.FALSE.equals(request.tls()), !Boolean.FALSE.equals(request.paused()), bandwidth);
-        context.status(202).json(migrations.start(migrationId, request.vmUuid(), destination, options));
+        context.status(202).json(migrations.start(migrationId, request.vmUuid(), destination, destinationNode, options));
     }
 
     private void outgoing(Context context) {
@@ -87,8 +92,8 @@ public final class VmMigrationResource implements ApiRoutes {
     }
 
     private void arrival(Context context) {
-        ApiRequests.uuidParameter(context, "migrationId");
-        context.json(migrations.arrival(vm(context)));
+        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        context.json(migrations.arrival(migrationId, vm(context)));
     }
 
     private void resume(Context context) {

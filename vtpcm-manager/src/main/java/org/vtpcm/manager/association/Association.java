@@ -19,9 +19,10 @@ import java.util.UUID;
  * @param createdAt when the row was created
  * @param updatedAt when the row last changed
  * @param attention a reconciliation finding an operator must look at, if any
+ * @param migration the migration the vTPCM is in, while it is in one: every migration hook names it
  */
 public record Association(UUID vtpcmId, UUID vmUuid, String vmName, VtpcmState state, long epoch, String host,
-        ControlPolicy policy, Instant createdAt, Instant updatedAt, Optional<String> attention) {
+        ControlPolicy policy, Instant createdAt, Instant updatedAt, Optional<String> attention, Optional<MigrationBinding> migration) {
     public Association {
         requireNonNull(vtpcmId, "vtpcmId is null");
         requireNonNull(vmUuid, "vmUuid is null");
@@ -32,8 +33,20 @@ public record Association(UUID vtpcmId, UUID vmUuid, String vmName, VtpcmState s
         requireNonNull(createdAt, "createdAt is null");
         requireNonNull(updatedAt, "updatedAt is null");
         requireNonNull(attention, "attention is null");
+        requireNonNull(migration, "migration is null");
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch must not be negative");
         }
+    }
+
+    /** A row outside any migration. */
+    public Association(UUID vtpcmId, UUID vmUuid, String vmName, VtpcmState state, long epoch, String host, ControlPolicy policy,
+            Instant createdAt, Instant updatedAt, Optional<String> attention) {
+        this(vtpcmId, vmUuid, vmName, state, epoch, host, policy, createdAt, updatedAt, attention, Optional.empty());
+    }
+
+    /** The id of the migration the vTPCM is in, if any. */
+    public Optional<UUID> migrationId() {
+        return migration.map(MigrationBinding::migrationId);
     }
 }

@@ -23,7 +23,8 @@ import org.vtpcm.manager.store.NodeDatabase;
  */
 public final class AssociationStore {
     private static final Logger LOG = LoggerFactory.getLogger(AssociationStore.class);
-    private static final String COLUMNS = "vtpcm_id, vm_uuid, vm_name, state, epoch, host, policy, created_at, updated_at, attention";
+    private static final String COLUMNS = "vtpcm_id, vm_uuid, vm_name, state, epoch, host, policy, created_at, updated_at, attention, "
+            + "migration_id, migration_destination";
 
     private final NodeDatabase database;
     private final Clock clock;
@@ -36,11 +37,21 @@ public final class AssociationStore {
     /** Adds a vTPCM in {@code state} (CREATED for a new VM, MIGRATING_IN for an incoming one). */
     public Association create(UUID vtpcmId, UUID vmUuid, String vmName, VtpcmState state, long epoch, String host,
             ControlPolicy policy) {
+        return create(vtpcmId, vmUuid, vmName, state, epoch, host, policy, Optional.empty());
+    }
+
+    /** Adds a vTPCM; an incoming one (MIGRATING_IN) is bound to the migration that brings it, a new one (CREATED) to none. */
+    public Association create(UUID vtpcmId, UUID vmUuid, String vmName, VtpcmState state, long epoch, String host,
+            ControlPolicy policy, Optional<UUID> migrationId) {
         if (state != VtpcmState.CREATED && state != VtpcmState.MIGRATING_IN) {
             throw new IllegalTransitionException("a vTPCM starts as CREATED or MIGRATING_IN, not " + state);
         }
+        if (migrationId.isPresent() && !state.inMigration()) {
+            throw new IllegalArgumentException("a vTPCM created " + state + " is in no migration");
+        }
         Instant now = clock.instant();
-        Association row = new Association(vtpcmId, vmUuid, vmName, state, epoch, host, policy, now, now, Optional.empty());
+        Optional<MigrationBinding> binding = migrationId.map(id -> new MigrationBinding(id, Optional.empty()));
+        Association row = new Association(vtpcmId, vmUuid, vmName, state, epoch, host, policy, now, now, Optional.empty(), binding);
         database.inTransaction(connection -> {
             if (findLiveByVm(connection, vmUuid).isPresent()) {
                 throw new IllegalTransitionException("VM " + vmUuid + " already has a live vTPCM on this node");
@@ -53,7 +64,8 @@ public final class AssociationStore {
                             + previous.get().state() + ", epoch " + previous.get().epoch() + ")");
                 }
                 try (PreparedStatement revive = connection.prepareStatement("UPDATE vtpcm SET vm_uuid = ?, vm_name = ?, state = ?, "
-                        + "epoch = ?, host = ?, policy = ?, updated_at = ?, attention = NULL WHERE vtpcm_id = ? AND state = 'DESTROYED'")) {
+                        + "epoch = ?, host = ?, policy = ?, updated_at = ?, attention = NULL, migration_id = ?, "
+                        + "migration_destination = NULL WHERE vtpcm_id = ? AND state = 'DESTROYED'")) {
                     revive.setString(1, vmUuid.toString());
                     revive.setString(2, vmName);
                     revive.setString(3, state.name());
@@ -61,14 +73,15 @@ public final class AssociationStore {
                     revive.setString(5, host);
                     revive.setString(6, policy.name());
                     revive.setString(7, now.toString());
-                    revive.setString(8, vtpcmId.toString());
+                    revive.setString(8, migrationId.map(UUID::toString).orElse(null));
+                    revive.setString(9, vtpcmId.toString());
                     revive.executeUpdate();
                 }
                 history(connection, vtpcmId, VtpcmState.DESTROYED, state, now, "returned to this node at epoch " + epoch);
                 return null;
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO vtpcm (" + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)")) {
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)")) {
                 insert.setString(1, vtpcmId.toString());
                 insert.setString(2, vmUuid.toString());
                 insert.setString(3, vmName);
@@ -78,12 +91,14 @@ public final class AssociationStore {
                 insert.setString(7, policy.name());
                 insert.setString(8, now.toString());
                 insert.setString(9, now.toString());
+                insert.setString(10, migrationId.map(UUID::toString).orElse(null));
                 insert.executeUpdate();
             }
             history(connection, vtpcmId, null, state, now, "created");
             return null;
         });
-        LOG.info("vtpcm {} for vm {} created in state {} (epoch {})", vtpcmId, vmUuid, state, epoch);
+        LOG.info("vtpcm {} for vm {} created in state {} (epoch {}{})", vtpcmId, vmUuid, state, epoch,
+                migrationId.map(id -> ", migration " + id).orElse(""));
         return row;
     }
 
@@ -95,8 +110,45 @@ public final class AssociationStore {
         return transition(vtpcmId, from, to, -1, reason);
     }
 
-    /** Like {@link #transition(UUID, VtpcmState, VtpcmState, String)}, also setting the epoch (if >= 0). */
+    /**
+     * Like {@link #transition(UUID, VtpcmState, VtpcmState, String)}, also setting the epoch (if >= 0).
+     * The row's migration binding is kept while the vTPCM stays in a migration state and cleared when
+     * it leaves one.
+     */
     public Association transition(UUID vtpcmId, VtpcmState from, VtpcmState to, long newEpoch, String reason) {
+        return move(vtpcmId, from, to, newEpoch, reason, current -> to.inMigration() ? current.migration() : Optional.empty());
+    }
+
+    /** Source, freeze: RUNNING -> FROZEN, the row now naming {@code migrationId} as the vTPCM's current migration. */
+    public Association beginMigration(UUID migrationId, UUID vtpcmId, String reason) {
+        requireNonNull(migrationId, "migrationId is null");
+        return move(vtpcmId, VtpcmState.RUNNING, VtpcmState.FROZEN, -1, reason, current -> {
+            if (current.migration().isPresent()) {
+                MigrationMismatchException.requireCurrent(current, migrationId);
+            }
+            return Optional.of(new MigrationBinding(migrationId, Optional.empty()));
+        });
+    }
+
+    /**
+     * A move of the vTPCM in its current migration, refused with {@link MigrationMismatchException}
+     * (nothing changes) unless the row names {@code migrationId}. {@code destinationNode}, if given, is
+     * recorded as where the state was sent; leaving the migration states clears the binding.
+     */
+    public Association transition(UUID migrationId, UUID vtpcmId, VtpcmState from, VtpcmState to, long newEpoch,
+            Optional<String> destinationNode, String reason) {
+        requireNonNull(migrationId, "migrationId is null");
+        requireNonNull(destinationNode, "destinationNode is null");
+        return move(vtpcmId, from, to, newEpoch, reason, current -> {
+            MigrationBinding binding = MigrationMismatchException.requireCurrent(current, migrationId).migration().orElseThrow();
+            return to.inMigration() ? Optional.of(new MigrationBinding(migrationId, destinationNode.or(binding::destinationNode)))
+                    : Optional.empty();
+        });
+    }
+
+    /** One compare-and-set move; {@code binding} sees the current row (and may refuse) and answers the row's new binding. */
+    private Association move(UUID vtpcmId, VtpcmState from, VtpcmState to, long newEpoch, String reason,
+            java.util.function.Function<Association, Optional<MigrationBinding>> binding) {
         requireNonNull(from, "from is null");
         requireNonNull(to, "to is null");
         if (!from.canMoveTo(to)) {
@@ -107,6 +159,7 @@ public final class AssociationStore {
         Association updated = database.inTransaction(connection -> {
             Association current = find(connection, vtpcmId)
                     .orElseThrow(() -> new UnknownVtpcmException("no vTPCM " + vtpcmId + " on this node"));
+            Optional<MigrationBinding> next = binding.apply(current);
             if (current.state() != from) {
                 throw new IllegalTransitionException("vTPCM " + vtpcmId + " is " + current.state() + ", not " + from);
             }
@@ -115,20 +168,22 @@ public final class AssociationStore {
                         + " to " + newEpoch);
             }
             long epoch = newEpoch >= 0 ? newEpoch : current.epoch();
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE vtpcm SET state = ?, epoch = ?, updated_at = ? WHERE vtpcm_id = ? AND state = ?")) {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE vtpcm SET state = ?, epoch = ?, updated_at = ?, "
+                    + "migration_id = ?, migration_destination = ? WHERE vtpcm_id = ? AND state = ?")) {
                 update.setString(1, to.name());
                 update.setLong(2, epoch);
                 update.setString(3, now.toString());
-                update.setString(4, vtpcmId.toString());
-                update.setString(5, from.name());
+                update.setString(4, next.map(b -> b.migrationId().toString()).orElse(null));
+                update.setString(5, next.flatMap(MigrationBinding::destinationNode).orElse(null));
+                update.setString(6, vtpcmId.toString());
+                update.setString(7, from.name());
                 if (update.executeUpdate() != 1) {
                     throw new IllegalTransitionException("vTPCM " + vtpcmId + " changed concurrently");
                 }
             }
             history(connection, vtpcmId, from, to, now, reason);
             return new Association(current.vtpcmId(), current.vmUuid(), current.vmName(), to, epoch, current.host(),
-                    current.policy(), current.createdAt(), now, current.attention());
+                    current.policy(), current.createdAt(), now, current.attention(), next);
         });
         LOG.info("vtpcm {} {} -> {} (epoch {}): {}", vtpcmId, from, to, updated.epoch(), reason);
         return updated;
@@ -229,9 +284,12 @@ public final class AssociationStore {
     }
 
     private static Association read(ResultSet result) throws SQLException {
+        Optional<String> destination = Optional.ofNullable(result.getString(12));
+        Optional<MigrationBinding> migration = Optional.ofNullable(result.getString(11))
+                .map(id -> new MigrationBinding(UUID.fromString(id), destination));
         return new Association(UUID.fromString(result.getString(1)), UUID.fromString(result.getString(2)), result.getString(3),
                 VtpcmState.valueOf(result.getString(4)), result.getLong(5), result.getString(6),
                 ControlPolicy.valueOf(result.getString(7)), Instant.parse(result.getString(8)),
-                Instant.parse(result.getString(9)), Optional.ofNullable(result.getString(10)));
+                Instant.parse(result.getString(9)), Optional.ofNullable(result.getString(10)), migration);
     }
 }

@@ -39,6 +39,11 @@ public enum VtpcmState {
         return next().contains(target);
     }
 
+    /** States that belong to one migration: the row names it, and only that migration's hooks may move it. */
+    public boolean inMigration() {
+        return this == FROZEN || this == MIGRATING_OUT || this == MIGRATING_IN || this == STAGED;
+    }
+
     /** States in which this node's TPM engine for the vTPCM may be running. */
     public boolean engineMayRun() {
         return this == RUNNING || this == FROZEN || this == MIGRATING_OUT || this == MIGRATING_IN || this == STAGED;

@@ -26,7 +26,7 @@ import org.vtpcm.protocol.crypto.SuiteName;
 public record ManagerConfig(Path file, String nodeName, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory,
         Path runDirectory, String libvirtUri, Path libvirtStatusDirectory, SuiteName suite, PlatformTpmKind platformTpm, Path platformTpmDevice,
         Path tlsDirectory, Path qemuTlsDirectory, String swtpmBinary, List<Path> measuredBinaries, String defaultPolicy,
-        long maxBundleBytes) {
+        long maxBundleBytes, boolean allowPlaintextMigration) {
 
     /** Every key with its default and meaning; also the documentation printed by {@code vtpcm-manager config}. */
     public static final Map<String, String[]> DEFAULTS = defaults();
@@ -61,6 +61,8 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
         keys.put("policy.default", new String[] {"deny", "active-control policy for VMs created without one: deny or audit"});
         keys.put("migration.max-bundle-bytes", new String[] {"67108864", "largest state bundle accepted from a source manager in "
             + "chunks (spooled under <state.dir>/incoming); larger ones get 413"});
+        keys.put("migration.allow-plaintext", new String[] {"false", "true lets migrate-vm move a VM without TLS (tls: false), its "
+            + "memory and TPM state in clear on the network; otherwise such a request gets 400 PLAINTEXT_REFUSED"});
         return java.util.Collections.unmodifiableMap(keys);
     }
 
@@ -91,7 +93,7 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
                 tls.isEmpty() ? state.resolve("tls") : values.path("tls.dir"),
                 qemuTls.isEmpty() ? state.resolve("tls").resolve("qemu") : values.path("qemu.tls.dir"), values.text("swtpm.binary"),
                 values.paths("measure.binaries"),
-                values.policy(), values.positiveLong("migration.max-bundle-bytes"));
+                values.policy(), values.positiveLong("migration.max-bundle-bytes"), values.bool("migration.allow-plaintext"));
     }
 
     /** The node database file. */
@@ -150,6 +152,14 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
             } catch (NumberFormatException e) {
                 throw new ConfigException(file + ": " + key + " must be a positive number (got '" + text(key) + "')");
             }
+        }
+
+        boolean bool(String key) {
+            return switch (text(key)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new ConfigException(file + ": " + key + " must be true or false (got '" + text(key) + "')");
+            };
         }
 
         SuiteName suite() {

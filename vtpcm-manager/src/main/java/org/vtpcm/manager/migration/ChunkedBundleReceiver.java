@@ -14,7 +14,8 @@ import org.vtpcm.manager.migration.TransferException.Reason;
 /**
  * Destination: receives a state bundle in chunks from the source manager into the spool, then
  * reassembles it, checks its length and SHA-256, and stages it with the source signing key that
- * prepare-incoming named. Only the source node prepare-incoming named may send.
+ * prepare-incoming named. Only the source node prepare-incoming named for that migration may send;
+ * a migration prepared without one takes chunks from nobody.
  */
 public final class ChunkedBundleReceiver {
     public static final int MAX_CHUNK_BYTES = 512 * 1024;
@@ -87,15 +88,19 @@ public final class ChunkedBundleReceiver {
 
     private IncomingMigrations.Prepared expected(UUID migrationId, Optional<String> sender) {
         IncomingMigrations.Prepared prepared = incoming.find(migrationId).orElseThrow(() -> notPrepared(migrationId));
-        if (prepared.sourceNode().isPresent()
-                && !(sender.isPresent() && sender.get().equalsIgnoreCase(prepared.sourceNode().get()))) {
-            throw new TransferException(Reason.SENDER_NOT_ALLOWED, "migration " + migrationId + " takes state only from node "
-                    + prepared.sourceNode().get() + "; the caller's certificate names " + sender.map(name -> "'" + name + "'")
-                    .orElse("no node"));
-        }
         if (prepared.sourceSigningKey().isEmpty()) {
             throw new TransferException(Reason.NO_SOURCE_KEY, "migration " + migrationId + " was prepared without sourceSigningKey, "
                     + "which the chunked transfer needs; prepare it with the source's key or use stage");
+        }
+        // bound to this migration: only the node its prepare-incoming named; without a name, nobody may push
+        if (prepared.sourceNode().isEmpty()) {
+            throw new TransferException(Reason.SENDER_NOT_ALLOWED, "migration " + migrationId + " was prepared without sourceNode: "
+                    + "no node may push its state in chunks");
+        }
+        if (!(sender.isPresent() && sender.get().equalsIgnoreCase(prepared.sourceNode().get()))) {
+            throw new TransferException(Reason.SENDER_NOT_ALLOWED, "migration " + migrationId + " takes state only from node "
+                    + prepared.sourceNode().get() + "; the caller's certificate names " + sender.map(name -> "'" + name + "'")
+                    .orElse("no node"));
         }
         return prepared;
     }

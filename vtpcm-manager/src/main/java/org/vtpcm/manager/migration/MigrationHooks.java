@@ -9,10 +9,13 @@ import org.vtpcm.manager.association.Association;
 import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.association.IllegalTransitionException;
+import org.vtpcm.manager.association.MigrationMismatchException;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.engine.TpmEngines;
 import org.vtpcm.manager.keys.VtpcmKeys;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
+import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.manager.libvirt.LibvirtHost;
 
 /**
  * The manager's side of the synchronized migration protocol, called by the migration engine and by
@@ -28,9 +31,12 @@ public final class MigrationHooks {
     private final TpmEngines engines;
     private final IncomingMigrations incoming;
     private final org.vtpcm.protocol.crypto.CryptoSuite suite;
+    private final LibvirtHost libvirt;
 
+    /** @param libvirt this node's libvirtd: whether a source's domain is still here decides whether it may be unfrozen */
     public MigrationHooks(String nodeName, AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines,
-            IncomingMigrations incoming, org.vtpcm.protocol.crypto.CryptoSuite suite) {
+            IncomingMigrations incoming, org.vtpcm.protocol.crypto.CryptoSuite suite, LibvirtHost libvirt) {
+        this.libvirt = requireNonNull(libvirt, "libvirt is null");
         this.incoming = requireNonNull(incoming, "incoming is null");
         this.suite = requireNonNull(suite, "suite is null");
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
@@ -53,7 +59,8 @@ public final class MigrationHooks {
     public synchronized Prepared prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
             ControlPolicy policy, byte[] nonce, java.util.Optional<String> sourceNode,
             java.util.Optional<java.security.PublicKey> sourceSigningKey) {
-        Association row = associations.create(vtpcmId, vmUuid, vmName, VtpcmState.MIGRATING_IN, epoch, nodeName, policy);
+        Association row = associations.create(vtpcmId, vmUuid, vmName, VtpcmState.MIGRATING_IN, epoch, nodeName, policy,
+                java.util.Optional.of(migrationId));
         java.security.KeyPair ephemeral = suite.generateSigningKeyPair();
         try {
             VtpcmKeys keys = secrets.create(vtpcmId);
@@ -73,37 +80,65 @@ public final class MigrationHooks {
     public record Prepared(Association association, java.security.PublicKey ephemeralPublicKey) {
     }
 
-    /** Source: freezes the TPCM layer of a running vTPCM. */
+    /** Source: freezes the TPCM layer of a running vTPCM, which is from now on in this migration (and no other). */
     public synchronized Association freeze(UUID migrationId, UUID vmUuid) {
         Association row = associations.live(vmUuid);
-        Association frozen = associations.transition(row.vtpcmId(), VtpcmState.RUNNING, VtpcmState.FROZEN, "migration " + migrationId);
+        Association frozen = associations.beginMigration(migrationId, row.vtpcmId(), "migration " + migrationId);
         LOG.info("migration {}: vtpcm {} frozen", migrationId, row.vtpcmId());
         return frozen;
     }
 
     /**
-     * Either side, before the switchover: the source returns to RUNNING; the destination's incoming
-     * vTPCM is stopped and erased. Idempotent for a vTPCM already back to RUNNING or gone.
+     * Either side, before the switchover, for the vTPCM's current migration only: the source returns
+     * to RUNNING if its domain is still active here; the destination's incoming vTPCM is stopped and
+     * erased. A vTPCM in no migration (RUNNING) is left as it is, so a repeated abort answers the same.
      */
     public synchronized Association abort(UUID migrationId, UUID vmUuid) {
         Association row = associations.live(vmUuid);
+        if (row.state() == VtpcmState.RUNNING && row.migration().isEmpty()) {
+            return row;
+        }
+        if (row.migration().isPresent() || !row.state().inMigration()) {
+            MigrationMismatchException.requireCurrent(row, migrationId);
+        } else {
+            // a row from before migrations were recorded: it names none, so an abort may still bring it back
+            LOG.warn("migration {}: vtpcm {} is {} without a recorded migration; aborting it", migrationId, row.vtpcmId(), row.state());
+        }
         Association after = switch (row.state()) {
             // an aborted attempt consumes its epoch: the next attempt is newer than anything the failed one left at a
             // destination (a DESTROYED incoming row), and a bundle of the failed attempt can never be replayed
-            case FROZEN, MIGRATING_OUT -> associations.transition(row.vtpcmId(), row.state(), VtpcmState.RUNNING, row.epoch() + 1,
-                    "migration " + migrationId + " aborted; epoch " + (row.epoch() + 1) + " consumed by the attempt");
+            case FROZEN, MIGRATING_OUT -> {
+                requireDomainHere(migrationId, row);
+                yield leave(row, migrationId, VtpcmState.RUNNING, row.epoch() + 1,
+                        "migration " + migrationId + " aborted; epoch " + (row.epoch() + 1) + " consumed by the attempt");
+            }
             case MIGRATING_IN, STAGED -> {
                 incoming.remove(migrationId);
                 engines.stop(row.vtpcmId());
                 engines.eraseState(row.vtpcmId());
                 secrets.erase(row.vtpcmId());
-                yield associations.transition(row.vtpcmId(), row.state(), VtpcmState.DESTROYED, "migration " + migrationId + " aborted");
+                yield leave(row, migrationId, VtpcmState.DESTROYED, -1, "migration " + migrationId + " aborted");
             }
-            case RUNNING -> row;
             default -> throw new IllegalTransitionException("migration " + migrationId + " cannot be aborted: vTPCM is " + row.state());
         };
         LOG.info("migration {}: aborted for vtpcm {} ({} -> {})", migrationId, row.vtpcmId(), row.state(), after.state());
         return after;
     }
 
+    /** Out of the migration, checking again (in the same transaction as the move) that the row is still in it. */
+    private Association leave(Association row, UUID migrationId, VtpcmState to, long epoch, String reason) {
+        return row.migration().isPresent()
+                ? associations.transition(migrationId, row.vtpcmId(), row.state(), to, epoch, java.util.Optional.empty(), reason)
+                : associations.transition(row.vtpcmId(), row.state(), to, epoch, reason);
+    }
+
+    /** The source may run its vTPCM again only while its domain is still active here, i.e. before the switchover. */
+    private void requireDomainHere(UUID migrationId, Association row) {
+        boolean active = libvirt.state(row.vmName()).map(DomainState::isActive).orElse(false);
+        if (!active) {
+            throw new MigrationMismatchException(MigrationMismatchException.Reason.PAST_SWITCHOVER, "migration " + migrationId
+                    + ": the domain " + row.vmName() + " is no longer active on " + nodeName + " (migrated away); the vTPCM stays "
+                    + row.state() + " and the migration can only be committed");
+        }
+    }
 }

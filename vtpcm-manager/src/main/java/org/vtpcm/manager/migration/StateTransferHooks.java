@@ -23,6 +23,7 @@ import org.vtpcm.collector.store.SnapshotStore;
 import org.vtpcm.manager.association.Association;
 import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.IllegalTransitionException;
+import org.vtpcm.manager.association.MigrationMismatchException;
 import org.vtpcm.manager.association.UnknownVtpcmException;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.engine.TpmEngines;
@@ -79,9 +80,12 @@ public final class StateTransferHooks implements BundleStager {
     public record Exported(byte[] bundle, long epoch) {
     }
 
-    /** Source: the FROZEN vTPCM's TPCM-layer state, sealed for the destination; moves it to MIGRATING_OUT. */
+    /**
+     * Source: the FROZEN vTPCM's TPCM-layer state, sealed for the destination; moves it to MIGRATING_OUT
+     * and records the destination, the only one migrate-vm may then move the VM to.
+     */
     public synchronized Exported export(UUID migrationId, UUID vmUuid, String destinationNode, byte[] nonce, PublicKey destinationEphemeral) {
-        Association row = associations.live(vmUuid);
+        Association row = MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId);
         if (row.state() != VtpcmState.FROZEN) {
             throw new IllegalTransitionException("migration " + migrationId + ": export needs a FROZEN vTPCM, it is " + row.state());
         }
@@ -98,7 +102,8 @@ public final class StateTransferHooks implements BundleStager {
                 clock.instant());
         byte[] sealed = codec.seal(bundle, nodeKey.privateKey(), nodeKey.publicKey(), destinationEphemeral);
         snapshots.write(new Snapshot(new SnapshotId(row.vtpcmId(), SnapshotKind.FROZEN, epoch), migrationId, clock.instant(), sealed));
-        associations.transition(row.vtpcmId(), VtpcmState.FROZEN, VtpcmState.MIGRATING_OUT, "migration " + migrationId + " exported");
+        associations.transition(migrationId, row.vtpcmId(), VtpcmState.FROZEN, VtpcmState.MIGRATING_OUT, -1,
+                java.util.Optional.of(destinationNode), "migration " + migrationId + " exported to " + destinationNode);
         LOG.info("migration {}: exported vtpcm {} to {} ({} bytes, epoch {})", migrationId, row.vtpcmId(), destinationNode,
                 sealed.length, epoch);
         return new Exported(sealed, epoch);
@@ -117,7 +122,7 @@ public final class StateTransferHooks implements BundleStager {
     @Override
     public synchronized java.util.Optional<Association> stagedFrom(UUID migrationId, byte[] bundleSha256) {
         return incoming.find(migrationId).flatMap(prepared -> associations.find(prepared.vtpcmId()))
-                .filter(row -> row.state() == VtpcmState.STAGED)
+                .filter(row -> row.state() == VtpcmState.STAGED && row.migrationId().equals(java.util.Optional.of(migrationId)))
                 .filter(row -> snapshots.latest(row.vtpcmId(), SnapshotKind.STAGED)
                         .filter(snapshot -> snapshot.migrationId().equals(migrationId) && snapshot.id().epoch() == row.epoch())
                         .filter(snapshot -> java.security.MessageDigest.isEqual(Sha256.of(snapshot.payload()), bundleSha256))
@@ -129,8 +134,8 @@ public final class StateTransferHooks implements BundleStager {
     public synchronized Association stage(UUID migrationId, byte[] sealed, PublicKey sourceNodeKey) {
         IncomingMigrations.Prepared prepared = incoming.find(migrationId)
                 .orElseThrow(() -> new UnknownVtpcmException("migration " + migrationId + " was not prepared on this node"));
-        Association row = associations.find(prepared.vtpcmId())
-                .orElseThrow(() -> new UnknownVtpcmException("no vTPCM " + prepared.vtpcmId() + " on this node"));
+        Association row = MigrationMismatchException.requireCurrent(associations.find(prepared.vtpcmId())
+                .orElseThrow(() -> new UnknownVtpcmException("no vTPCM " + prepared.vtpcmId() + " on this node")), migrationId);
         if (row.state() == VtpcmState.STAGED && alreadyStaged(row, migrationId, sealed)) {
             return row; // a retried transfer of the same bundle: nothing is staged twice
         }
@@ -152,8 +157,8 @@ public final class StateTransferHooks implements BundleStager {
         log.importEntries(row.vtpcmId(), entries);
         snapshots.write(new Snapshot(new SnapshotId(row.vtpcmId(), SnapshotKind.STAGED, bundle.epoch()), migrationId, clock.instant(),
                 sealed));
-        Association staged = associations.transition(row.vtpcmId(), VtpcmState.MIGRATING_IN, VtpcmState.STAGED, bundle.epoch(),
-                "migration " + migrationId + " staged from " + bundle.sourceNode());
+        Association staged = associations.transition(migrationId, row.vtpcmId(), VtpcmState.MIGRATING_IN, VtpcmState.STAGED,
+                bundle.epoch(), java.util.Optional.empty(), "migration " + migrationId + " staged from " + bundle.sourceNode());
         LOG.info("migration {}: staged vtpcm {} from {} (epoch {}, {} log entries)", migrationId, row.vtpcmId(), bundle.sourceNode(),
                 bundle.epoch(), entries.size());
         return staged;
@@ -165,9 +170,9 @@ public final class StateTransferHooks implements BundleStager {
                 .filter(snapshot -> java.security.MessageDigest.isEqual(snapshot.payload(), sealed)).isPresent();
     }
 
-    /** What the interposer of the VM's engine saw cross the control channel. */
-    public StateEvidence evidence(UUID vmUuid) {
-        Association row = associations.live(vmUuid);
+    /** What the interposer of the VM's engine saw cross the control channel, for the vTPCM's current migration. */
+    public StateEvidence evidence(UUID migrationId, UUID vmUuid) {
+        Association row = MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId);
         Properties report = new Properties();
         try (Reader reader = Files.newBufferedReader(engines.interposerReport(row.vtpcmId()))) {
             report.load(reader);
@@ -181,15 +186,15 @@ public final class StateTransferHooks implements BundleStager {
 
     /** Destination: STAGED -> RUNNING, domain made persistent. Source: MIGRATING_OUT -> DESTROYED, state and keys erased. */
     public synchronized Association commit(UUID migrationId, UUID vmUuid) {
-        Association row = associations.live(vmUuid);
+        Association row = MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId);
         VtpcmKeys keys = secrets.load(row.vtpcmId()).orElseThrow(() -> new IllegalTransitionException("vTPCM secrets missing"));
         return switch (row.state()) {
             case STAGED -> {
                 log.append(row.vtpcmId(), keys.identityPrivate(), "migrate-in", nodeName, "", "committed", "migration " + migrationId);
                 libvirt.xml(row.vmName()).ifPresent(libvirt::define); // the migrated domain becomes persistent here
                 incoming.remove(migrationId);
-                Association running = associations.transition(row.vtpcmId(), VtpcmState.STAGED, VtpcmState.RUNNING,
-                        "migration " + migrationId + " committed");
+                Association running = associations.transition(migrationId, row.vtpcmId(), VtpcmState.STAGED, VtpcmState.RUNNING, -1,
+                        java.util.Optional.empty(), "migration " + migrationId + " committed");
                 LOG.info("migration {}: vtpcm {} committed here (epoch {})", migrationId, row.vtpcmId(), running.epoch());
                 yield running;
             }
@@ -199,8 +204,8 @@ public final class StateTransferHooks implements BundleStager {
                 engines.eraseState(row.vtpcmId());
                 secrets.erase(row.vtpcmId());
                 snapshots.list(row.vtpcmId()).forEach(snapshots::delete);
-                Association gone = associations.transition(row.vtpcmId(), VtpcmState.MIGRATING_OUT, VtpcmState.DESTROYED,
-                        "migration " + migrationId + " committed at the destination; state erased here");
+                Association gone = associations.transition(migrationId, row.vtpcmId(), VtpcmState.MIGRATING_OUT, VtpcmState.DESTROYED,
+                        -1, java.util.Optional.empty(), "migration " + migrationId + " committed at the destination; state erased here");
                 LOG.info("migration {}: vtpcm {} left this node; state erased", migrationId, row.vtpcmId());
                 yield gone;
             }

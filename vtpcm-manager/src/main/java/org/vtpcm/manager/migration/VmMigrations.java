@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,6 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.vtpcm.manager.association.Association;
 import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.IllegalTransitionException;
+import org.vtpcm.manager.association.MigrationBinding;
+import org.vtpcm.manager.association.MigrationMismatchException;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.libvirt.CompletedJob;
 import org.vtpcm.manager.libvirt.DomainState;
@@ -40,6 +43,7 @@ public final class VmMigrations implements AutoCloseable {
     private final LibvirtHost monitor;
     private final SourceConfirmation confirmation;
     private final Clock clock;
+    private final boolean allowPlaintext;
     private final Map<UUID, Run> runs = new LinkedHashMap<>();
     private final ExecutorService workers = Executors.newCachedThreadPool(task -> {
         Thread thread = new Thread(task, "vm-migration");
@@ -51,9 +55,11 @@ public final class VmMigrations implements AutoCloseable {
      * @param libvirt the manager's connection (it carries the migrations)
      * @param monitor a second connection, only for reading a running job's progress
      * @param confirmation whether libvirtd has decided an outgoing migration succeeded (its Confirm phase)
+     * @param allowPlaintext whether a migration may be asked without TLS (configuration migration.allow-plaintext; off by default)
      */
     public VmMigrations(AssociationStore associations, LibvirtHost libvirt, LibvirtHost monitor, SourceConfirmation confirmation,
-            Clock clock) {
+            Clock clock, boolean allowPlaintext) {
+        this.allowPlaintext = allowPlaintext;
         this.associations = requireNonNull(associations, "associations is null");
         this.libvirt = requireNonNull(libvirt, "libvirt is null");
         this.monitor = requireNonNull(monitor, "monitor is null");
@@ -107,19 +113,34 @@ public final class VmMigrations implements AutoCloseable {
 
     /**
      * Starts the live migration; idempotent for a migration id already started. The vTPCM must be
-     * MIGRATING_OUT: its TPCM state was exported and staged, so the VM may follow.
+     * MIGRATING_OUT in this migration: its TPCM state was exported to {@code destinationNode} and
+     * staged there, so the VM may follow, there only. Without TLS only where the configuration allows it.
      */
-    public synchronized OutgoingView start(UUID migrationId, UUID vmUuid, String destinationUri, MigrationOptions options) {
+    public synchronized OutgoingView start(UUID migrationId, UUID vmUuid, String destinationUri, String destinationNode,
+            MigrationOptions options) {
         requireNonNull(destinationUri, "destinationUri is null");
+        requireNonNull(destinationNode, "destinationNode is null");
         requireNonNull(options, "options is null");
+        if (!options.tls() && !allowPlaintext) {
+            throw new PlaintextRefusedException("migration " + migrationId + ": a VM migration without TLS is refused on this node "
+                    + "(the guest's memory and its TPM state would cross the network in clear); set migration.allow-plaintext = true "
+                    + "in the manager's configuration to allow it");
+        }
         Run existing = runs.get(migrationId);
         if (existing != null) {
+            sameVm(existing, vmUuid);
             return view(existing);
         }
-        Association row = associations.live(vmUuid);
+        Association row = MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId);
         if (row.state() != VtpcmState.MIGRATING_OUT) {
             throw new IllegalTransitionException("migration " + migrationId + ": the VM may move only after its vTPCM state was sent "
                     + "(MIGRATING_OUT); the vTPCM is " + row.state());
+        }
+        Optional<String> boundDestination = row.migration().flatMap(MigrationBinding::destinationNode);
+        if (!boundDestination.equals(Optional.of(destinationNode))) {
+            throw new MigrationMismatchException(MigrationMismatchException.Reason.DESTINATION_MISMATCH, "migration " + migrationId
+                    + ": the vTPCM's state was sent to " + boundDestination.orElse("no recorded node") + ", so the VM may move only "
+                    + "there, not to " + destinationNode);
         }
         for (Run other : runs.values()) {
             if (other.vmUuid.equals(vmUuid) && other.status == Status.RUNNING) {
@@ -172,6 +193,9 @@ public final class VmMigrations implements AutoCloseable {
     /** The migration's state; UNKNOWN (with the domain's local state) when this manager has no record of it. */
     public synchronized OutgoingView outgoing(UUID migrationId, UUID vmUuid) {
         Run run = runs.get(migrationId);
+        if (run != null) {
+            sameVm(run, vmUuid);
+        }
         if (run == null) {
             DomainView domain = domain(vmUuid);
             return new OutgoingView(migrationId, vmUuid, domain.name(), Status.UNKNOWN, null, null, null, null, null, domain.state(),
@@ -192,9 +216,13 @@ public final class VmMigrations implements AutoCloseable {
         return view(run);
     }
 
-    /** Destination: the arrived domain's state and QEMU's figures. */
-    public ArrivalView arrival(UUID vmUuid) {
-        Association row = associations.live(vmUuid);
+    /** Destination: the arrived domain's state and QEMU's figures, for the vTPCM's current migration. */
+    public ArrivalView arrival(UUID migrationId, UUID vmUuid) {
+        return arrival(MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId));
+    }
+
+    private ArrivalView arrival(Association row) {
+        UUID vmUuid = row.vmUuid();
         DomainState state = libvirt.state(row.vmName()).orElse(DomainState.SHUT_OFF);
         CompletedJob job = libvirt.completedJob(row.vmName()).orElse(new CompletedJob(-1, -1, -1));
         return new ArrivalView(vmUuid, row.vmName(), state, job.downtimeMillis(), job.elapsedMillis(), job.dataTransferredBytes());
@@ -202,15 +230,15 @@ public final class VmMigrations implements AutoCloseable {
 
     /**
      * Destination, after the engine verified the state: resumes the guest kept paused by
-     * verify-before-resume. Only a STAGED or RUNNING vTPCM's VM may run here.
+     * verify-before-resume. Only the VM of a vTPCM STAGED in this migration may run here.
      */
     public ArrivalView resume(UUID migrationId, UUID vmUuid) {
-        Association row = associations.live(vmUuid);
-        if (row.state() != VtpcmState.STAGED && row.state() != VtpcmState.RUNNING) {
-            throw new IllegalTransitionException("migration " + migrationId + ": the VM may run here only with a staged or running "
-                    + "vTPCM; it is " + row.state());
+        Association row = MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId);
+        if (row.state() != VtpcmState.STAGED) {
+            throw new IllegalTransitionException("migration " + migrationId + ": the VM may run here only with a staged vTPCM; it is "
+                    + row.state());
         }
-        ArrivalView before = arrival(vmUuid);
+        ArrivalView before = arrival(row);
         if (before.domainState() == DomainState.PAUSED) {
             libvirt.resume(row.vmName());
             LOG.info("migration {}: {} resumed here after verification", migrationId, row.vmName());
@@ -261,6 +289,14 @@ public final class VmMigrations implements AutoCloseable {
         run.confirmedAt = clock.instant();
         LOG.info("migration {}: libvirtd confirmed the live migration of {} ({} ms after the guest stopped here); stopping QEMU",
                 run.migrationId, run.vmName, Duration.between(run.suspendedAt, run.confirmedAt).toMillis());
+    }
+
+    /** A run answers only for its own VM. */
+    private static void sameVm(Run run, UUID vmUuid) {
+        if (!run.vmUuid.equals(vmUuid)) {
+            throw new MigrationMismatchException(MigrationMismatchException.Reason.MIGRATION_MISMATCH, "migration " + run.migrationId
+                    + " moves another VM than " + vmUuid);
+        }
     }
 
     private void remember(Run run) {

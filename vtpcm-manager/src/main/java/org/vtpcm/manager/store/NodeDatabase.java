@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeDatabase implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeDatabase.class);
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
     private static final List<String> SCHEMA = List.of(
             """
             CREATE TABLE IF NOT EXISTS vtpcm (
@@ -85,6 +86,14 @@ public final class NodeDatabase implements AutoCloseable {
             """
             CREATE TRIGGER IF NOT EXISTS measurement_log_no_delete BEFORE DELETE ON measurement_log
             BEGIN SELECT RAISE(ABORT, 'the measurement log is append-only'); END""");
+    /**
+     * What brings a file of an older version up to date, by the version each step reaches; a new file
+     * gets {@link #SCHEMA} and then every step too, so each step runs exactly once in a file's life.
+     */
+    private static final Map<Integer, List<String>> UPGRADES = Map.of(
+            // 2: a vTPCM in migration names its migration (hooks for another id are refused) and, at the source, the
+            // destination its state was sent to; both NULL outside a migration
+            2, List.of("ALTER TABLE vtpcm ADD COLUMN migration_id TEXT", "ALTER TABLE vtpcm ADD COLUMN migration_destination TEXT"));
 
     private final Path file;
     private final Connection connection;
@@ -95,11 +104,15 @@ public final class NodeDatabase implements AutoCloseable {
     }
 
     public static NodeDatabase open(Path file) {
-        return open(file, SCHEMA_VERSION, SCHEMA);
+        return open(file, SCHEMA_VERSION, SCHEMA, UPGRADES);
     }
 
     /** Opens (creating) a database file with another component's schema, same durability settings (the engine's journal). */
     public static NodeDatabase open(Path file, int schemaVersion, List<String> schema) {
+        return open(file, schemaVersion, schema, Map.of());
+    }
+
+    private static NodeDatabase open(Path file, int schemaVersion, List<String> schema, Map<Integer, List<String>> upgrades) {
         requireNonNull(file, "file is null");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -123,12 +136,31 @@ public final class NodeDatabase implements AutoCloseable {
                 for (String ddl : schema) {
                     statement.execute(ddl);
                 }
-                statement.execute("PRAGMA user_version=" + schemaVersion);
+                upgrade(connection, version, schemaVersion, upgrades);
             }
             LOG.info("database {} open (schema {})", file, schemaVersion);
             return new NodeDatabase(file, connection);
         } catch (SQLException | java.io.IOException e) {
             throw new StoreException("cannot open node database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the steps from {@code from} to {@code to} and records the new version, all in one transaction. */
+    private static void upgrade(Connection connection, int from, int to, Map<Integer, List<String>> upgrades) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            for (int version = from + 1; version <= to; version++) {
+                for (String ddl : upgrades.getOrDefault(version, List.of())) {
+                    statement.execute(ddl);
+                }
+            }
+            statement.execute("PRAGMA user_version=" + to);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
         }
     }
 

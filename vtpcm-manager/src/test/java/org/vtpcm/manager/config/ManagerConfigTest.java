@@ -29,9 +29,20 @@ class ManagerConfigTest {
         assertEquals(ManagerConfig.PlatformTpmKind.EMULATED, config.platformTpm());
         assertEquals("deny", config.defaultPolicy());
         assertEquals(3, config.measuredBinaries().size());
+        assertEquals(false, config.allowPlaintextMigration(), "a VM migration without TLS is refused unless asked for");
         for (String[] entry : ManagerConfig.DEFAULTS.values()) {
             assertTrue(!entry[1].isBlank(), "every key is documented");
         }
+    }
+
+    @Test
+    void plaintextMigrationIsAllowedOnlyByAnExplicitTrue() {
+        assertEquals(true, config("migration.allow-plaintext", "true").allowPlaintextMigration());
+        assertEquals(false, config("migration.allow-plaintext", "false").allowPlaintextMigration());
+        for (String bad : new String[] {"yes", "1", "TRUE", ""}) {
+            assertThrows(ConfigException.class, () -> config("migration.allow-plaintext", bad), bad);
+        }
+        assertThrows(ConfigException.class, () -> config("migration.allow-plain-text", "true"), "unknown keys are still refused");
     }
 
     @Test

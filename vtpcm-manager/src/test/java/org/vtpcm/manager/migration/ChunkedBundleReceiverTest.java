@@ -210,6 +210,20 @@ class ChunkedBundleReceiverTest {
     }
 
     @Test
+    void aMigrationPreparedWithoutSourceNodeTakesChunksFromNobody() {
+        UUID unnamed = UUID.randomUUID();
+        prepare(unnamed, Optional.empty(), Optional.of(sourceKey));
+        byte[] chunk = chunk(0);
+        for (Optional<String> sender : List.of(Optional.of("n3"), Optional.of(SOURCE.orElseThrow()), Optional.<String>empty())) {
+            assertEquals(Reason.SENDER_NOT_ALLOWED, assertThrows(TransferException.class,
+                    () -> receiver.receive(unnamed, sender, 0, 3, bundle.length, Sha256.of(chunk), chunk)).reason());
+            assertEquals(Reason.SENDER_NOT_ALLOWED, assertThrows(TransferException.class,
+                    () -> receiver.stage(unnamed, sender, 3, bundle.length, Sha256.of(bundle))).reason());
+        }
+        assertFalse(Files.exists(folder.resolve("incoming").resolve(unnamed.toString())));
+    }
+
+    @Test
     void aMigrationPreparedWithoutSourceKeyCannotBeStagedFromChunks() {
         UUID keyless = UUID.randomUUID();
         prepare(keyless, Optional.empty(), Optional.empty());

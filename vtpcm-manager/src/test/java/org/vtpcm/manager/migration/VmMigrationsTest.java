@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,6 +30,7 @@ import org.vtpcm.manager.store.NodeDatabase;
 class VmMigrationsTest {
     private static final UUID VM = UUID.randomUUID();
     private static final UUID MIGRATION = UUID.randomUUID();
+    private static final MigrationOptions TLS = new MigrationOptions(1, false, true, false, 0);
 
     @TempDir
     Path folder;
@@ -45,12 +47,12 @@ class VmMigrationsTest {
         UUID vtpcm = UUID.randomUUID();
         associations.create(vtpcm, VM, "guest", VtpcmState.CREATED, 0, "n1", ControlPolicy.DENY);
         associations.transition(vtpcm, VtpcmState.CREATED, VtpcmState.RUNNING, "started");
-        associations.transition(vtpcm, VtpcmState.RUNNING, VtpcmState.FROZEN, "migration");
-        associations.transition(vtpcm, VtpcmState.FROZEN, VtpcmState.MIGRATING_OUT, "exported");
+        associations.beginMigration(MIGRATION, vtpcm, "migration");
+        associations.transition(MIGRATION, vtpcm, VtpcmState.FROZEN, VtpcmState.MIGRATING_OUT, -1, Optional.of("n2"), "exported");
         libvirt = new FakeLibvirtHost();
         monitor = new FakeLibvirtHost();
         migrations = new VmMigrations(associations, libvirt, monitor, name -> name.equals("guest") && confirmed.get(),
-                Clock.systemUTC());
+                Clock.systemUTC(), false);
     }
 
     @AfterEach
@@ -64,7 +66,7 @@ class VmMigrationsTest {
         CountDownLatch release = new CountDownLatch(1);
         libvirt.migrationRelease = release;
         monitor.progress = new JobProgress(100, 4096, 1024, 3072);
-        migrations.start(MIGRATION, VM, "qemu+tcp://n2/system", MigrationOptions.defaults());
+        migrations.start(MIGRATION, VM, "qemu+tcp://n2/system", "n2", TLS);
         assertEquals(1024, awaitProgress().dataProcessed(), "byte progress while the guest runs here");
 
         monitor.jobGate = new CountDownLatch(1); // from now on libvirtd holds the domain: any call on it waits
@@ -97,7 +99,7 @@ class VmMigrationsTest {
     void aConfirmationIsNotTakenBeforeTheGuestStoppedHere() throws Exception {
         libvirt.migrationRelease = new CountDownLatch(1);
         confirmed.set(true); // a stale status file must not count while the guest still runs here
-        migrations.start(MIGRATION, VM, "qemu+tcp://n2/system", MigrationOptions.defaults());
+        migrations.start(MIGRATION, VM, "qemu+tcp://n2/system", "n2", TLS);
         assertNull(migrations.outgoing(MIGRATION, VM).confirmedAt());
         libvirt.migrationRelease.countDown();
     }

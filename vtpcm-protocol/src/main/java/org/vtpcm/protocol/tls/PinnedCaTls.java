@@ -26,22 +26,26 @@ import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.vtpcm.protocol.pki.Role;
 
 /**
  * TLS 1.3 for a client that has no certificate yet (a node enrolling): it trusts one pinned CA,
  * given as its certificate or as the SHA-256 fingerprint of it ({@code sha256:<hex>}), and only a
  * server whose certificate has the expected common name, so that another holder of a certificate
- * from the same CA (a node) cannot pose as the server. Host names are not checked, as in
- * {@link MutualTls}: the CA and the name authenticate the server.
+ * from the same CA (a node) cannot pose as the server, and whose certificate carries the engine's
+ * role ({@link Role#ENGINE}): a name alone decides nothing. Host names are not checked, as in
+ * {@link MutualTls}: the CA, the role and the name authenticate the server.
  */
 public final class PinnedCaTls {
     public static final String FINGERPRINT_PREFIX = "sha256:";
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+    /** Only the engine enrolls nodes: a node's certificate with the engine's name is still refused. */
+    private static final Role SERVER_ROLE = Role.ENGINE;
 
     private PinnedCaTls() {
     }
 
-    /** A client context trusting exactly {@code ca} and a server named {@code serverCommonName}. */
+    /** A client context trusting exactly {@code ca} and an engine server named {@code serverCommonName}. */
     public static SSLContext trustingCertificate(X509Certificate ca, String serverCommonName) {
         Objects.requireNonNull(ca, "ca is null");
         if (ca.getBasicConstraints() < 0) {
@@ -189,6 +193,10 @@ public final class PinnedCaTls {
             List<String> usages = leaf.getExtendedKeyUsage();
             if (usages == null || !usages.contains(SERVER_AUTH)) {
                 throw new CertificateException("the server's certificate is not for TLS servers");
+            }
+            if (Role.of(leaf).orElse(null) != SERVER_ROLE) {
+                throw new CertificateException("the server's certificate carries the role " + Role.of(leaf).map(Role::label)
+                        .orElse("(none)") + ", expected " + SERVER_ROLE.label());
             }
         }
 

@@ -84,8 +84,22 @@ class PinnedCaTlsTest {
                 ca.issueTlsIdentity(Role.NODE_MANAGER, "leaf", List.of(), List.of(), Duration.ofDays(1), true, false).certificate(), SERVER));
     }
 
+    @Test
+    void aServerWithTheEnginesNameButAnotherRoleIsRefused() {
+        for (Role role : List.of(Role.NODE_MANAGER, Role.NODE_QEMU, Role.OPERATOR, Role.NOVA_COMPUTE, Role.DASHBOARD)) {
+            assertThrows(SSLException.class, () -> handshake(server(ca, SERVER, role), PinnedCaTls.trustingCertificate(ca.certificate(),
+                    SERVER)), role.label());
+            assertThrows(SSLException.class, () -> handshake(server(ca, SERVER, role), PinnedCaTls.trustingFingerprint(
+                    PinnedCaTls.fingerprint(ca.certificate()), SERVER)), role.label());
+        }
+    }
+
     private static SSLContext server(CloudCa issuer, String name) {
-        return MutualTls.context(issuer.issueTlsIdentity(Role.NODE_MANAGER, name, List.of(), List.of("127.0.0.1"), Duration.ofDays(1), true, false));
+        return server(issuer, name, Role.ENGINE);
+    }
+
+    private static SSLContext server(CloudCa issuer, String name, Role role) {
+        return MutualTls.context(issuer.issueTlsIdentity(role, name, List.of(), List.of("127.0.0.1"), Duration.ofDays(1), true, false));
     }
 
     /** One handshake with a server that asks for no client certificate; answers the server's name as the client saw it. */

@@ -1,0 +1,257 @@
+package org.vtpcm.manager.migration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+import org.vtpcm.collector.store.RetentionPolicy;
+import org.vtpcm.collector.store.SnapshotStore;
+import org.vtpcm.manager.association.Association;
+import org.vtpcm.manager.association.AssociationStore;
+import org.vtpcm.manager.association.ControlPolicy;
+import org.vtpcm.manager.association.MigrationMismatchException;
+import org.vtpcm.manager.association.MigrationMismatchException.Reason;
+import org.vtpcm.manager.association.UnknownVtpcmException;
+import org.vtpcm.manager.association.VtpcmState;
+import org.vtpcm.manager.fakes.FakeLibvirtHost;
+import org.vtpcm.manager.fakes.FakeTpmEngines;
+import org.vtpcm.manager.keys.NodeBundleKey;
+import org.vtpcm.manager.keys.NodeMasterKey;
+import org.vtpcm.manager.keys.VtpcmSecretStore;
+import org.vtpcm.manager.libvirt.MigrationOptions;
+import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.manager.tpcm.MeasurementLog;
+import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
+import org.vtpcm.protocol.crypto.CryptoSuite;
+import org.vtpcm.protocol.crypto.CryptoSuites;
+import org.vtpcm.protocol.crypto.SuiteName;
+
+/**
+ * The attacks on hooks that ignored their migration id, each refused now: every hook acts only for
+ * the vTPCM's current migration, an abort never unfreezes a source whose VM already left, and
+ * migrate-vm goes only to the destination the state was sent to, with TLS.
+ */
+class MigrationBindingTest {
+    private static final UUID VM = UUID.randomUUID();
+    private static final String DOMAIN = "<domain type='kvm'><name>guest</name><uuid>" + VM + "</uuid></domain>";
+    private static final MigrationOptions TLS = new MigrationOptions(1, false, true, true, 0);
+
+    @TempDir
+    Path folder;
+    private final CryptoSuite suite = CryptoSuites.of(SuiteName.NIST);
+    private final UUID migration = UUID.randomUUID();
+    private final UUID other = UUID.randomUUID();
+    private final UUID vtpcm = UUID.randomUUID();
+    private NodeDatabase database;
+    private AssociationStore associations;
+    private FakeTpmEngines engines;
+    private FakeLibvirtHost libvirt;
+    private IncomingMigrations incoming;
+    private MigrationHooks hooks;
+    private StateTransferHooks transfer;
+    private VmMigrations vmMigrations;
+
+    @BeforeEach
+    void setUp() {
+        database = NodeDatabase.open(folder.resolve("node.db"));
+        associations = new AssociationStore(database, Clock.systemUTC());
+        NodeMasterKey masterKey = NodeMasterKey.loadOrCreate(folder.resolve("keys/master.key"), suite);
+        VtpcmSecretStore secrets = new VtpcmSecretStore(database, masterKey, suite);
+        engines = new FakeTpmEngines();
+        libvirt = new FakeLibvirtHost();
+        incoming = new IncomingMigrations();
+        hooks = new MigrationHooks("n1", associations, secrets, engines, incoming, suite, libvirt);
+        SnapshotStore snapshots = new SnapshotStore(folder.resolve("snapshots"), suite, masterKey.snapshotStoreKey(), Clock.systemUTC(),
+                RetentionPolicy.defaults());
+        transfer = new StateTransferHooks("n1", associations, secrets, engines, new MeasurementLog(database, suite, Clock.systemUTC()),
+                new ReferenceValueLibrary(database, suite, Clock.systemUTC()), snapshots,
+                NodeBundleKey.loadOrCreate(folder.resolve("keys"), masterKey, suite), incoming, libvirt, suite, Clock.systemUTC());
+        vmMigrations = new VmMigrations(associations, libvirt, new FakeLibvirtHost(), name -> false, Clock.systemUTC(), false);
+    }
+
+    @AfterEach
+    void tearDown() {
+        vmMigrations.close();
+        database.close();
+    }
+
+    /** This node as the source: the VM runs here with its vTPCM. */
+    private void runningHere() {
+        associations.create(vtpcm, VM, "guest", VtpcmState.CREATED, 0, "n1", ControlPolicy.DENY);
+        new VtpcmSecretStore(database, NodeMasterKey.loadOrCreate(folder.resolve("keys/master.key"), suite), suite).create(vtpcm);
+        associations.transition(vtpcm, VtpcmState.CREATED, VtpcmState.RUNNING, "started");
+        libvirt.startTransient(DOMAIN);
+    }
+
+    private void exportedTo(String destination) {
+        runningHere();
+        hooks.freeze(migration, VM);
+        transfer.export(migration, VM, destination, new byte[32], ephemeral());
+    }
+
+    private PublicKey ephemeral() {
+        return suite.generateSigningKeyPair().getPublic();
+    }
+
+    /** This node as the destination of {@code id}. */
+    private void preparedHere(UUID id, long epoch) {
+        hooks.prepareIncoming(id, vtpcm, VM, "guest", epoch, ControlPolicy.DENY, new byte[32], Optional.of("n2"), Optional.empty());
+    }
+
+    private Association row() {
+        return associations.live(VM);
+    }
+
+    private static void assertRefused(Reason reason, Executable hook) {
+        assertEquals(reason, assertThrows(MigrationMismatchException.class, hook).reason());
+    }
+
+    @Test
+    void anAbortUnderAnotherIdDoesNotUnfreezeTheSource() {
+        runningHere();
+        hooks.freeze(migration, VM);
+
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> hooks.abort(other, VM));
+
+        assertEquals(VtpcmState.FROZEN, row().state());
+        assertEquals(Optional.of(migration), row().migrationId());
+    }
+
+    @Test
+    void anAbortUnderAnotherIdDoesNotDestroyAnIncomingVtpcm() {
+        preparedHere(migration, 1);
+
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> hooks.abort(other, VM));
+
+        assertEquals(VtpcmState.MIGRATING_IN, row().state());
+        assertTrue(engines.running().contains(vtpcm), "the incoming engine still runs");
+        assertTrue(incoming.find(migration).isPresent());
+    }
+
+    @Test
+    void aLateCleanUpAbortOfAnOldMigrationLeavesALaterMigrationsStagedVtpcm() {
+        preparedHere(migration, 1);
+        hooks.abort(migration, VM); // the first attempt failed and was rolled back
+        preparedHere(other, 2);
+        associations.transition(other, vtpcm, VtpcmState.MIGRATING_IN, VtpcmState.STAGED, 2, Optional.empty(), "staged");
+
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> hooks.abort(migration, VM));
+
+        assertEquals(VtpcmState.STAGED, row().state());
+        assertEquals(Optional.of(other), row().migrationId());
+    }
+
+    @Test
+    void aFrozenVtpcmCannotBeTakenOverByAnotherMigration() {
+        runningHere();
+        hooks.freeze(migration, VM);
+
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> hooks.freeze(other, VM));
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> transfer.export(other, VM, "n3", new byte[32], ephemeral()));
+
+        assertEquals(VtpcmState.FROZEN, row().state());
+    }
+
+    @Test
+    void noHookOfTheSourceActsForAnotherMigration() {
+        exportedTo("n2");
+
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> transfer.commit(other, VM));
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> transfer.evidence(other, VM));
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> vmMigrations.start(other, VM, "qemu+tls://n2/system", "n2", TLS));
+
+        assertEquals(VtpcmState.MIGRATING_OUT, row().state(), "a commit under another id does not erase the source");
+        assertEquals(Optional.of("n2"), row().migration().orElseThrow().destinationNode());
+    }
+
+    @Test
+    void noHookOfTheDestinationActsForAnotherMigration() {
+        preparedHere(migration, 1);
+        associations.transition(migration, vtpcm, VtpcmState.MIGRATING_IN, VtpcmState.STAGED, 1, Optional.empty(), "staged");
+
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> transfer.commit(other, VM));
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> transfer.evidence(other, VM));
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> vmMigrations.resume(other, VM));
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> vmMigrations.arrival(other, VM));
+        assertThrows(UnknownVtpcmException.class, () -> transfer.stage(other, new byte[64], Optional.of(ephemeral())),
+                "a bundle for a migration not prepared here");
+
+        assertEquals(VtpcmState.STAGED, row().state());
+        assertEquals(VtpcmState.RUNNING, transfer.commit(migration, VM).state());
+        assertTrue(row().migration().isEmpty(), "a committed vTPCM is in no migration");
+    }
+
+    @Test
+    void anAbortAtTheSourceAfterTheVmLeftIsRefusedAndChangesNothing() {
+        exportedTo("n2");
+        libvirt.destroy("guest"); // the VM switched over to the destination: its domain is no longer active here
+
+        assertRefused(Reason.PAST_SWITCHOVER, () -> hooks.abort(migration, VM));
+
+        assertEquals(VtpcmState.MIGRATING_OUT, row().state());
+        assertEquals(Optional.of(migration), row().migrationId());
+    }
+
+    @Test
+    void anAbortAtTheSourceBeforeTheSwitchoverUnfreezesAndEndsTheMigration() {
+        exportedTo("n2");
+
+        Association aborted = hooks.abort(migration, VM);
+
+        assertEquals(VtpcmState.RUNNING, aborted.state());
+        assertTrue(row().migration().isEmpty());
+        assertEquals(aborted, hooks.abort(migration, VM), "a repeated abort changes nothing");
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> transfer.commit(migration, VM));
+    }
+
+    @Test
+    void anAbortForAVmWithoutVtpcmIsNotFound() {
+        assertThrows(UnknownVtpcmException.class, () -> hooks.abort(migration, VM));
+    }
+
+    @Test
+    void theVmMovesOnlyToTheDestinationItsStateWasSentTo() {
+        exportedTo("n2");
+
+        assertRefused(Reason.DESTINATION_MISMATCH, () -> vmMigrations.start(migration, VM, "qemu+tls://n3/system", "n3", TLS));
+
+        libvirt.migrationRelease = new java.util.concurrent.CountDownLatch(0);
+        assertEquals("qemu+tls://n2/system", vmMigrations.start(migration, VM, "qemu+tls://n2/system", "n2", TLS).destinationUri());
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> vmMigrations.outgoing(migration, UUID.randomUUID()));
+    }
+
+    @Test
+    void aVmMigrationWithoutTlsIsRefusedUnlessTheNodeAllowsPlaintext() {
+        exportedTo("n2");
+        MigrationOptions plaintext = new MigrationOptions(1, false, false, true, 0);
+
+        assertThrows(PlaintextRefusedException.class, () -> vmMigrations.start(migration, VM, "qemu+tcp://n2/system", "n2", plaintext));
+
+        libvirt.migrationRelease = new java.util.concurrent.CountDownLatch(0);
+        try (VmMigrations allowing = new VmMigrations(associations, libvirt, new FakeLibvirtHost(), name -> false, Clock.systemUTC(),
+                true)) {
+            assertFalse(allowing.start(migration, VM, "qemu+tcp://n2/system", "n2", plaintext).vmName().isEmpty());
+        }
+    }
+
+    @Test
+    void theBindingSurvivesARestartOfTheManager() {
+        exportedTo("n2");
+        database.close();
+        database = NodeDatabase.open(folder.resolve("node.db"));
+        Association reopened = new AssociationStore(database, Clock.systemUTC()).live(VM);
+        assertEquals(Optional.of(migration), reopened.migrationId());
+        assertEquals(Optional.of("n2"), reopened.migration().orElseThrow().destinationNode());
+    }
+}
