@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.vtpcm.manager.node.NodeAttestation;
 
 /**
  * One compute node the engine may migrate between.
@@ -27,7 +28,8 @@ public record HostConfig(String name, URI manager, String libvirt, int maxMigrat
      * What the manager measures at start (its NodeAttestation): its code in PCR 11, its config in
      * PCR 12, the qemu, libvirtd and swtpm binaries in PCR 13.
      */
-    public static final SortedSet<Integer> DEFAULT_REQUIRED_PCRS = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(11, 12, 13)));
+    public static final SortedSet<Integer> DEFAULT_REQUIRED_PCRS = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
+            NodeAttestation.PCR_CODE, NodeAttestation.PCR_CONFIG, NodeAttestation.PCR_BINARIES)));
 
     public HostConfig {
         requireNonNull(name, "name is null");

@@ -64,6 +64,7 @@ class EngineConfigTest {
         EngineConfig config = EngineConfig.from(classes, Path.of("e"));
         assertEquals("compute", config.hosts().get(0).hostClass());
         assertEquals(java.util.List.of(11, 12, 13), java.util.List.copyOf(config.hosts().get(0).requiredPcrs()));
+        assertEquals(HostConfig.DEFAULT_REQUIRED_PCRS, config.hosts().get(0).requiredPcrs(), "the default is what the manager measures");
         assertEquals("gpu", config.hosts().get(1).hostClass());
         assertEquals(java.util.List.of(11, 12, 13, 14), java.util.List.copyOf(config.hosts().get(1).requiredPcrs()));
         Properties everywhere = base();
