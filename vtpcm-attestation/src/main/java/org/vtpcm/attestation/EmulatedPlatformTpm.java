@@ -56,6 +56,7 @@ public final class EmulatedPlatformTpm implements PlatformTpm {
     public static EmulatedPlatformTpm start(Path stateDirectory, Path runDirectory, Duration timeout, String swtpmExecutable,
             Path stateKeyFile) {
         Objects.requireNonNull(stateDirectory, "stateDirectory");
+        Objects.requireNonNull(runDirectory, "runDirectory");
         Objects.requireNonNull(stateKeyFile, "stateKeyFile");
         Objects.requireNonNull(swtpmExecutable, "swtpmExecutable");
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {

@@ -213,7 +213,12 @@ public final class HostAttester {
 
     /** The quoting AK must be the one the node enrolled with, and its certificate that of the latest enrollment. */
     private List<String> checkPin(String host, String akName, X509Certificate certificate) {
-        Optional<EnrolledAks.Pin> pin = enrolled.pin(host);
+        Optional<EnrolledAks.Pin> pin;
+        try {
+            pin = enrolled.pin(host);
+        } catch (RuntimeException e) {
+            return List.of("the enrollment record of " + host + " cannot be read: " + e.getMessage());
+        }
         if (pin.isEmpty()) {
             return List.of("node " + host + " has no enrolled attestation key in the cloud CA's registry (enroll it with the engine)");
         }
