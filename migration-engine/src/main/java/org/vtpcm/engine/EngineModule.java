@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.vtpcm.protocol.pki.Role;
+import org.vtpcm.engine.attestation.EnrolledAks;
 import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.attestation.ReferenceValueStore;
 import org.vtpcm.engine.config.EngineConfig;
@@ -185,8 +186,10 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    HostAttester attester(NodeClients nodes, CloudCa ca, ReferenceValueStore references, Clock clock) {
-        return new HostAttester(nodes, ca, references, clock);
+    HostAttester attester(NodeClients nodes, CloudCa ca, EnrollmentAuthority authority, NodeDatabase database, ReferenceValueStore references,
+            Clock clock) {
+        return new HostAttester((host, nonce) -> nodes.client(host).quote(nonce), nodes.hosts(), ca, new EnrolledAks(authority, database),
+                references, clock);
     }
 
     @Provides

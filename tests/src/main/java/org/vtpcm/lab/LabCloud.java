@@ -44,13 +44,27 @@ public final class LabCloud implements AutoCloseable {
 
     /** Starts managers and the engine, registers the guest's reference values, trusts every node. */
     public static LabCloud start(LabConfig lab, String... engineConfigLines) throws Exception {
+        return start(lab, List.of(), engineConfigLines);
+    }
+
+    /**
+     * {@link #start} with QEMU's plaintext migration stream allowed on the engine and every manager
+     * ({@code migration.allow-plaintext = true}): only for benchmarks that compare it with TLS.
+     */
+    public static LabCloud startAllowingPlaintext(LabConfig lab) throws Exception {
+        return start(lab, List.of(PLAINTEXT), PLAINTEXT);
+    }
+
+    private static final String PLAINTEXT = "migration.allow-plaintext = true";
+
+    private static LabCloud start(LabConfig lab, List<String> managerConfigLines, String... engineConfigLines) throws Exception {
         LabCloud cloud = new LabCloud(lab);
         try {
             CryptoSuite sm = CryptoSuites.of(SuiteName.SM);
             String kernel = digest(sm, lab.guestKernel());
             String initrd = digest(sm, lab.guestInitrd());
             for (LabManager manager : cloud.managers) {
-                manager.configure("sm");
+                manager.configure("sm", managerConfigLines.toArray(new String[0]));
                 manager.enroll();
                 manager.start();
                 manager.client().registerReferenceValue("kernel", kernel, "lab guest kernel");

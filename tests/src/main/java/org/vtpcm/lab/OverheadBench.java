@@ -118,7 +118,8 @@ public final class OverheadBench {
         try {
             long setup = System.nanoTime();
             own(owned, () -> destroyLeftovers(lab, connector));
-            LabCloud cloud = own(owned, LabCloud.start(lab));
+            // --no-tls measures the plaintext QEMU stream, which the engine and managers refuse unless told otherwise
+            LabCloud cloud = own(owned, options.tls() ? LabCloud.start(lab) : LabCloud.startAllowingPlaintext(lab));
             LabHosts hosts = own(owned, new LabHosts(lab, connector));
             LifecycleDowntimeProbe probe = own(owned, new LifecycleDowntimeProbe(lab.nodes(), connector));
             BaselineGuest noTpm = own(owned, BaselineGuest.boot(lab, hosts, lab.node(1), GUEST_PREFIX + "no-tpm", options.memoryMiB(), false));

@@ -6,7 +6,9 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.vtpcm.attestation.tpm2.TpmAlgorithms;
@@ -23,11 +25,26 @@ import org.vtpcm.attestation.tpm2.TpmSignature;
 public final class QuoteVerifier {
     private static final int SHA256_BYTES = 32;
 
+    /** Verifies with the PCRs the reference values name as the required set. */
     public QuoteVerdict verify(byte[] akPublicArea, byte[] expectedNonce, Quote quote, List<PlatformEvent> eventLog,
             ReferenceValues reference) {
+        return verify(akPublicArea, expectedNonce, quote, eventLog, reference, reference == null ? Set.of() : reference.pcrs());
+    }
+
+    /**
+     * Verifies a quote under a policy: it must cover every PCR of {@code requiredPcrs} (an empty set
+     * is refused: it would prove nothing), each required PCR must hold at least one measurement, and
+     * every measurement must be a reference value registered for its own PCR.
+     */
+    public QuoteVerdict verify(byte[] akPublicArea, byte[] expectedNonce, Quote quote, List<PlatformEvent> eventLog,
+            ReferenceValues reference, Set<Integer> requiredPcrs) {
         List<String> problems = new ArrayList<>();
         try {
-            check(akPublicArea, expectedNonce, quote, eventLog, reference, problems);
+            if (requiredPcrs == null || requiredPcrs.isEmpty()) {
+                problems.add("the attestation policy requires no PCR: a quote would prove nothing");
+                return QuoteVerdict.of(problems);
+            }
+            check(akPublicArea, expectedNonce, quote, eventLog, reference, new TreeSet<>(requiredPcrs), problems);
         } catch (RuntimeException e) {
             // Defensive: the checks are written not to throw, but a verdict must never be an exception.
             problems.add("verification failed on malformed input: " + e);
@@ -36,7 +53,7 @@ public final class QuoteVerifier {
     }
 
     private static void check(byte[] akPublicArea, byte[] expectedNonce, Quote quote, List<PlatformEvent> eventLog,
-            ReferenceValues reference, List<String> problems) {
+            ReferenceValues reference, SortedSet<Integer> requiredPcrs, List<String> problems) {
         if (akPublicArea == null || expectedNonce == null || quote == null || eventLog == null || reference == null) {
             problems.add("missing input: AK public area, nonce, quote, event log and reference values are required");
             return;
@@ -63,7 +80,30 @@ public final class QuoteVerifier {
         }
         Map<Integer, byte[]> reported = quote.pcrValues();
         checkPcrDigest(attest, reported, problems);
+        checkRequiredPcrs(attest, requiredPcrs, eventLog, problems);
         checkEventLog(eventLog, reported, reference, problems);
+    }
+
+    /** The signed selection must include every required PCR, and each of them must hold a measurement. */
+    private static void checkRequiredPcrs(TpmQuoteAttest attest, SortedSet<Integer> requiredPcrs, List<PlatformEvent> eventLog,
+            List<String> problems) {
+        SortedSet<Integer> quoted = new TreeSet<>();
+        for (TpmQuoteAttest.PcrSelection selection : attest.pcrSelections()) {
+            if (selection.hashAlg() == TpmAlgorithms.TPM_ALG_SHA256) {
+                quoted.addAll(selection.pcrs());
+            }
+        }
+        SortedSet<Integer> missing = new TreeSet<>(requiredPcrs);
+        missing.removeAll(quoted);
+        if (!missing.isEmpty()) {
+            problems.add("the quote does not cover required PCR(s) " + missing + " (required " + requiredPcrs + ", quoted " + quoted + ")");
+        }
+        SortedSet<Integer> unmeasured = new TreeSet<>(requiredPcrs);
+        unmeasured.removeAll(missing);
+        eventLog.stream().filter(java.util.Objects::nonNull).forEach(event -> unmeasured.remove(event.pcr()));
+        if (!unmeasured.isEmpty()) {
+            problems.add("required PCR(s) " + unmeasured + " hold no measurement in the event log");
+        }
     }
 
     private static void checkSignature(byte[] akPublicArea, byte[] attest, byte[] signature, List<String> problems) {
@@ -128,7 +168,7 @@ public final class QuoteVerifier {
                 continue;
             }
             if (!reference.allows(event)) {
-                problems.add("event log entry #" + i + " on PCR " + event.pcr() + " is not an allowed reference value: '"
+                problems.add("event log entry #" + i + " on PCR " + event.pcr() + " is not an allowed reference value for that PCR: '"
                         + event.description() + "' sha256=" + Hex.of(event.sha256Digest()));
             }
             byte[] current = replayed.get(event.pcr());

@@ -6,8 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Lifecycle of the swtpm process that emulates the node's platform TPM: launch with the state
@@ -35,12 +38,17 @@ final class SwtpmProcess {
     }
 
     static SwtpmProcess launch(String executable, Path stateDirectory, Path runDirectory) {
+        return launch(executable, stateDirectory, runDirectory, Optional.empty());
+    }
+
+    /** Launches swtpm; with a key file, its state files are encrypted with it (AES-256-CBC, the key file holding 32 raw bytes). */
+    static SwtpmProcess launch(String executable, Path stateDirectory, Path runDirectory, Optional<Path> stateKey) {
         Path state = stateDirectory.toAbsolutePath().normalize();
         Path run = runDirectory.toAbsolutePath().normalize();
         Path socket = run.resolve(SOCKET);
         Path ctrl = run.resolve(CTRL);
         // swtpm splits option values at ',' and needs an absolute state directory.
-        for (Path path : List.of(state, run)) {
+        for (Path path : Stream.concat(Stream.of(state, run), stateKey.stream()).toList()) {
             if (path.toString().contains(",")) {
                 throw new PlatformTpmException("swtpm cannot use a path containing ',': " + path);
             }
@@ -57,14 +65,15 @@ final class SwtpmProcess {
         } catch (IOException e) {
             throw new PlatformTpmException("cannot prepare directories for the emulated platform TPM: " + e, e);
         }
-        List<String> command = List.of(executable, "socket", "--tpm2",
+        List<String> command = new ArrayList<>(List.of(executable, "socket", "--tpm2",
                 "--tpmstate", "dir=" + state,
                 "--server", "type=unixio,path=" + socket,
                 "--ctrl", "type=unixio,path=" + ctrl,
                 "--flags", "startup-clear",
                 "--pid", "file=" + run.resolve(PID),
                 "--log", "file=" + run.resolve(LOG) + ",level=1",
-                "--terminate");
+                "--terminate"));
+        stateKey.ifPresent(key -> command.addAll(keyOption(key)));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(run.resolve(OUTPUT).toFile()))
@@ -76,6 +85,11 @@ final class SwtpmProcess {
                     + "' for the emulated platform TPM (install it: apt-get install swtpm swtpm-tools): "
                     + e.getMessage(), e);
         }
+    }
+
+    /** swtpm's option that encrypts its state files with the key in {@code keyFile} (32 raw bytes, AES-256-CBC). */
+    static List<String> keyOption(Path keyFile) {
+        return List.of("--key", "file=" + keyFile.toAbsolutePath().normalize() + ",format=binary,mode=aes-256-cbc");
     }
 
     /** Waits until swtpm accepts a data connection and returns that connection. */

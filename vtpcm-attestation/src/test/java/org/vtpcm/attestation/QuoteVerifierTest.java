@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -150,6 +151,54 @@ class QuoteVerifierTest {
         QuoteVerdict verdict = verify(nonce, quote, extra, reference);
         assertFalse(verdict.trusted());
         assertTrue(verdict.problems().get(0).contains("does not cover"), verdict.problems().toString());
+    }
+
+    @Test
+    void quoteOmittingARequiredPcrIsRefused() {
+        // the attack: leave the config PCR out of the quote and its events out of the log
+        Quote partial = tpm.quote(nonce, FILES_PCR);
+        List<PlatformEvent> filesOnly = log.stream().filter(event -> event.pcr() == FILES_PCR).toList();
+        QuoteVerdict verdict = verifier.verify(tpm.attestationKey().publicArea(), nonce, partial, filesOnly, golden,
+                Set.of(FILES_PCR, CONFIG_PCR));
+        assertFalse(verdict.trusted());
+        assertEquals(List.of("the quote does not cover required PCR(s) [" + CONFIG_PCR + "] (required [" + FILES_PCR + ", " + CONFIG_PCR
+                + "], quoted [" + FILES_PCR + "])"), verdict.problems());
+        // without a policy the reference values' own PCRs are required
+        assertFalse(verifier.verify(tpm.attestationKey().publicArea(), nonce, partial, filesOnly, golden).trusted());
+    }
+
+    @Test
+    void requiredPcrWithoutAnyMeasurementIsRefused() {
+        // PCR 10 is quoted (reset value) but nothing was measured into it: a manager that skipped measuring itself
+        QuoteVerdict verdict = verifier.verify(tpm.attestationKey().publicArea(), nonce, quote, log, golden, Set.of(FILES_PCR, CONFIG_PCR, 10));
+        assertFalse(verdict.trusted());
+        assertEquals(List.of("required PCR(s) [10] hold no measurement in the event log"), verdict.problems());
+        assertTrue(verifier.verify(tpm.attestationKey().publicArea(), nonce, quote, log, golden, Set.of(FILES_PCR, CONFIG_PCR)).trusted());
+    }
+
+    @Test
+    void anEmptyPolicyIsRefused() {
+        QuoteVerdict verdict = verifier.verify(tpm.attestationKey().publicArea(), nonce, quote, log, golden, Set.of());
+        assertFalse(verdict.trusted());
+        assertTrue(verdict.problems().get(0).contains("requires no PCR"), verdict.problems().toString());
+    }
+
+    @Test
+    void aMeasurementMatchesOnlyAValueOfItsOwnPcr() {
+        // the attack: the agent's known-good digest, registered for PCR 8, extended into PCR 9 instead
+        tpm.close();
+        tpm = TestTpms.start(temp);
+        PlatformMeasurer measurer = new PlatformMeasurer(tpm);
+        measurer.measureFile(CONFIG_PCR, agent);
+        measurer.measureFile(FILES_PCR, policy);
+        measurer.measureBytes(CONFIG_PCR, "manager-config", "node=compute-1".getBytes());
+        Quote moved = tpm.quote(nonce, QUOTED);
+        QuoteVerdict verdict = verifier.verify(tpm.attestationKey().publicArea(), nonce, moved, measurer.eventLog(), golden,
+                Set.of(FILES_PCR, CONFIG_PCR));
+        assertFalse(verdict.trusted());
+        assertEquals(1, verdict.problems().size(), verdict.problems().toString());
+        assertTrue(verdict.problems().get(0).contains("on PCR " + CONFIG_PCR + " is not an allowed reference value for that PCR"),
+                verdict.problems().toString());
     }
 
     @Test

@@ -13,10 +13,11 @@ class ReferenceValuesTest {
     private final byte[] digest = TestTpms.sha256("agent".getBytes());
 
     @Test
-    void allowsExactlyTheGivenPairs() {
-        ReferenceValues values = ReferenceValues.builder().allow("agent", digest).build();
+    void allowsExactlyTheGivenTriples() {
+        ReferenceValues values = ReferenceValues.builder().allow(8, "agent", digest).build();
         assertTrue(values.allows(new PlatformEvent(8, "agent", digest)));
-        assertTrue(values.allows(new PlatformEvent(9, "agent", digest)), "pairs are (description, digest)");
+        assertFalse(values.allows(new PlatformEvent(9, "agent", digest)), "a value is allowed only in its own PCR");
+        assertEquals(java.util.Set.of(8), values.pcrs());
         assertFalse(values.allows(new PlatformEvent(8, "other", digest)));
         assertFalse(values.allows(new PlatformEvent(8, "agent", TestTpms.sha256("evil".getBytes()))));
         assertFalse(values.allows(null));
@@ -26,12 +27,12 @@ class ReferenceValuesTest {
     void fromEventsIsImmutableAndCopiesInput() {
         List<PlatformEvent> events = new ArrayList<>(List.of(new PlatformEvent(8, "a", digest)));
         byte[] mutable = digest.clone();
-        ReferenceValues.Builder builder = ReferenceValues.builder().allow("b", mutable);
+        ReferenceValues.Builder builder = ReferenceValues.builder().allow(8, "b", mutable);
         ReferenceValues fromEvents = ReferenceValues.fromEvents(events);
         ReferenceValues built = builder.build();
         events.add(new PlatformEvent(8, "c", digest));
         mutable[0] ^= 1;
-        builder.allow("d", digest);
+        builder.allow(8, "d", digest);
         assertEquals(1, fromEvents.size());
         assertEquals(1, built.size());
         assertTrue(built.allows(new PlatformEvent(8, "b", digest)));
@@ -39,8 +40,9 @@ class ReferenceValuesTest {
 
     @Test
     void rejectsMalformedPairs() {
-        assertThrows(IllegalArgumentException.class, () -> ReferenceValues.builder().allow("x", new byte[20]));
-        assertThrows(NullPointerException.class, () -> ReferenceValues.builder().allow(null, digest));
+        assertThrows(IllegalArgumentException.class, () -> ReferenceValues.builder().allow(8, "x", new byte[20]));
+        assertThrows(IllegalArgumentException.class, () -> ReferenceValues.builder().allow(24, "x", digest));
+        assertThrows(NullPointerException.class, () -> ReferenceValues.builder().allow(8, null, digest));
     }
 
     @Test

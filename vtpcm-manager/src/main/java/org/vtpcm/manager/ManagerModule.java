@@ -257,7 +257,8 @@ public final class ManagerModule extends AbstractModule {
     /** The root of trust the config names: the emulated one here, the device TPM on real hosts. */
     public static PlatformTpm openPlatformTpm(ManagerConfig config) {
         return switch (config.platformTpm()) {
-            case EMULATED -> EmulatedPlatformTpm.start(config.platformTpmStateDirectory(), config.runDirectory(), PLATFORM_TPM_START);
+            case EMULATED -> EmulatedPlatformTpm.start(config.platformTpmStateDirectory(), config.runDirectory(), PLATFORM_TPM_START,
+                    EmulatedPlatformTpm.DEFAULT_SWTPM, config.platformTpmKeyFile());
             case DEVICE -> DeviceTpm.open(config.platformTpmDevice());
         };
     }

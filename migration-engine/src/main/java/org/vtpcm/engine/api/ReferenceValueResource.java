@@ -18,8 +18,8 @@ public final class ReferenceValueResource implements ApiRoutes {
         this.json = requireNonNull(json, "json is null");
     }
 
-    /** Body of POST. */
-    public record AddRequest(Integer pcr, String description, String digest, String label) {
+    /** Body of POST; {@code scope} is global (the default), class:<class> or host:<name>. */
+    public record AddRequest(Integer pcr, String description, String digest, String label, String scope) {
     }
 
     @Override
@@ -35,7 +35,8 @@ public final class ReferenceValueResource implements ApiRoutes {
             throw new BadRequestException("pcr is required");
         }
         try {
-            context.status(201).json(store.add(request.pcr(), request.description(), request.digest(), request.label()));
+            context.status(201).json(store.add(request.pcr(), request.description(), request.digest(), request.label(),
+                    request.scope()));
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }

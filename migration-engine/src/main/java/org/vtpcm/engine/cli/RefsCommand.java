@@ -27,9 +27,9 @@ final class RefsCommand {
                 cli.printJson(answer);
                 return ExitCodes.OK;
             }
-            Table table = new Table("ID", "PCR", "DIGEST", "LABEL", "ADDED", "DESCRIPTION");
+            Table table = new Table("ID", "PCR", "SCOPE", "DIGEST", "LABEL", "ADDED", "DESCRIPTION");
             for (JsonNode value : answer.path("referenceValues")) {
-                table.row(Formats.text(value, "id"), Formats.text(value, "pcr"), Formats.text(value, "digest"),
+                table.row(Formats.text(value, "id"), Formats.text(value, "pcr"), Formats.text(value, "scope"), Formats.text(value, "digest"),
                         Formats.text(value, "label"),
                         Formats.text(value, "addedAt"), Formats.text(value, "description"));
             }
@@ -55,15 +55,19 @@ final class RefsCommand {
         @Option(names = "--label", paramLabel = "L", description = "a free label, e.g. the firmware release")
         String label;
 
+        @Option(names = "--scope", paramLabel = "S", description = "where it applies: global (default), class:<class> or host:<name>")
+        String scope;
+
         @Override
         public Integer call() {
             VtpcmCli cli = parent.cli;
-            JsonNode added = cli.client().addReferenceValue(pcr, description, digest, label);
+            JsonNode added = cli.client().addReferenceValue(pcr, description, digest, label, scope);
             if (cli.json()) {
                 cli.printJson(added);
             } else {
                 cli.print("added reference value " + Formats.text(added, "id") + " (PCR " + Formats.text(added, "pcr") + ", "
-                        + Formats.text(added, "digest") + ")");
+                        + Formats.text(added, "digest") + ")" + (added.path("scope").asText("global").equals("global") ? ""
+                        : " for " + Formats.text(added, "scope")));
             }
             return ExitCodes.OK;
         }

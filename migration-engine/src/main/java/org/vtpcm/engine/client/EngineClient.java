@@ -123,12 +123,20 @@ public final class EngineClient {
         return send("GET", "/v1/reference-values", null);
     }
 
-    /** Adds a reference value ({@code label} may be null); answers the new item with its id. */
+    /** Adds a global reference value ({@code label} may be null); answers the new item with its id. */
     public JsonNode addReferenceValue(int pcr, String description, String digest, String label) {
+        return addReferenceValue(pcr, description, digest, label, null);
+    }
+
+    /** Adds a reference value for a scope (global when null, class:<class>, host:<name>); {@code label} may be null. */
+    public JsonNode addReferenceValue(int pcr, String description, String digest, String label, String scope) {
         ObjectNode body = json.createObjectNode().put("pcr", pcr).put("description", requireNonNull(description, "description is null"))
                 .put("digest", requireNonNull(digest, "digest is null"));
         if (label != null) {
             body.put("label", label);
+        }
+        if (scope != null) {
+            body.put("scope", scope);
         }
         return send("POST", "/v1/reference-values", body);
     }

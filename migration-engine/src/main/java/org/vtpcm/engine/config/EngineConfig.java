@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,6 +37,7 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
     public static final Map<String, String[]> HOST_KEYS = hostKeys();
     private static final Pattern HOST_KEY = Pattern.compile("host\\.([A-Za-z0-9][A-Za-z0-9.-]{0,62})\\.([a-z-]+)");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,62}");
+    private static final Pattern CLASS_PCRS_KEY = Pattern.compile("attestation\\.class\\.([A-Za-z0-9][A-Za-z0-9-]{0,62})\\.pcrs");
 
     public EngineConfig {
         requireNonNull(file, "file is null");
@@ -58,6 +60,10 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         keys.put("migrations.vm-timeout-seconds", new String[] {"900", "a VM migration still running after this is aborted"});
         keys.put("migrations.destination-loss-seconds", new String[] {"3",
             "before the switchover, a destination manager unreachable this long aborts the migration"});
+        // host classes and their attestation policy; attestation.class.<class>.pcrs overrides attestation.pcrs per class
+        keys.put("attestation.pcrs", new String[] {"11,12,13", "PCRs every quote must cover, each holding a measurement, for hosts "
+            + "of a class without its own attestation.class.<class>.pcrs (the manager measures its code into 11, its config into "
+            + "12, qemu, libvirtd and swtpm into 13)"});
         return Collections.unmodifiableMap(keys);
     }
 
@@ -67,6 +73,8 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         keys.put("libvirt", new String[] {"", "the node's libvirtd as peers reach it, e.g. qemu+tcp://ADDRESS/system"});
         keys.put("max-migrations", new String[] {"2", "migrations at once involving this node"});
         keys.put("max-vtpcms", new String[] {"64", "vTPCMs this node may hold"});
+        keys.put("class", new String[] {HostConfig.DEFAULT_CLASS, "the node's class: its required PCRs are attestation.class.<class>.pcrs; "
+            + "reference values may be scoped to it (class:<class>)"});
         return Collections.unmodifiableMap(keys);
     }
 
@@ -96,7 +104,7 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         Set<String> unknown = new TreeSet<>();
         for (String key : properties.stringPropertyNames()) {
             Matcher matcher = HOST_KEY.matcher(key);
-            boolean known = DEFAULTS.containsKey(key) || key.startsWith(NovaSettings.PREFIX)
+            boolean known = DEFAULTS.containsKey(key) || key.startsWith(NovaSettings.PREFIX) || CLASS_PCRS_KEY.matcher(key).matches()
                     || matcher.matches() && names.contains(matcher.group(1)) && HOST_KEYS.containsKey(matcher.group(2));
             if (!known) {
                 unknown.add(key);
@@ -110,6 +118,7 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         for (String name : names) {
             hosts.add(host(values, name));
         }
+        unusedHostClasses(properties, hosts, file);
         Path state = values.path("state.dir");
         String ca = values.text("ca.dir");
         SuiteName suite;
@@ -165,9 +174,32 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         if (!libvirt.matches("qemu\\+(tcp|tls)://[A-Za-z0-9.\\-]{1,253}(:[0-9]{1,5})?/system")) {
             throw new ConfigException(values.file + ": " + prefix + "libvirt must be like qemu+tcp://ADDRESS/system, got " + libvirt);
         }
+        String hostClass = values.required(prefix + "class", HOST_KEYS.get("class")[0]);
+        if (!NAME.matcher(hostClass).matches()) {
+            throw new ConfigException(values.file + ": " + prefix + "class must be a name of letters, digits and dashes, got " + hostClass);
+        }
+        String pcrsKey = "attestation.class." + hostClass + ".pcrs";
+        String pcrs = values.properties.containsKey(pcrsKey) ? pcrsKey : "attestation.pcrs";
         return new HostConfig(name, uri, libvirt,
                 (int) values.number(prefix + "max-migrations", HOST_KEYS.get("max-migrations")[0], 1, 64),
-                (int) values.number(prefix + "max-vtpcms", HOST_KEYS.get("max-vtpcms")[0], 0, 100_000));
+                (int) values.number(prefix + "max-vtpcms", HOST_KEYS.get("max-vtpcms")[0], 0, 100_000), hostClass,
+                values.pcrs(pcrs));
+    }
+
+    /** A class's PCR set that no host is of is a mistake (a typo in a class name), not a silent no-op. */
+    private static void unusedHostClasses(Properties properties, List<HostConfig> hosts, Path file) {
+        Set<String> classes = new TreeSet<>();
+        hosts.forEach(host -> classes.add(host.hostClass()));
+        Set<String> unused = new TreeSet<>();
+        for (String key : properties.stringPropertyNames()) {
+            Matcher matcher = CLASS_PCRS_KEY.matcher(key);
+            if (matcher.matches() && !classes.contains(matcher.group(1))) {
+                unused.add(key);
+            }
+        }
+        if (!unused.isEmpty()) {
+            throw new ConfigException(file + ": " + unused + " name(s) a class no host is of; host classes: " + classes);
+        }
     }
 
     /** Reads keys with their defaults and explains bad values. */
@@ -198,6 +230,23 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
                 throw new ConfigException(file + ": " + key + " is required");
             }
             return Path.of(value);
+        }
+
+        /** A non-empty list of PCR indexes 0..23, e.g. "11,12,13". */
+        SortedSet<Integer> pcrs(String key) {
+            String value = properties.getProperty(key, DEFAULTS.getOrDefault(key, new String[] {""})[0]).trim();
+            SortedSet<Integer> pcrs = new TreeSet<>();
+            for (String part : value.split(",")) {
+                try {
+                    int pcr = Integer.parseInt(part.trim());
+                    if (pcr < 0 || pcr > 23 || !pcrs.add(pcr)) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    throw new ConfigException(file + ": " + key + " must list distinct PCR indexes 0..23, comma separated, got '" + value + "'");
+                }
+            }
+            return pcrs;
         }
 
         long number(String key, long min, long max) {

@@ -277,17 +277,21 @@ class VtpcmCliTest {
     @Test
     void referenceValuesAreListedAddedAndRemoved() throws IOException {
         engine.answer("GET", "/v1/reference-values", 200, "{\"referenceValues\":[{\"id\":1,\"pcr\":0,\"description\":\"firmware\","
-                        + "\"digest\":\"ab\",\"label\":null,\"addedAt\":\"2026-11-28T09:00:00Z\"}]}")
-                .answer("POST", "/v1/reference-values", 201, "{\"id\":7,\"pcr\":12,\"digest\":\"" + DIGEST + "\"}")
+                        + "\"digest\":\"ab\",\"label\":null,\"addedAt\":\"2026-11-28T09:00:00Z\",\"scope\":\"global\"}]}")
+                .answer("POST", "/v1/reference-values", 201, "{\"id\":7,\"pcr\":12,\"digest\":\"" + DIGEST + "\",\"scope\":\"global\"}")
+                .answer("POST", "/v1/reference-values", 201, "{\"id\":8,\"pcr\":13,\"digest\":\"" + DIGEST + "\",\"scope\":\"host:n1\"}")
                 .answer("DELETE", "/v1/reference-values/7", 204, "");
         assertEquals("""
-                ID  PCR  DIGEST  LABEL  ADDED                 DESCRIPTION
-                1   0    ab      -      2026-11-28T09:00:00Z  firmware
+                ID  PCR  SCOPE   DIGEST  LABEL  ADDED                 DESCRIPTION
+                1   0    global  ab      -      2026-11-28T09:00:00Z  firmware
                 """, run("refs", "list").out());
         Run added = run("refs", "add", "--pcr", "12", "--description", "grub config", "--digest", DIGEST, "--label", "bookworm");
         assertEquals("added reference value 7 (PCR 12, " + DIGEST + ")\n", added.out());
         assertEquals(JSON.readTree("{\"pcr\":12,\"description\":\"grub config\",\"digest\":\"" + DIGEST + "\",\"label\":\"bookworm\"}"),
                 JSON.readTree(engine.requests().get(1).body()));
+        Run scoped = run("refs", "add", "--pcr", "13", "--description", "qemu", "--digest", DIGEST, "--scope", "host:n1");
+        assertEquals("added reference value 8 (PCR 13, " + DIGEST + ") for host:n1\n", scoped.out());
+        assertEquals("host:n1", JSON.readTree(engine.requests().get(2).body()).path("scope").asText());
         Run removed = run("refs", "remove", "7");
         assertEquals(0, removed.exit(), removed.err());
         assertEquals("removed reference value 7\n", removed.out());

@@ -55,4 +55,36 @@ class EngineConfigTest {
         twice.setProperty("hosts", "n1,n1");
         assertThrows(ConfigException.class, () -> EngineConfig.from(twice, Path.of("e")));
     }
+
+    @Test
+    void hostsHaveAClassWhoseRequiredPcrsDefaultToWhatTheManagerMeasures() {
+        Properties classes = base();
+        classes.setProperty("host.n2.class", "gpu");
+        classes.setProperty("attestation.class.gpu.pcrs", "11, 12,13,14");
+        EngineConfig config = EngineConfig.from(classes, Path.of("e"));
+        assertEquals("compute", config.hosts().get(0).hostClass());
+        assertEquals(java.util.List.of(11, 12, 13), java.util.List.copyOf(config.hosts().get(0).requiredPcrs()));
+        assertEquals(HostConfig.DEFAULT_REQUIRED_PCRS, config.hosts().get(0).requiredPcrs(), "the default is what the manager measures");
+        assertEquals("gpu", config.hosts().get(1).hostClass());
+        assertEquals(java.util.List.of(11, 12, 13, 14), java.util.List.copyOf(config.hosts().get(1).requiredPcrs()));
+        Properties everywhere = base();
+        everywhere.setProperty("attestation.pcrs", "12");
+        assertEquals(java.util.Set.of(12), EngineConfig.from(everywhere, Path.of("e")).hosts().get(1).requiredPcrs());
+    }
+
+    @Test
+    void badPcrSetsAndUnusedClassesAreRefused() {
+        for (String pcrs : new String[] {"", "24", "11,11", "-1", "eleven"}) {
+            Properties bad = base();
+            bad.setProperty("attestation.pcrs", pcrs);
+            assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(bad, Path.of("e"))).getMessage().contains("attestation.pcrs"),
+                    pcrs);
+        }
+        Properties typo = base();
+        typo.setProperty("attestation.class.comptue.pcrs", "11");
+        assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(typo, Path.of("e"))).getMessage().contains("comptue"));
+        Properties badClass = base();
+        badClass.setProperty("host.n1.class", "a b");
+        assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(badClass, Path.of("e"))).getMessage().contains("host.n1.class"));
+    }
 }

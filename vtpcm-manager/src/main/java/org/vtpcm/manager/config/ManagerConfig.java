@@ -26,7 +26,7 @@ import org.vtpcm.protocol.crypto.SuiteName;
 public record ManagerConfig(Path file, String nodeName, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory,
         Path runDirectory, String libvirtUri, Path libvirtStatusDirectory, SuiteName suite, PlatformTpmKind platformTpm, Path platformTpmDevice,
         Path tlsDirectory, Path qemuTlsDirectory, String swtpmBinary, List<Path> measuredBinaries, String defaultPolicy,
-        long maxBundleBytes, boolean allowPlaintextMigration) {
+        long maxBundleBytes, boolean allowPlaintextMigration, Path platformTpmKeyFile) {
 
     /** Every key with its default and meaning; also the documentation printed by {@code vtpcm-manager config}. */
     public static final Map<String, String[]> DEFAULTS = defaults();
@@ -51,6 +51,10 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
         keys.put("crypto.suite", new String[] {"sm", "sm (SM2/SM3/SM4) or nist (P-256/SHA-256/AES-GCM)"});
         keys.put("platform.tpm", new String[] {"emulated", "node root of trust: emulated (a swtpm owned by the manager) or device"});
         keys.put("platform.tpm.device", new String[] {"/dev/tpmrm0", "the device TPM when platform.tpm = device"});
+        // the emulated platform TPM's state (EK, AK) is encrypted at rest with a key kept outside that state
+        keys.put("platform.tpm.key-file", new String[] {"", "key encrypting the emulated platform TPM's state at rest (32 random bytes, "
+            + "0600, created at first start; must not lie in <state.dir>/platform-tpm; put it on another volume so that a copy of the "
+            + "state alone does not hold it; default: <state.dir>/keys/platform-tpm.key)"});
         keys.put("tls.dir", new String[] {"", "node.key, node.crt, ak.crt, ca.crt from enrollment (default: <state.dir>/tls)"});
         keys.put("qemu.tls.dir", new String[] {"", "QEMU's migration TLS identity from enrollment (ca-cert.pem, server-cert.pem, "
             + "server-key.pem, client-cert.pem, client-key.pem); qemu.conf's migrate_tls_x509_cert_dir must name it "
@@ -87,13 +91,25 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
         Path state = values.path("state.dir");
         String tls = values.text("tls.dir");
         String qemuTls = values.text("qemu.tls.dir");
+        String platformTpmKey = values.text("platform.tpm.key-file");
         return new ManagerConfig(file, values.nodeName(), values.text("api.address"), values.port("api.port"),
                 values.positiveLong("api.max-body-bytes"), state, values.path("run.dir"), values.text("libvirt.uri"),
                 values.path("libvirt.status-dir"), values.suite(), values.platformTpm(), values.path("platform.tpm.device"),
                 tls.isEmpty() ? state.resolve("tls") : values.path("tls.dir"),
                 qemuTls.isEmpty() ? state.resolve("tls").resolve("qemu") : values.path("qemu.tls.dir"), values.text("swtpm.binary"),
                 values.paths("measure.binaries"),
-                values.policy(), values.positiveLong("migration.max-bundle-bytes"), values.bool("migration.allow-plaintext"));
+                values.policy(), values.positiveLong("migration.max-bundle-bytes"), values.bool("migration.allow-plaintext"),
+                platformTpmKeyFile(state, platformTpmKey.isEmpty() ? state.resolve("keys").resolve("platform-tpm.key")
+                        : values.path("platform.tpm.key-file"), file));
+    }
+
+    /** The state key must not be stored beside the state it protects. */
+    private static Path platformTpmKeyFile(Path state, Path key, Path file) {
+        if (key.startsWith(state.resolve("platform-tpm"))) {
+            throw new ConfigException(file + ": platform.tpm.key-file must lie outside the platform TPM's state directory "
+                    + state.resolve("platform-tpm") + " (got " + key + ")");
+        }
+        return key;
     }
 
     /** The node database file. */

@@ -91,4 +91,16 @@ class ManagerConfigTest {
         assertTrue(assertThrows(ConfigException.class, () -> config("policy.default", "maybe")).getMessage().contains("policy.default"));
         assertTrue(assertThrows(ConfigException.class, () -> config("node.name", "bad name")).getMessage().contains("node.name"));
     }
+
+    @Test
+    void thePlatformTpmKeyLivesOutsideItsStateByDefaultAndMayNotBePutInIt() {
+        assertEquals(Path.of("/var/lib/vtpcm-manager/keys/platform-tpm.key"), config().platformTpmKeyFile());
+        assertEquals(Path.of("/srv/s/keys/platform-tpm.key"), config("state.dir", "/srv/s").platformTpmKeyFile());
+        assertEquals(Path.of("/etc/vtpcm/keys/platform-tpm.key"), config("platform.tpm.key-file", "/etc/vtpcm/keys/platform-tpm.key")
+                .platformTpmKeyFile());
+        assertTrue(assertThrows(ConfigException.class, () -> config("platform.tpm.key-file", "/var/lib/vtpcm-manager/platform-tpm/key"))
+                .getMessage().contains("outside the platform TPM's state directory"));
+        assertTrue(assertThrows(ConfigException.class, () -> config("platform.tpm.key-file", "relative.key")).getMessage()
+                .contains("platform.tpm.key-file"));
+    }
 }
