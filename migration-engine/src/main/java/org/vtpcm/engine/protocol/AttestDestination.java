@@ -30,6 +30,7 @@ final class AttestDestination implements PhaseStep {
         if (!result.trusted()) {
             throw new ProtocolRefusal("destination " + run.destinationName() + " failed attestation: " + result.summary());
         }
+        run.destinationAttestedAt = result.checkedAt();
         return "destination " + run.destinationName() + " trusted";
     }
 }
