@@ -174,7 +174,8 @@ public final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     NodeClients nodes(@Named(NODES_TLS) SSLContext engineTls) {
-        return new NodeClients(config.hosts(), engineTls);
+        return new NodeClients(config.hosts(), engineTls, org.vtpcm.manager.client.ManagerClient.DEFAULT_TIMEOUT,
+                config.trust().hostAttestationTimeout());
     }
 
     @Provides

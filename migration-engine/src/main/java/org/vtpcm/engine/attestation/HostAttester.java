@@ -24,6 +24,7 @@ import org.vtpcm.attestation.QuoteVerifier;
 import org.vtpcm.attestation.ReferenceValues;
 import org.vtpcm.attestation.tpm2.TpmPublicArea;
 import org.vtpcm.engine.hosts.NodeClients;
+import org.vtpcm.manager.client.ManagerClient;
 import org.vtpcm.manager.client.ManagerClientException;
 import org.vtpcm.manager.node.EnrollmentAuthority;
 import org.vtpcm.protocol.pki.CloudCa;
@@ -56,7 +57,7 @@ public final class HostAttester {
     public AttestationResult attest(String host, byte[] nonce) {
         AttestationResult result;
         try {
-            JsonNode evidence = nodes.client(host).quote(nonce);
+            JsonNode evidence = nodes.attestationClient(host).quote(nonce);
             List<String> problems = checkIdentity(host, evidence);
             ReferenceValues reference = references.asReferenceValues();
             if (reference.size() == 0) {
@@ -67,7 +68,10 @@ public final class HostAttester {
             result = new AttestationResult(host, problems.isEmpty() ? AttestationState.TRUSTED : AttestationState.UNTRUSTED, clock.instant(),
                     problems);
         } catch (ManagerClientException e) {
-            result = new AttestationResult(host, AttestationState.UNREACHABLE, clock.instant(), List.of(e.getMessage()));
+            // a node that stalls its quote past attestation.host-timeout-seconds is not trusted, whatever it says later
+            boolean stalled = ManagerClient.TIMEOUT_CODE.equals(e.code());
+            result = new AttestationResult(host, stalled ? AttestationState.UNTRUSTED : AttestationState.UNREACHABLE, clock.instant(),
+                    List.of(stalled ? "attestation timed out: " + e.getMessage() : e.getMessage()));
         }
         last.put(host, result);
         LOG.info("host {} attested: {}", host, result.summary());
