@@ -39,6 +39,7 @@ class EngineApiTest {
     private static EngineClient node;
     private static EngineClient compute;
     private static EngineClient otherCompute;
+    private static EngineClient dashboard;
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,6 +65,8 @@ class EngineApiTest {
         compute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.NOVA_COMPUTE, "nova-compute.n1", List.of(), List.of(), Duration.ofDays(1),
                 false, true)));
         otherCompute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.NOVA_COMPUTE, "nova-compute.n7", List.of(), List.of(),
+                Duration.ofDays(1), false, true)));
+        dashboard = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.DASHBOARD, "horizon", List.of(), List.of(),
                 Duration.ofDays(1), false, true)));
     }
 
@@ -127,7 +130,14 @@ class EngineApiTest {
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n7").put("destination", "n1")));
         // its own node's migration: the request is valid, the VM unknown (the only manager is unreachable)
         assertError(404, "NOT_FOUND", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n2").put("destination", "n1")
+                .put("nativeTls", true)));
+        // without QEMU's native TLS the swtpm state would cross in clear
+        assertError(409, "NATIVE_TLS_REQUIRED", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n2").put("destination", "n1")));
+        assertError(409, "NATIVE_TLS_REQUIRED", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n2").put("destination", "n1")
+                .put("nativeTls", false)));
         assertError(404, "NOT_FOUND", () -> compute.send("POST", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/prepare",
                 JSON.createObjectNode()));
         assertError(404, "NOT_FOUND", () -> compute.send("GET", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/migration",
@@ -142,9 +152,56 @@ class EngineApiTest {
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n1").put("destination", "n1")));
         assertError(400, "BAD_REQUEST", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "../x").put("destination", "n1")));
-        assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/nova/instances/not-a-uuid/commit", JSON.createObjectNode()));
+        assertError(400, "BAD_REQUEST", () -> compute.send("POST", "/v1/nova/instances/not-a-uuid/commit", JSON.createObjectNode()));
+        assertError(400, "BAD_REQUEST", () -> compute.send("GET", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/migration"
+                + "?migrationId=nope", null));
         assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")
                 .put("strategy", "nova").put("to", "n1")));
+    }
+
+    @Test
+    void nodeManagerAndComputeCertificatesAreNoOperators() {
+        for (EngineClient caller : List.of(node, compute)) {
+            assertError(403, "FORBIDDEN", () -> caller.send("GET", "/v1/migrations", null));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/migrations/00000000-0000-0000-0000-000000000001/abort",
+                    JSON.createObjectNode()));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/hosts/n1/trust", JSON.createObjectNode()));
+            assertError(403, "FORBIDDEN", () -> caller.send("GET", "/v1/hosts", null));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/reference-values", JSON.createObjectNode()));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/enrollment-tokens", JSON.createObjectNode().put("node", "n1")));
+            assertError(403, "FORBIDDEN", () -> caller.send("GET", "/v1/vtpcms", null));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/nova/migrations", JSON.createObjectNode().put("vm", "g")));
+            assertError(403, "FORBIDDEN", () -> caller.send("GET", "/metrics", null));
+            assertEquals("ok", caller.send("GET", "/v1/health", null).path("status").asText());
+        }
+        // a node's certificate is not a compute service either
+        assertError(403, "FORBIDDEN", () -> node.send("POST", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/send",
+                JSON.createObjectNode()));
+        assertError(404, "NO_SUCH_ENDPOINT", () -> node.send("GET", "/v1/nothing", null));
+    }
+
+    @Test
+    void operatorsAndDashboardsDoNotCallNovaHooksAndDashboardsOnlyRead() {
+        assertError(403, "FORBIDDEN", () -> operator.send("POST", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/send",
+                JSON.createObjectNode()));
+        assertError(403, "FORBIDDEN", () -> dashboard.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()));
+        assertEquals(1, dashboard.send("GET", "/v1/hosts", null).path("hosts").size());
+        assertError(403, "FORBIDDEN", () -> dashboard.send("POST", "/v1/hosts/n1/trust", JSON.createObjectNode()));
+        assertError(403, "FORBIDDEN", () -> dashboard.send("POST", "/v1/reference-values", JSON.createObjectNode()));
+        assertError(403, "FORBIDDEN", () -> dashboard.send("GET", "/v1/enrollment-tokens", null));
+    }
+
+    @Test
+    void aMigrationWithoutTlsIsRefused() {
+        assertError(400, "PLAINTEXT_REFUSED", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")
+                .put("tls", false)));
+    }
+
+    @Test
+    void anOperatorAbortOfAnUnknownMigrationIsNotFound() {
+        assertError(404, "NOT_FOUND", () -> operator.send("POST", "/v1/migrations/00000000-0000-0000-0000-000000000009/abort",
+                JSON.createObjectNode()));
     }
 
     @Test
