@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Guice;
+import com.google.inject.Injector;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +26,9 @@ import org.vtpcm.engine.EngineModule;
 import org.vtpcm.engine.client.EngineClient;
 import org.vtpcm.engine.client.EngineClientException;
 import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.engine.journal.MigrationJournal;
+import org.vtpcm.engine.journal.MigrationOptions;
+import org.vtpcm.engine.journal.Phase;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.tls.MutualTls;
 
@@ -35,6 +41,7 @@ class EngineApiTest {
     @TempDir
     static Path folder;
     private static EngineDaemon daemon;
+    private static MigrationJournal journal;
     private static EngineClient operator;
     private static EngineClient node;
     private static EngineClient compute;
@@ -55,7 +62,9 @@ class EngineApiTest {
         properties.setProperty("host.n1.manager", "https://127.0.0.1:1");
         properties.setProperty("host.n1.libvirt", "qemu+tcp://127.0.0.1/system");
         EngineConfig config = EngineConfig.from(properties, folder.resolve("engine.conf"));
-        daemon = Guice.createInjector(new EngineModule(config)).getInstance(EngineDaemon.class);
+        Injector injector = Guice.createInjector(new EngineModule(config));
+        daemon = injector.getInstance(EngineDaemon.class);
+        journal = injector.getInstance(MigrationJournal.class);
         daemon.start();
         CloudCa ca = CloudCa.load(config.caDirectory());
         URI base = URI.create("https://127.0.0.1:" + port);
@@ -190,6 +199,29 @@ class EngineApiTest {
         assertError(403, "FORBIDDEN", () -> dashboard.send("POST", "/v1/hosts/n1/trust", JSON.createObjectNode()));
         assertError(403, "FORBIDDEN", () -> dashboard.send("POST", "/v1/reference-values", JSON.createObjectNode()));
         assertError(403, "FORBIDDEN", () -> dashboard.send("GET", "/v1/enrollment-tokens", null));
+    }
+
+    @Test
+    void theSideCheckFindsTheMigrationHoweverManyOthersFollowIt() {
+        UUID vm = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
+        UUID migration = UUID.randomUUID();
+        MigrationOptions options = new MigrationOptions("nova", 1, false, true, false, 0);
+        journal.create(migration, "00".repeat(32), vm, options);
+        journal.update(migration, Map.of("source", "n2", "destination", "n1"));
+        for (int i = 0; i < 520; i++) { // the attack: cheap failing begins used to push it out of the newest 500 rows
+            UUID other = UUID.randomUUID();
+            journal.create(other, "00".repeat(32), UUID.randomUUID(), options);
+            journal.end(other, Phase.ROLLED_BACK, "refused");
+        }
+        String hooks = "/v1/nova/instances/" + vm;
+        // n1 is the destination: it may never make the source send the state
+        assertError(403, "FORBIDDEN", () -> compute.send("POST", hooks + "/send", JSON.createObjectNode()));
+        assertError(403, "FORBIDDEN", () -> compute.send("POST", hooks + "/send?migrationId=" + migration, JSON.createObjectNode()));
+        assertEquals(migration.toString(), compute.send("GET", hooks + "/migration", null).path("migration").path("id").asText());
+        assertError(404, "NOT_FOUND", () -> compute.send("GET", hooks + "/migration?migrationId=" + UUID.randomUUID(), null));
+        // its own side, but the engine runs no such migration (nothing here began it)
+        assertError(404, "NOT_FOUND", () -> compute.send("POST", hooks + "/prepare", JSON.createObjectNode()));
+        journal.end(migration, Phase.ROLLED_BACK, "test over");
     }
 
     @Test
