@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vtpcm.engine.attestation.AttestationResult;
+import org.vtpcm.engine.attestation.AttestationState;
+import org.vtpcm.engine.attestation.HostAttester;
+import org.vtpcm.engine.attestation.ReferenceValueStore;
 import org.vtpcm.engine.config.HostConfig;
+import org.vtpcm.engine.journal.EngineSchema;
+import org.vtpcm.manager.store.NodeDatabase;
 import org.vtpcm.manager.client.ManagerClient;
 import org.vtpcm.manager.client.ManagerClientException;
 
@@ -91,6 +98,27 @@ class BoundedAnswersTest {
                 throw new ManagerClientException(0, "UNREACHABLE", "cannot reach it");
             }, (host, problem) -> problem);
             assertEquals("cannot reach it", answers.get(broken));
+        }
+    }
+
+    @Test
+    void aHostStallingItsQuoteIsUntrustedWithAClearProblem() {
+        HostConfig host = new HostConfig("n1", manager.uri(), "qemu+tcp://127.0.0.1/system", 2, 64);
+        NodeDatabase database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        try (NodeClients nodes = new NodeClients(List.of(host), manager.engineTls(), Duration.ofSeconds(60), Duration.ofSeconds(1))) {
+            HostAttester attester = new HostAttester(nodes, manager.ca(), new ReferenceValueStore(database, Clock.systemUTC()),
+                    Clock.systemUTC());
+            long start = System.nanoTime();
+            Map<HostConfig, AttestationResult> results = nodes.fanOut().each(nodes.hosts(), each -> attester.attest(each.name()),
+                    (each, problem) -> null);
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            AttestationResult result = results.get(host);
+            assertTrue(seconds < 5, "took " + seconds + " s");
+            assertEquals(AttestationState.UNTRUSTED, result.state());
+            assertTrue(result.summary().contains("attestation timed out"), result.summary());
+            assertEquals(result, attester.last("n1"));
+        } finally {
+            database.close();
         }
     }
 

@@ -26,7 +26,8 @@ import org.vtpcm.protocol.tls.Revocations;
 /**
  * A hostile node manager for tests: mutual TLS with a node-manager certificate of a throwaway CA,
  * answering {@code /v1/huge} with 5 MiB (declared), {@code /v1/huge-chunked} with 5 MiB (streamed),
- * {@code /v1/trickle} with headers and then a body that never ends, and {@code /v1/node} at once.
+ * {@code /v1/trickle} and {@code /v1/attestation/quote} with headers and then a body that never
+ * ends, and {@code /v1/node} at once.
  */
 final class SlowManager implements AutoCloseable {
     static final int HUGE = 5 << 20;
@@ -34,9 +35,10 @@ final class SlowManager implements AutoCloseable {
     private final HttpsServer server;
     private final ExecutorService handlers = Executors.newCachedThreadPool();
     private final SSLContext engineTls;
+    private final CloudCa ca;
 
     SlowManager(Path directory) throws IOException {
-        CloudCa ca = CloudCa.create("test cloud CA", directory.resolve("ca"));
+        ca = CloudCa.create("test cloud CA", directory.resolve("ca"));
         engineTls = MutualTls.context(ca.issueTlsIdentity(Role.ENGINE, "vtpcm-engine", List.of(), List.of(), Duration.ofDays(1), false,
                 true), Set.of(Role.NODE_MANAGER), Revocations.NONE);
         server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -51,6 +53,7 @@ final class SlowManager implements AutoCloseable {
         server.createContext("/v1/huge-chunked", exchange -> answer(exchange, HUGE, false));
         server.createContext("/v1/node", exchange -> answer(exchange, 0, true));
         server.createContext("/v1/trickle", trickle());
+        server.createContext("/v1/attestation/quote", trickle());
         server.setExecutor(handlers);
         server.start();
     }
@@ -62,6 +65,11 @@ final class SlowManager implements AutoCloseable {
     /** The engine's TLS towards this manager. */
     SSLContext engineTls() {
         return engineTls;
+    }
+
+    /** The throwaway cloud CA. */
+    CloudCa ca() {
+        return ca;
     }
 
     private static void answer(HttpExchange exchange, int padding, boolean declared) throws IOException {
