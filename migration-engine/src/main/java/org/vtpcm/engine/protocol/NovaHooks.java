@@ -252,7 +252,7 @@ public final class NovaHooks {
         try {
             LOG.info("migration {}: {}'s attestation is older than {} s; attesting again before the state leaves", run.id,
                     run.destinationName(), trust.attestationFreshness().toSeconds());
-            attestDestination.run(run);
+            attestDestination.renew(run);
         } catch (RuntimeException e) {
             runner.rollBackNow(run, e instanceof ProtocolRefusal ? e : new ProtocolRefusal("re-attestation failed: " + e.getMessage()));
             runsByVm.remove(run.vmUuid);

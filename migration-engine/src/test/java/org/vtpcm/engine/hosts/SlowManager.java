@@ -27,17 +27,19 @@ import org.vtpcm.protocol.tls.Revocations;
  * A hostile node manager for tests: mutual TLS with a node-manager certificate of a throwaway CA,
  * answering {@code /v1/huge} with 5 MiB (declared), {@code /v1/huge-chunked} with 5 MiB (streamed),
  * {@code /v1/trickle} and {@code /v1/attestation/quote} with headers and then a body that never
- * ends, and {@code /v1/node} at once.
+ * ends, {@code /v1/node} at once, and every migration hook with 409 {@code MIGRATION_MISMATCH}
+ * (a manager whose vTPCM now belongs to a later migration).
  */
-final class SlowManager implements AutoCloseable {
+public final class SlowManager implements AutoCloseable {
     static final int HUGE = 5 << 20;
 
     private final HttpsServer server;
     private final ExecutorService handlers = Executors.newCachedThreadPool();
     private final SSLContext engineTls;
     private final CloudCa ca;
+    private final List<String> migrationCalls = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    SlowManager(Path directory) throws IOException {
+    public SlowManager(Path directory) throws IOException {
         ca = CloudCa.create("test cloud CA", directory.resolve("ca"));
         engineTls = MutualTls.context(ca.issueTlsIdentity(Role.ENGINE, "vtpcm-engine", List.of(), List.of(), Duration.ofDays(1), false,
                 true), Set.of(Role.NODE_MANAGER), Revocations.NONE);
@@ -54,21 +56,29 @@ final class SlowManager implements AutoCloseable {
         server.createContext("/v1/node", exchange -> answer(exchange, 0, true));
         server.createContext("/v1/trickle", trickle());
         server.createContext("/v1/attestation/quote", trickle());
+        server.createContext("/v1/migrations/", exchange -> {
+            migrationCalls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            byte[] body = "{\"code\":\"MIGRATION_MISMATCH\",\"message\":\"another migration\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(409, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
         server.setExecutor(handlers);
         server.start();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("https://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** The engine's TLS towards this manager. */
-    SSLContext engineTls() {
+    public SSLContext engineTls() {
         return engineTls;
     }
 
     /** The throwaway cloud CA. */
-    CloudCa ca() {
+    public CloudCa ca() {
         return ca;
     }
 
@@ -98,6 +108,11 @@ final class SlowManager implements AutoCloseable {
                 // the client gave up, as it should
             }
         };
+    }
+
+    /** The migration hooks called, as {@code METHOD path}. */
+    public List<String> migrationCalls() {
+        return List.copyOf(migrationCalls);
     }
 
     @Override
