@@ -81,9 +81,13 @@ class EndpointAccessTest {
         assertEquals(allowed, EndpointAccess.allows(role, method, path));
     }
 
+    static Stream<Arguments> everyEndpoint() {
+        return ENDPOINTS.stream().map(endpoint -> Arguments.of(endpoint.method(), endpoint.path()));
+    }
+
     @ParameterizedTest(name = "{0} {1}")
-    @MethodSource("everyEndpointWithEveryRole")
-    void neverTheEngineNorQemu(String method, String path, Role role, boolean allowed) {
+    @MethodSource("everyEndpoint")
+    void neverTheEngineNorQemu(String method, String path) {
         assertFalse(EndpointAccess.allows(Role.ENGINE, method, path));
         assertFalse(EndpointAccess.allows(Role.NODE_QEMU, method, path));
     }
