@@ -111,13 +111,11 @@ public final class EngineDaemon implements AutoCloseable {
     }
 
     private void attestAll() {
-        for (HostConfig host : config.hosts()) {
-            try {
-                attester.attest(host.name());
-            } catch (RuntimeException e) {
-                LOG.warn("attesting {} failed: {}", host.name(), e.getMessage());
-            }
-        }
+        // all hosts at once, each within attestation.host-timeout-seconds: one stalling node delays no other
+        nodes.fanOut().each(nodes.hosts(), host -> attester.attest(host.name()), (host, problem) -> {
+            LOG.warn("attesting {} failed: {}", host.name(), problem);
+            return null;
+        });
     }
 
     public int port() {
@@ -140,6 +138,7 @@ public final class EngineDaemon implements AutoCloseable {
         }
         coordinator.close();
         novaMode.close();
+        nodes.close();
         database.close();
         LOG.info("vtpcm-engine stopped");
     }

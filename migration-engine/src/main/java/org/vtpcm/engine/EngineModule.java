@@ -175,7 +175,8 @@ public final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     NodeClients nodes(@Named(NODES_TLS) SSLContext engineTls) {
-        return new NodeClients(config.hosts(), engineTls);
+        return new NodeClients(config.hosts(), engineTls, org.vtpcm.manager.client.ManagerClient.DEFAULT_TIMEOUT,
+                config.trust().hostAttestationTimeout());
     }
 
     @Provides
@@ -188,7 +189,7 @@ public final class EngineModule extends AbstractModule {
     @Singleton
     HostAttester attester(NodeClients nodes, CloudCa ca, EnrollmentAuthority authority, NodeDatabase database, ReferenceValueStore references,
             Clock clock) {
-        return new HostAttester((host, nonce) -> nodes.client(host).quote(nonce), nodes.hosts(), ca, new EnrolledAks(authority, database),
+        return new HostAttester((host, nonce) -> nodes.attestationClient(host).quote(nonce), nodes.hosts(), ca, new EnrolledAks(authority, database),
                 references, clock);
     }
 

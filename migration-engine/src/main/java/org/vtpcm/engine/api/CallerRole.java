@@ -1,47 +1,86 @@
 package org.vtpcm.engine.api;
 
 import io.javalin.http.Context;
+import java.security.cert.X509Certificate;
 import java.util.Optional;
+import java.util.Set;
+import org.vtpcm.protocol.pki.Role;
 
 /**
- * Who may call what on the engine. Compute nodes (CN = a host's name) may call nothing but health;
- * a compute service (CN {@code nova-compute.<node>}, Nova's driver on that node) only the Nova hooks;
- * any other cloud-CA client is an operator or service and may call everything.
+ * Who calls: the role in the client certificate Jetty verified (never its name), checked against
+ * {@link EndpointAccess}. A compute service's certificate must also name a configured host
+ * ({@code nova-compute.<host>}): that host is the only side of a migration it may act for.
  */
 final class CallerRole {
     static final String COMPUTE_PREFIX = "nova-compute.";
+    private static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
     private static final String ATTRIBUTE = "vtpcm.caller";
 
     private CallerRole() {
     }
 
-    static void check(Context context, String caller, java.util.Set<String> nodeNames) {
-        String path = context.path();
-        if (caller == null) {
-            throw new Forbidden("this endpoint is for operators and services, not for an anonymous caller");
-        }
+    /** A verified caller: its role, its certificate's common name, and for a compute service its host. */
+    record Caller(Role role, String name, Optional<String> computeNode) {
+    }
+
+    /** Identifies the caller (403 without a role, or a compute service of an unknown host); remembered for the handlers. */
+    static Caller identify(Context context, Set<String> nodeNames) {
+        Caller caller = of(certificate(context), nodeNames);
         context.attribute(ATTRIBUTE, caller);
-        if (path.equals("/v1/health")) {
-            return;
+        return caller;
+    }
+
+    /** The endpoint's allow-list decides (403 otherwise). */
+    static void check(Context context) {
+        Caller caller = context.attribute(ATTRIBUTE);
+        if (caller == null) {
+            throw new Forbidden("the caller was not identified");
         }
-        if (nodeNames.contains(caller)) {
-            throw new Forbidden("this endpoint is for operators and services, not for node " + caller);
-        }
-        if (caller.startsWith(COMPUTE_PREFIX) && !path.startsWith("/v1/nova/")) {
-            throw new Forbidden("a compute service may only call the Nova hooks (/v1/nova/...)");
+        if (!EndpointAccess.allows(caller.role(), context.method().name(), context.path())) {
+            throw new Forbidden("a " + caller.role().label() + " certificate may not call " + context.method() + " " + context.path());
         }
     }
 
-    /** The common name of the caller's certificate, as {@link #check} recorded it. */
+    static Caller of(X509Certificate certificate, Set<String> nodeNames) {
+        if (certificate == null) {
+            throw new Forbidden("a client certificate of the cloud CA is required");
+        }
+        Role role = Role.of(certificate).orElseThrow(() -> new Forbidden("the client certificate carries no single role"));
+        String name = commonName(certificate);
+        if (role != Role.NOVA_COMPUTE) {
+            return new Caller(role, name, Optional.empty());
+        }
+        String node = name.startsWith(COMPUTE_PREFIX) ? name.substring(COMPUTE_PREFIX.length()) : "";
+        if (!nodeNames.contains(node)) {
+            throw new Forbidden("a compute service's certificate must be nova-compute.<host> of a configured host, not '" + name + "'");
+        }
+        return new Caller(role, name, Optional.of(node));
+    }
+
+    /** The common name of the caller's certificate, as {@link #identify} recorded it. */
     static String caller(Context context) {
-        return context.attribute(ATTRIBUTE);
+        Caller caller = context.attribute(ATTRIBUTE);
+        return caller == null ? null : caller.name();
     }
 
-    /** The node of a compute-service caller, empty for operators. */
+    /** The host of a compute-service caller, empty for every other role. */
     static Optional<String> computeNode(Context context) {
-        String caller = context.attribute(ATTRIBUTE);
-        return caller != null && caller.startsWith(COMPUTE_PREFIX) ? Optional.of(caller.substring(COMPUTE_PREFIX.length()))
-                : Optional.empty();
+        Caller caller = context.attribute(ATTRIBUTE);
+        return caller == null ? Optional.empty() : caller.computeNode();
+    }
+
+    private static X509Certificate certificate(Context context) {
+        Object chain = context.req().getAttribute(CERTIFICATES);
+        return chain instanceof X509Certificate[] certificates && certificates.length > 0 ? certificates[0] : null;
+    }
+
+    private static String commonName(X509Certificate certificate) {
+        for (String part : certificate.getSubjectX500Principal().getName().split(",")) {
+            if (part.trim().startsWith("CN=")) {
+                return part.trim().substring(3);
+            }
+        }
+        return "";
     }
 
     /** The caller may not use this endpoint (403). */

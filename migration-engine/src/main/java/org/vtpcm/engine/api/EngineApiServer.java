@@ -7,7 +7,6 @@ import io.javalin.Javalin;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
-import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -26,9 +25,9 @@ import org.vtpcm.manager.api.MutualTlsConnector;
 import org.vtpcm.manager.client.ManagerClientException;
 
 /**
- * The engine's REST API: JSON over HTTPS with mutual TLS 1.3 only. Callers are operators and
- * services holding a cloud-CA client certificate; a compute node's certificate (CN = a host name)
- * is refused here, so a compromised node cannot drive migrations. Failures are JSON {@link ApiError}.
+ * The engine's REST API: JSON over HTTPS with mutual TLS 1.3 only. Every endpoint allows the roles
+ * {@link EndpointAccess} lists for it, read from the caller's certificate; a node's certificate may
+ * read the health and the revocation list, nothing else. Failures are JSON {@link ApiError}.
  */
 public final class EngineApiServer implements AutoCloseable {
     /**
@@ -57,8 +56,10 @@ public final class EngineApiServer implements AutoCloseable {
                 if (context.contentLength() > maxBodyBytes) {
                     throw new ContentTooLargeResponse();
                 }
-                CallerRole.check(context, callerName(context), nodeNames);
+                CallerRole.identify(context, nodeNames);
             });
+            // only for a path that names an endpoint: an unknown path stays 404, a known one not in the table is denied
+            config.routes.beforeMatched(CallerRole::check);
             config.routes.get("/v1/health", context -> context.json(java.util.Map.of("status", "ok")));
             config.routes.get("/metrics", context -> context.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(metrics.get()));
@@ -76,6 +77,8 @@ public final class EngineApiServer implements AutoCloseable {
             config.routes.exception(UnknownVmException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
             config.routes.exception(UnknownHostException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
             config.routes.exception(VmAlreadyMigratingException.class, (e, context) -> error(context, 409, "CONFLICT", e.getMessage()));
+            config.routes.exception(org.vtpcm.engine.protocol.PolicyRefusedException.class, (e, context) -> error(context, e.status(),
+                    e.code(), e.getMessage()));
             config.routes.exception(PastSwitchoverException.class,
                     (e, context) -> error(context, 409, "PAST_SWITCHOVER", e.getMessage()));
             config.routes.exception(NoTargetException.class, (e, context) -> context.status(409).json(new ApiError("NO_TARGET",
@@ -103,20 +106,6 @@ public final class EngineApiServer implements AutoCloseable {
 
     public int port() {
         return app.port();
-    }
-
-    private static String callerName(Context context) {
-        Object chain = context.req().getAttribute("jakarta.servlet.request.X509Certificate");
-        if (!(chain instanceof X509Certificate[] certificates) || certificates.length == 0) {
-            return null;
-        }
-        String subject = certificates[0].getSubjectX500Principal().getName();
-        for (String part : subject.split(",")) {
-            if (part.trim().startsWith("CN=")) {
-                return part.trim().substring(3);
-            }
-        }
-        return null;
     }
 
     private static void error(Context context, int status, String code, String message) {

@@ -18,7 +18,7 @@ import org.vtpcm.engine.enrollment.IssuedToken;
 
 /**
  * {@code /v1/enrollment-tokens}: operators issue, list and revoke one-time node enrollment tokens
- * (operator access as every route of this API: {@link CallerRole}). A token is shown once, in the
+ * (operators only: {@link EndpointAccess}). A token is shown once, in the
  * answer to its {@code POST}; lists never carry it.
  */
 public final class EnrollmentTokenResource implements ApiRoutes {

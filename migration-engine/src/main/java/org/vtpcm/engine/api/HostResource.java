@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.vtpcm.engine.attestation.AttestationResult;
 import org.vtpcm.engine.attestation.HostAttester;
@@ -33,7 +34,9 @@ public final class HostResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.get("/v1/hosts", context -> context.json(Map.of("hosts", nodes.hosts().stream().map(this::view).toList())));
+        // every host at once, each within the per-host timeout: a stalling node shows as unreachable, it delays nobody
+        routes.get("/v1/hosts", context -> context.json(Map.of("hosts", List.copyOf(nodes.fanOut().each(nodes.hosts(), this::view,
+                (host, problem) -> view(host, -1)).values()))));
         routes.get("/v1/hosts/{name}", context -> context.json(view(host(context))));
         routes.post("/v1/hosts/{name}/attest", context -> {
             HostConfig host = host(context);
@@ -56,13 +59,16 @@ public final class HostResource implements ApiRoutes {
     }
 
     private HostView view(HostConfig host) {
-        int vtpcms = -1;
-        boolean reachable = true;
         try {
-            vtpcms = nodes.client(host.name()).vtpcms().size();
+            return view(host, nodes.client(host.name()).vtpcms().size());
         } catch (ManagerClientException e) {
-            reachable = false;
+            return view(host, -1);
         }
+    }
+
+    /** The host with its live vTPCMs, -1 when its manager did not answer. */
+    private HostView view(HostConfig host, int vtpcms) {
+        boolean reachable = vtpcms >= 0;
         Map<String, Integer> load = new LinkedHashMap<>();
         load.put("vtpcms", vtpcms);
         load.put("maxVtpcms", host.maxVtpcms());

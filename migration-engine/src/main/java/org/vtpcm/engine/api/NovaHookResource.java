@@ -16,9 +16,10 @@ import org.vtpcm.engine.receipt.ReceiptSigner;
 
 /**
  * The hooks Nova's compute driver calls during a live migration ({@code docs/nova-integration.md}).
- * A compute service (CN {@code nova-compute.<node>}) may call each hook only from the side Nova calls
- * it on (begin, prepare, commit: the destination; send: the source; abort and reads: either);
- * operators may read and call them too.
+ * Only compute services call them ({@link EndpointAccess}), each only from the side Nova calls it on
+ * (begin, prepare, commit: the destination; send: the source; abort and reads: either), checked
+ * against the very migration the hook then acts on: the instance's migration in progress, or the
+ * one named by the optional query parameter {@code migrationId}.
  */
 public final class NovaHookResource implements ApiRoutes {
     private static final String HOST = "[A-Za-z0-9][A-Za-z0-9-]{0,62}";
@@ -34,7 +35,8 @@ public final class NovaHookResource implements ApiRoutes {
     }
 
     /** Body of POST /v1/nova/live-migrations. */
-    public record BeginRequest(String instanceUuid, String vmName, String source, String destination, String novaMigrationId) {
+    public record BeginRequest(String instanceUuid, String vmName, String source, String destination, String novaMigrationId,
+            Boolean nativeTls) {
     }
 
     /** Body of POST /v1/nova/instances/{uuid}/abort. */
@@ -46,13 +48,20 @@ public final class NovaHookResource implements ApiRoutes {
         routes.post("/v1/nova/live-migrations", this::begin);
         // each hook only from the side of the migration Nova calls it on: the state leaves the source only when
         // the source's own compute service asks (a destination must never be able to pull it)
-        routes.post("/v1/nova/instances/{uuid}/prepare", context -> answer(context, 200, hooks.prepare(instance(context,
-                Side.DESTINATION))));
-        routes.post("/v1/nova/instances/{uuid}/send", context -> answer(context, 200, hooks.send(instance(context, Side.SOURCE))));
-        routes.post("/v1/nova/instances/{uuid}/commit", context -> answer(context, 200, hooks.commit(instance(context,
-                Side.DESTINATION))));
+        routes.post("/v1/nova/instances/{uuid}/prepare", context -> {
+            MigrationRecord record = migration(context, Side.DESTINATION);
+            answer(context, 200, hooks.prepare(record.vmUuid(), record.id()));
+        });
+        routes.post("/v1/nova/instances/{uuid}/send", context -> {
+            MigrationRecord record = migration(context, Side.SOURCE);
+            answer(context, 200, hooks.send(record.vmUuid(), record.id()));
+        });
+        routes.post("/v1/nova/instances/{uuid}/commit", context -> {
+            MigrationRecord record = migration(context, Side.DESTINATION);
+            answer(context, 200, hooks.commit(record.vmUuid(), record.id()));
+        });
         routes.post("/v1/nova/instances/{uuid}/abort", this::abort);
-        routes.get("/v1/nova/instances/{uuid}/migration", context -> answer(context, 200, latest(instance(context, Side.EITHER))));
+        routes.get("/v1/nova/instances/{uuid}/migration", context -> answer(context, 200, migration(context, Side.EITHER)));
     }
 
     private void begin(Context context) {
@@ -63,53 +72,56 @@ public final class NovaHookResource implements ApiRoutes {
         if (source.equals(destination)) {
             throw new BadRequestException("source and destination are the same host");
         }
-        Optional<String> node = CallerRole.computeNode(context);
-        if (node.isPresent() && !node.get().equals(destination)) {
+        String node = computeNode(context);
+        if (!node.equals(destination)) {
             throw new CallerRole.Forbidden("only the destination's compute service begins a migration (Nova's pre-check runs there), not "
-                    + node.get());
+                    + node);
         }
         Optional<String> novaMigration = Optional.ofNullable(request.novaMigrationId()).filter(id -> id.matches("[A-Za-z0-9-]{1,64}"));
-        answer(context, 201, hooks.begin(new NovaHooks.NovaMigration(instance, source, destination, novaMigration)));
+        answer(context, 201, hooks.begin(new NovaHooks.NovaMigration(instance, source, destination, novaMigration,
+                Boolean.TRUE.equals(request.nativeTls()))));
     }
 
     private void abort(Context context) {
-        UUID instance = instance(context, Side.EITHER);
+        MigrationRecord record = migration(context, Side.EITHER);
         AbortRequest request = context.body().isBlank() ? new AbortRequest(null) : ApiRequests.body(context, json, AbortRequest.class);
         String reason = request.reason() == null || request.reason().isBlank() ? "no reason given" : request.reason();
         if (reason.length() > 1000) {
             reason = reason.substring(0, 1000) + "...";
         }
-        answer(context, 200, hooks.abort(instance, reason));
+        answer(context, 200, hooks.abort(record.vmUuid(), record.id(), reason));
     }
 
     /** Which side of a migration may call a hook. */
     private enum Side { SOURCE, DESTINATION, EITHER }
 
-    /** The instance named in the path; a compute service must be the named side of its newest migration. */
-    private UUID instance(Context context, Side side) {
+    /**
+     * The migration the hook acts on (by exact lookups: the instance's migration in progress or newest, or the one
+     * {@code migrationId} names), which the calling compute service must be the given side of.
+     */
+    private MigrationRecord migration(Context context, Side side) {
         UUID instance = parseUuid(context.pathParam("uuid"), "instance uuid");
-        Optional<String> node = CallerRole.computeNode(context);
-        if (node.isPresent()) {
-            Optional<MigrationRecord> latest = hooks.latest(instance);
-            if (latest.isPresent()) {
-                boolean source = node.get().equals(latest.get().source());
-                boolean destination = node.get().equals(latest.get().destination());
-                boolean allowed = switch (side) {
-                    case SOURCE -> source;
-                    case DESTINATION -> destination;
-                    case EITHER -> source || destination;
-                };
-                if (!allowed) {
-                    throw new CallerRole.Forbidden("the compute service of " + node.get() + " may not call this hook for the migration of "
-                            + instance + " (" + latest.get().source() + " -> " + latest.get().destination() + ")");
-                }
-            }
+        String node = computeNode(context);
+        String asked = context.queryParam("migrationId");
+        Optional<MigrationRecord> found = asked == null ? hooks.current(instance) : hooks.find(instance, parseUuid(asked, "migrationId"));
+        MigrationRecord record = found.orElseThrow(() -> new UnknownMigrationException("instance " + instance + " has no migration"
+                + (asked == null ? "" : " " + asked)));
+        boolean source = node.equals(record.source());
+        boolean destination = node.equals(record.destination());
+        boolean allowed = switch (side) {
+            case SOURCE -> source;
+            case DESTINATION -> destination;
+            case EITHER -> source || destination;
+        };
+        if (!allowed) {
+            throw new CallerRole.Forbidden("the compute service of " + node + " may not call this hook for migration " + record.id()
+                    + " of " + instance + " (" + record.source() + " -> " + record.destination() + ")");
         }
-        return instance;
+        return record;
     }
 
-    private MigrationRecord latest(UUID instance) {
-        return hooks.latest(instance).orElseThrow(() -> new UnknownMigrationException("instance " + instance + " has no migration"));
+    private static String computeNode(Context context) {
+        return CallerRole.computeNode(context).orElseThrow(() -> new CallerRole.Forbidden("only a compute service calls the Nova hooks"));
     }
 
     private void answer(Context context, int status, MigrationRecord record) {

@@ -31,6 +31,7 @@ import org.vtpcm.attestation.ReferenceValues;
 import org.vtpcm.attestation.tpm2.TpmPublicArea;
 import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.engine.hosts.UnknownHostException;
+import org.vtpcm.manager.client.ManagerClient;
 import org.vtpcm.manager.client.ManagerClientException;
 import org.vtpcm.manager.node.EnrollmentAuthority;
 import org.vtpcm.manager.node.QuoteEvidence;
@@ -89,7 +90,10 @@ public final class HostAttester {
             result = new AttestationResult(host, problems.isEmpty() ? AttestationState.TRUSTED : AttestationState.UNTRUSTED, clock.instant(),
                     problems);
         } catch (ManagerClientException e) {
-            result = new AttestationResult(host, AttestationState.UNREACHABLE, clock.instant(), List.of(e.getMessage()));
+            // a node that stalls its quote past attestation.host-timeout-seconds is not trusted, whatever it says later
+            boolean stalled = ManagerClient.TIMEOUT_CODE.equals(e.code());
+            result = new AttestationResult(host, stalled ? AttestationState.UNTRUSTED : AttestationState.UNREACHABLE, clock.instant(),
+                    List.of(stalled ? "attestation timed out: " + e.getMessage() : e.getMessage()));
         }
         last.put(host, result);
         LOG.info("host {} attested: {}", host, result.summary());

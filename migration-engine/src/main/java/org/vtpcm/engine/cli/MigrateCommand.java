@@ -35,7 +35,8 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--compress", description = "compress the guest's memory on the wire")
     boolean compress;
 
-    @Option(names = "--no-tls", description = "migrate the guest's memory without libvirt's TLS (lab networks only)")
+    @Option(names = "--no-tls", description = "migrate the guest's memory without libvirt's TLS (lab networks only; the engine "
+            + "refuses it unless its migration.allow-plaintext=true)")
     boolean noTls;
 
     @Option(names = "--no-verify-before-resume", description = "resume the VM before the arrived vTPCM state is verified")

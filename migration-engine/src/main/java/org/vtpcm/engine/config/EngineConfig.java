@@ -31,7 +31,7 @@ import org.vtpcm.protocol.crypto.SuiteName;
  */
 public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory, Path caDirectory,
         SuiteName suite, List<HostConfig> hosts, int maxConcurrentMigrations, Duration pollInterval, Duration vmMigrationTimeout,
-        Duration destinationLossTolerance, Optional<NovaSettings> nova, int enrollmentPort) {
+        Duration destinationLossTolerance, Optional<NovaSettings> nova, int enrollmentPort, TrustSettings trust) {
 
     public static final Map<String, String[]> DEFAULTS = defaults();
     public static final Map<String, String[]> HOST_KEYS = hostKeys();
@@ -42,6 +42,29 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
     public EngineConfig {
         requireNonNull(file, "file is null");
         hosts = List.copyOf(hosts);
+        requireNonNull(trust, "trust is null");
+    }
+
+    /**
+     * The trust model's knobs (issue 12).
+     *
+     * @param allowPlaintext QEMU's migration stream may go without TLS (operators' {@code tls:false}, Nova without native TLS)
+     * @param novaRunTimeout a Nova-driven migration not past its switchover after this long is rolled back
+     * @param attestationFreshness at Nova's {@code send}, an attestation older than this is done again
+     * @param hostAttestationTimeout longest wait for one host's attestation when several are attested at once
+     */
+    public record TrustSettings(boolean allowPlaintext, Duration novaRunTimeout, Duration attestationFreshness,
+            Duration hostAttestationTimeout) {
+        public TrustSettings {
+            requireNonNull(novaRunTimeout, "novaRunTimeout is null");
+            requireNonNull(attestationFreshness, "attestationFreshness is null");
+            requireNonNull(hostAttestationTimeout, "hostAttestationTimeout is null");
+        }
+
+        /** The defaults of {@link #DEFAULTS}. */
+        public static TrustSettings defaults() {
+            return new TrustSettings(false, Duration.ofSeconds(900), Duration.ofSeconds(60), Duration.ofSeconds(10));
+        }
     }
 
     private static Map<String, String[]> defaults() {
@@ -64,6 +87,15 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         keys.put("attestation.pcrs", new String[] {"11,12,13", "PCRs every quote must cover, each holding a measurement, for hosts "
             + "of a class without its own attestation.class.<class>.pcrs (the manager measures its code into 11, its config into "
             + "12, qemu, libvirtd and swtpm into 13)"});
+        // trust model (issue 12)
+        keys.put("migration.allow-plaintext", new String[] {"false", "true lets QEMU's migration stream (which carries the vTPCM's "
+            + "swtpm state) go without TLS: operators' tls:false and Nova without live_migration_with_native_tls; refused otherwise"});
+        keys.put("nova.run-timeout-seconds", new String[] {"900", "a Nova-driven migration not past its switchover after this long "
+            + "is rolled back"});
+        keys.put("attestation.freshness-seconds", new String[] {"60", "at Nova's send hook, a destination attestation older than this "
+            + "is done again (and the migration refused if it now fails)"});
+        keys.put("attestation.host-timeout-seconds", new String[] {"10", "longest wait for one host's attestation when hosts are "
+            + "attested together (host list, target selection); a host that takes longer is untrusted until its next attestation"});
         return Collections.unmodifiableMap(keys);
     }
 
@@ -129,7 +161,10 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         }
         Optional<NovaSettings> nova;
         try {
-            nova = NovaSettings.configured(properties) ? Optional.of(NovaSettings.from(properties)) : Optional.empty();
+            Properties novaProperties = new Properties();
+            properties.stringPropertyNames().stream().filter(key -> !DEFAULTS.containsKey(key))
+                    .forEach(key -> novaProperties.setProperty(key, properties.getProperty(key)));
+            nova = NovaSettings.configured(novaProperties) ? Optional.of(NovaSettings.from(novaProperties)) : Optional.empty();
         } catch (NovaSettingsException e) {
             throw new ConfigException(file + ": " + e.getMessage());
         }
@@ -138,7 +173,18 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
                 hosts, (int) values.number("migrations.max-concurrent", 1, 256),
                 Duration.ofMillis(values.number("migrations.poll-millis", 10, 10_000)),
                 Duration.ofSeconds(values.number("migrations.vm-timeout-seconds", 10, 86_400)),
-                Duration.ofSeconds(values.number("migrations.destination-loss-seconds", 1, 600)), nova, enrollmentPort(values));
+                Duration.ofSeconds(values.number("migrations.destination-loss-seconds", 1, 600)), nova, enrollmentPort(values),
+                trust(values));
+    }
+
+    private static TrustSettings trust(Values values) {
+        String plaintext = values.text("migration.allow-plaintext");
+        if (!plaintext.equals("true") && !plaintext.equals("false")) {
+            throw new ConfigException(values.file + ": migration.allow-plaintext must be true or false, got '" + plaintext + "'");
+        }
+        return new TrustSettings(Boolean.parseBoolean(plaintext), Duration.ofSeconds(values.number("nova.run-timeout-seconds", 30, 86_400)),
+                Duration.ofSeconds(values.number("attestation.freshness-seconds", 1, 3_600)),
+                Duration.ofSeconds(values.number("attestation.host-timeout-seconds", 1, 600)));
     }
 
     /** Where nodes enroll ({@code https://<api.address>:<enrollment.port>}), unless enrollment is disabled. */

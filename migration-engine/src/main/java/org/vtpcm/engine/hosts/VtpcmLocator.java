@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.manager.client.ManagerClientException;
@@ -22,19 +23,27 @@ public final class VtpcmLocator {
     public record Listing(List<JsonNode> vtpcms, List<String> unreachable) {
     }
 
+    /** Asks every node at once, each within the per-host timeout: a stalling node is listed as unreachable. */
     public Listing all() {
+        Map<HostConfig, Optional<JsonNode>> answers = nodes.fanOut().each(nodes.hosts(), host -> {
+            try {
+                return Optional.of(nodes.client(host.name()).vtpcms());
+            } catch (ManagerClientException e) {
+                return Optional.<JsonNode>empty();
+            }
+        }, (host, problem) -> Optional.empty());
         List<JsonNode> rows = new ArrayList<>();
         List<String> unreachable = new ArrayList<>();
-        for (HostConfig host : nodes.hosts()) {
-            try {
-                for (JsonNode row : nodes.client(host.name()).vtpcms()) {
-                    ((ObjectNode) row).put("host", host.name());
-                    rows.add(row);
-                }
-            } catch (ManagerClientException e) {
+        answers.forEach((host, answer) -> {
+            if (answer.isEmpty()) {
                 unreachable.add(host.name());
+                return;
             }
-        }
+            for (JsonNode row : answer.get()) {
+                ((ObjectNode) row).put("host", host.name());
+                rows.add(row);
+            }
+        });
         return new Listing(rows, unreachable);
     }
 

@@ -158,6 +158,19 @@ public final class MigrationJournal {
         return database.inTransaction(connection -> read(connection, id));
     }
 
+    /** The VM's newest migration, by an exact query on the VM (however many other migrations the journal holds). */
+    public Optional<MigrationRecord> latestOf(UUID vmUuid) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT id FROM migration WHERE vm_uuid = ? "
+                    + "ORDER BY created_at DESC, rowid DESC LIMIT 1")) {
+                select.setString(1, vmUuid.toString());
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? read(connection, UUID.fromString(rows.getString(1))) : Optional.<MigrationRecord>empty();
+                }
+            }
+        });
+    }
+
     /** Newest first. */
     public List<MigrationRecord> list(boolean activeOnly, int limit) {
         return database.inTransaction(connection -> {

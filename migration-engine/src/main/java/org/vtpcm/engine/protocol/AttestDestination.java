@@ -26,10 +26,19 @@ final class AttestDestination implements PhaseStep {
 
     @Override
     public String run(MigrationRun run) {
-        AttestationResult result = attester.attest(run.destinationName(), run.nonce);
+        return check(run, attester.attest(run.destinationName(), run.nonce));
+    }
+
+    /** Attests the destination again over a fresh nonce (an old quote cannot be replayed), outside the phase order. */
+    String renew(MigrationRun run) {
+        return check(run, attester.attest(run.destinationName()));
+    }
+
+    private static String check(MigrationRun run, AttestationResult result) {
         if (!result.trusted()) {
             throw new ProtocolRefusal("destination " + run.destinationName() + " failed attestation: " + result.summary());
         }
+        run.destinationAttestedAt = result.checkedAt();
         return "destination " + run.destinationName() + " trusted";
     }
 }

@@ -54,7 +54,8 @@ final class MigrateVm implements PhaseStep {
 
     @Override
     public String run(MigrationRun run) {
-        nodes.post(run.source, run.id, "migrate-vm", nodes.vmBody(run.vmUuid).put("destinationUri", run.destination.libvirt())
+        nodes.post(run.source, run.id, "migrate-vm", nodes.vmBody(run.vmUuid).put("destinationNode", run.destinationName())
+                .put("destinationUri", run.destination.libvirt())
                 .put("parallel", run.options.parallel()).put("compress", run.options.compress()).put("tls", run.options.tls())
                 .put("paused", run.options.verifyBeforeResume()).put("bandwidthMiBs", run.options.bandwidthMiBs()));
         return follow(run);

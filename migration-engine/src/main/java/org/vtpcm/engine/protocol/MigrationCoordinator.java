@@ -2,10 +2,6 @@ package org.vtpcm.engine.protocol;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.security.SecureRandom;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,11 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vtpcm.engine.hosts.NodeClients;
-import org.vtpcm.engine.hosts.VtpcmLocator;
 import org.vtpcm.engine.journal.MigrationJournal;
-import org.vtpcm.engine.journal.MigrationOptions;
 import org.vtpcm.engine.journal.MigrationRecord;
-import org.vtpcm.engine.journal.Phase;
 import org.vtpcm.engine.metrics.EngineMetrics;
 
 /**
@@ -35,7 +28,9 @@ public final class MigrationCoordinator implements AutoCloseable {
 
     private final MigrationJournal journal;
     private final NodeClients nodes;
-    private final VtpcmLocator locator;
+    private final MigrationOpener opener;
+    private final NovaHooks nova;
+    private final boolean allowPlaintext;
     private final MigrationRunner runner;
     private final Rollback rollback;
     private final HostSlots slots;
@@ -43,13 +38,14 @@ public final class MigrationCoordinator implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService cleanup = Executors.newSingleThreadScheduledExecutor(daemon("migration-cleanup"));
     private final Map<UUID, MigrationRun> running = new ConcurrentHashMap<>();
-    private final SecureRandom random = new SecureRandom();
 
-    MigrationCoordinator(MigrationJournal journal, NodeClients nodes, VtpcmLocator locator, MigrationRunner runner, Rollback rollback,
-            HostSlots slots, EngineMetrics metrics, int maxConcurrent) {
+    MigrationCoordinator(MigrationJournal journal, NodeClients nodes, MigrationOpener opener, MigrationRunner runner, Rollback rollback,
+            HostSlots slots, EngineMetrics metrics, int maxConcurrent, NovaHooks nova, boolean allowPlaintext) {
         this.journal = requireNonNull(journal, "journal is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
-        this.locator = requireNonNull(locator, "locator is null");
+        this.opener = requireNonNull(opener, "opener is null");
+        this.nova = requireNonNull(nova, "nova is null");
+        this.allowPlaintext = allowPlaintext;
         this.runner = requireNonNull(runner, "runner is null");
         this.rollback = requireNonNull(rollback, "rollback is null");
         this.slots = requireNonNull(slots, "slots is null");
@@ -59,49 +55,26 @@ public final class MigrationCoordinator implements AutoCloseable {
 
     /** Records the migration (REQUESTED) and starts it; answers at once. */
     public MigrationRecord start(MigrationRequest request) {
-        MigrationRun run = open(request);
+        if (!request.tls() && !allowPlaintext) {
+            throw new PolicyRefusedException(400, PolicyRefusedException.PLAINTEXT_REFUSED, "a migration without TLS would carry the "
+                    + "vTPCM's state in clear; this engine refuses it (migration.allow-plaintext=false)");
+        }
+        MigrationRun run = opener.open(request);
         metrics.started();
         submit(run, () -> runner.runNew(run, slots));
         return journal.find(run.id).orElseThrow();
     }
 
-    /** Journals a new migration of the VM's live, RUNNING vTPCM as REQUESTED; the caller runs it. */
-    MigrationRun open(MigrationRequest request) {
-        JsonNode vtpcm = locator.find(request.vm()).orElseThrow(() -> new UnknownVmException("no node holds a live vTPCM for VM '"
-                + request.vm() + "'"));
-        String state = vtpcm.path("state").asText();
-        if (!"RUNNING".equals(state)) {
-            throw new org.vtpcm.engine.journal.VmAlreadyMigratingException("the vTPCM of VM '" + request.vm() + "' is " + state
-                    + " on " + vtpcm.path("host").asText() + ", not RUNNING: it is migrating or its VM is stopped");
-        }
-        UUID id = UUID.randomUUID();
-        byte[] nonce = new byte[32];
-        random.nextBytes(nonce);
-        UUID vmUuid = UUID.fromString(vtpcm.path("vmUuid").asText());
-        MigrationOptions options = new MigrationOptions(request.strategy(), request.parallel(), request.compress(), request.tls(),
-                request.verifyBeforeResume(), request.bandwidthMiBs());
-        journal.create(id, HexFormat.of().formatHex(nonce), vmUuid, options);
-        MigrationRun run = new MigrationRun(id, nonce, vmUuid, options, request.to());
-        run.vmName = vtpcm.path("vmName").asText();
-        run.vtpcmId = UUID.fromString(vtpcm.path("vtpcmId").asText());
-        run.source = vtpcm.path("host").asText();
-        run.sourceEpoch = vtpcm.path("epoch").asLong();
-        run.policy = vtpcm.path("policy").asText("deny");
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("vm_name", run.vmName);
-        facts.put("vtpcm_id", run.vtpcmId);
-        facts.put("source", run.source);
-        facts.put("epoch", run.newEpoch());
-        journal.update(id, facts);
-        journal.done(id, Phase.REQUESTED, "vm " + run.vmName + " with vTPCM " + run.vtpcmId + " on " + run.source);
-        LOG.info("migration {}: requested for vm {} on {} ({})", id, run.vmName, run.source, options);
-        return run;
-    }
-
-    /** Asks a running migration to roll back. */
+    /** Asks a running migration to roll back; one Nova drives is rolled back at once (before its switchover). */
     public MigrationRecord abort(UUID id) {
         MigrationRecord record = journal.find(id).orElseThrow(() -> new UnknownMigrationException("no migration " + id));
         MigrationRun run = running.get(id);
+        if (record.isActive() && run == null) {
+            Optional<MigrationRecord> novaRun = nova.abortByOperator(id);
+            if (novaRun.isPresent()) {
+                return novaRun.get();
+            }
+        }
         if (!record.isActive() || run == null) {
             throw new PastSwitchoverException("migration " + id + " has ended (" + record.phase() + ")");
         }
@@ -139,6 +112,7 @@ public final class MigrationCoordinator implements AutoCloseable {
             submit(run, () -> runner.recover(record, run));
         }
         cleanup.scheduleWithFixedDelay(this::retryCleanups, CLEANUP_EVERY_SECONDS, CLEANUP_EVERY_SECONDS, TimeUnit.SECONDS);
+        cleanup.scheduleWithFixedDelay(this::expireNovaRuns, CLEANUP_EVERY_SECONDS, CLEANUP_EVERY_SECONDS, TimeUnit.SECONDS);
     }
 
     private void retryCleanups() {
@@ -152,6 +126,14 @@ public final class MigrationCoordinator implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("clean-up round failed: {}", e.getMessage());
+        }
+    }
+
+    private void expireNovaRuns() {
+        try {
+            nova.expireStale();
+        } catch (RuntimeException e) {
+            LOG.warn("expiring stale Nova-driven migrations failed: {}", e.getMessage());
         }
     }
 

@@ -30,6 +30,8 @@ public final class MigrationRun {
     String digestLeft;
     String digestArrived;
     Instant vmMigrationCompletedAt;
+    /** When the destination's last attestation for this migration was checked (Nova's send renews a stale one). */
+    Instant destinationAttestedAt;
     /** When the guest stopped at the source (the source manager saw libvirt's SUSPENDED event), if known. */
     Instant sourceSuspendedAt;
     long qemuDowntimeMillis = -1;

@@ -3,13 +3,14 @@ package org.vtpcm.engine.protocol;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
-import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vtpcm.engine.config.EngineConfig;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.journal.MigrationRecord;
 import org.vtpcm.engine.journal.Phase;
@@ -29,7 +30,7 @@ import org.vtpcm.engine.target.NovaScheduled;
 public final class NovaHooks {
     private static final Logger LOG = LoggerFactory.getLogger(NovaHooks.class);
 
-    private final MigrationCoordinator coordinator;
+    private final MigrationOpener opener;
     private final MigrationJournal journal;
     private final MigrationRunner runner;
     private final SelectTarget selectTarget;
@@ -38,14 +39,16 @@ public final class NovaHooks {
     private final SendTpcmState sendTpcmState;
     private final EngineMetrics metrics;
     private final Clock clock;
+    private final EngineConfig.TrustSettings trust;
     private final Map<UUID, MigrationRun> runsByVm = new ConcurrentHashMap<>();
     private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
 
-    NovaHooks(MigrationCoordinator coordinator, MigrationJournal journal, MigrationRunner runner, SelectTarget selectTarget,
+    NovaHooks(MigrationOpener opener, MigrationJournal journal, MigrationRunner runner, SelectTarget selectTarget,
             AttestDestination attestDestination, PrepareDestination prepareDestination, SendTpcmState sendTpcmState, EngineMetrics metrics,
-            Clock clock) {
+            Clock clock, EngineConfig.TrustSettings trust) {
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.coordinator = requireNonNull(coordinator, "coordinator is null");
+        this.opener = requireNonNull(opener, "opener is null");
+        this.trust = requireNonNull(trust, "trust is null");
         this.journal = requireNonNull(journal, "journal is null");
         this.runner = requireNonNull(runner, "runner is null");
         this.selectTarget = requireNonNull(selectTarget, "selectTarget is null");
@@ -55,8 +58,12 @@ public final class NovaHooks {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** Nova's live migration of a vtpcm instance. */
-    public record NovaMigration(UUID instance, String source, String destination, Optional<String> novaMigrationId) {
+    /**
+     * Nova's live migration of a vtpcm instance.
+     *
+     * @param nativeTls Nova's {@code [libvirt] live_migration_with_native_tls}: QEMU's stream (with the swtpm state) runs over TLS
+     */
+    public record NovaMigration(UUID instance, String source, String destination, Optional<String> novaMigrationId, boolean nativeTls) {
         public NovaMigration {
             requireNonNull(instance, "instance is null");
             requireNonNull(source, "source is null");
@@ -70,6 +77,11 @@ public final class NovaHooks {
      * an explicit one), DEST_ATTESTED (a fresh quote). A refusal rolls back and is thrown as {@link NovaRefusedException}.
      */
     public MigrationRecord begin(NovaMigration request) {
+        if (!request.nativeTls() && !trust.allowPlaintext()) {
+            throw new PolicyRefusedException(409, PolicyRefusedException.NATIVE_TLS_REQUIRED, "Nova would migrate the VM without "
+                    + "TLS, carrying the vTPCM's state in clear: set [libvirt] live_migration_with_native_tls = true on the computes "
+                    + "(this engine has migration.allow-plaintext=false)");
+        }
         synchronized (lock(request.instance())) {
             MigrationRun known = runsByVm.get(request.instance());
             if (known != null && isActive(known)) {
@@ -83,8 +95,8 @@ public final class NovaHooks {
                     runsByVm.remove(request.instance());
                 }
             }
-            MigrationRun run = coordinator.open(new MigrationRequest(request.instance().toString(), Optional.of(request.destination()),
-                    NovaScheduled.NAME, 1, false, true, false, 0));
+            MigrationRun run = opener.open(new MigrationRequest(request.instance().toString(), Optional.of(request.destination()),
+                    NovaScheduled.NAME, 1, false, request.nativeTls(), false, 0));
             if (!run.source.equals(request.source())) {
                 runner.rollBackNow(run, new ProtocolRefusal("Nova migrates from " + request.source() + " but the vTPCM of "
                         + request.instance() + " lives on " + run.source));
@@ -101,18 +113,24 @@ public final class NovaHooks {
     }
 
     /** pre_live_migration: DEST_PREPARED (the incoming vTPCM waits at the destination). */
-    public MigrationRecord prepare(UUID instance) {
+    public MigrationRecord prepare(UUID instance, UUID migration) {
         synchronized (lock(instance)) {
-            MigrationRun run = active(instance);
+            MigrationRun run = active(instance, migration);
             step(run, prepareDestination, "NODE_ERROR");
             return journal.find(run.id).orElseThrow();
         }
     }
 
-    /** live_migration at the source, before Nova's libvirt driver starts: TPCM_STATE_SENT, then VM_MIGRATING begins. */
-    public MigrationRecord send(UUID instance) {
+    /**
+     * live_migration at the source, before Nova's libvirt driver starts: the destination is attested again if
+     * its quote from {@link #begin} is no longer fresh, then TPCM_STATE_SENT, then VM_MIGRATING begins.
+     */
+    public MigrationRecord send(UUID instance, UUID migration) {
         synchronized (lock(instance)) {
-            MigrationRun run = active(instance);
+            MigrationRun run = active(instance, migration);
+            if (NovaRunPolicy.attestationStale(run.destinationAttestedAt, clock.instant(), trust.attestationFreshness())) {
+                reattest(run);
+            }
             step(run, sendTpcmState, "NODE_ERROR");
             journal.begin(run.id, Phase.VM_MIGRATING, "Nova's libvirt driver migrates the VM " + run.source + " -> "
                     + run.destinationName() + " (resume-first, network quarantined until verified)");
@@ -125,11 +143,11 @@ public final class NovaHooks {
      * post_live_migration_at_destination: Nova's VM migration ended at the destination (the switchover),
      * then VERIFIED and COMMITTED with a signed receipt. Repeating it after the commit answers the record.
      */
-    public MigrationRecord commit(UUID instance) {
+    public MigrationRecord commit(UUID instance, UUID migration) {
         synchronized (lock(instance)) {
-            Optional<MigrationRecord> ended = latest(instance).filter(record -> record.phase() == Phase.COMMITTED);
+            Optional<MigrationRecord> ended = find(instance, migration).filter(record -> record.phase() == Phase.COMMITTED);
             MigrationRun run = runsByVm.get(instance);
-            if (run == null || !isActive(run)) {
+            if (run == null || !isActive(run) || !run.id.equals(migration)) {
                 return ended.orElseThrow(() -> new UnknownMigrationException("no migration of instance " + instance
                         + " is waiting for its commit"));
             }
@@ -154,11 +172,12 @@ public final class NovaHooks {
     }
 
     /** rollback_live_migration_at_destination (or a failed source step): ROLLED_BACK with Nova's reason. */
-    public MigrationRecord abort(UUID instance, String reason) {
+    public MigrationRecord abort(UUID instance, UUID migration, String reason) {
         synchronized (lock(instance)) {
             MigrationRun run = runsByVm.get(instance);
-            if (run == null || !isActive(run)) {
-                return latest(instance).orElseThrow(() -> new UnknownMigrationException("instance " + instance + " has no migration"));
+            if (run == null || !isActive(run) || !run.id.equals(migration)) {
+                return find(instance, migration).orElseThrow(() -> new UnknownMigrationException("instance " + instance
+                        + " has no migration " + migration));
             }
             if (run.switchedOver) {
                 throw new PastSwitchoverException("migration " + run.id + " of instance " + instance + " is past the switchover; "
@@ -170,10 +189,75 @@ public final class NovaHooks {
         }
     }
 
+    /** An operator's abort (POST /v1/migrations/{id}/abort) of a run Nova drives: rolled back now; empty if Nova drives no such run. */
+    public Optional<MigrationRecord> abortByOperator(UUID migration) {
+        Optional<MigrationRun> known = runsByVm.values().stream().filter(run -> run.id.equals(migration)).findFirst();
+        if (known.isEmpty()) {
+            return Optional.empty();
+        }
+        UUID instance = known.get().vmUuid;
+        synchronized (lock(instance)) {
+            MigrationRun run = runsByVm.get(instance);
+            if (run == null || !run.id.equals(migration) || !isActive(run)) {
+                return journal.find(migration);
+            }
+            if (run.switchedOver) {
+                throw new PastSwitchoverException("migration " + migration + " is past the switchover; it can only complete");
+            }
+            LOG.info("migration {}: abort requested by an operator (Nova drives it)", migration);
+            runner.rollBackNow(run, new ProtocolRefusal("aborted by the operator"));
+            runsByVm.remove(instance);
+            return journal.find(migration);
+        }
+    }
+
+    /** The periodic sweep: every run Nova left before its switchover for longer than {@code nova.run-timeout-seconds} is rolled back. */
+    public void expireStale() {
+        for (MigrationRun known : List.copyOf(runsByVm.values())) {
+            synchronized (lock(known.vmUuid)) {
+                MigrationRun run = runsByVm.get(known.vmUuid);
+                Optional<MigrationRecord> record = run == null ? Optional.empty() : journal.find(run.id);
+                if (record.isEmpty() || !record.get().isActive()) {
+                    continue;
+                }
+                if (NovaRunPolicy.expired(record.get().createdAt(), run.switchedOver, clock.instant(), trust.novaRunTimeout())) {
+                    LOG.warn("migration {}: Nova left it unfinished for over {} s; rolling back", run.id, trust.novaRunTimeout().toSeconds());
+                    runner.rollBackNow(run, new ProtocolRefusal("expired: Nova did not finish the migration within "
+                            + trust.novaRunTimeout().toSeconds() + " s"));
+                    runsByVm.remove(known.vmUuid);
+                }
+            }
+        }
+    }
+
+    /** The instance's migration the hooks act on: the one in progress, else its newest (exact queries, never a bounded list). */
+    public Optional<MigrationRecord> current(UUID instance) {
+        MigrationRun run = runsByVm.get(instance);
+        Optional<MigrationRecord> active = run == null ? Optional.empty() : journal.find(run.id).filter(MigrationRecord::isActive);
+        return active.isPresent() ? active : journal.latestOf(instance);
+    }
+
+    /** The migration with this id, if it is one of this instance's. */
+    public Optional<MigrationRecord> find(UUID instance, UUID migration) {
+        return journal.find(migration).filter(record -> record.vmUuid().equals(instance));
+    }
+
     /** The instance's newest migration record. */
     public Optional<MigrationRecord> latest(UUID instance) {
-        return journal.list(false, 500).stream().filter(record -> record.vmUuid().equals(instance))
-                .max(Comparator.comparing(MigrationRecord::createdAt));
+        return journal.latestOf(instance);
+    }
+
+    /** The quote from begin is too old: the destination quotes again over the migration's nonce, or the migration is refused. */
+    private void reattest(MigrationRun run) {
+        try {
+            LOG.info("migration {}: {}'s attestation is older than {} s; attesting again before the state leaves", run.id,
+                    run.destinationName(), trust.attestationFreshness().toSeconds());
+            attestDestination.renew(run);
+        } catch (RuntimeException e) {
+            runner.rollBackNow(run, e instanceof ProtocolRefusal ? e : new ProtocolRefusal("re-attestation failed: " + e.getMessage()));
+            runsByVm.remove(run.vmUuid);
+            throw refused("UNTRUSTED", run);
+        }
     }
 
     private void step(MigrationRun run, PhaseStep phase, String code) {
@@ -191,11 +275,11 @@ public final class NovaHooks {
         return new NovaRefusedException(code, record.reason() == null ? "refused" : record.reason(), record);
     }
 
-    private MigrationRun active(UUID instance) {
+    private MigrationRun active(UUID instance, UUID migration) {
         MigrationRun run = runsByVm.get(instance);
-        if (run == null || !isActive(run)) {
-            throw new UnknownMigrationException("instance " + instance + " has no migration in progress at this engine "
-                    + "(it may have been rolled back by a restart)");
+        if (run == null || !isActive(run) || !run.id.equals(migration)) {
+            throw new UnknownMigrationException("instance " + instance + " has no migration " + migration + " in progress at this "
+                    + "engine (it may have ended, been superseded or been rolled back by a restart)");
         }
         return run;
     }

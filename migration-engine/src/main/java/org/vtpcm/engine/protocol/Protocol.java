@@ -41,10 +41,11 @@ public final class Protocol {
         Rollback rollback = new Rollback(nodes, journal);
         MigrationRunner runner = new MigrationRunner(journal, beforeSwitchover, migrateVm, new VerifyState(nodes, journal, clock),
                 new CommitMigration(nodes), rollback, receipts, metrics, clock);
-        MigrationCoordinator coordinator = new MigrationCoordinator(journal, clients, new VtpcmLocator(clients), runner, rollback, slots,
-                metrics, config.maxConcurrentMigrations());
-        NovaHooks nova = new NovaHooks(coordinator, journal, runner, selectTarget, attestDestination, prepareDestination, sendTpcmState,
-                metrics, clock);
+        MigrationOpener opener = new MigrationOpener(journal, new VtpcmLocator(clients));
+        NovaHooks nova = new NovaHooks(opener, journal, runner, selectTarget, attestDestination, prepareDestination, sendTpcmState,
+                metrics, clock, config.trust());
+        MigrationCoordinator coordinator = new MigrationCoordinator(journal, clients, opener, runner, rollback, slots, metrics,
+                config.maxConcurrentMigrations(), nova, config.trust().allowPlaintext());
         return new Services(coordinator, nova);
     }
 }

@@ -18,6 +18,8 @@ import org.vtpcm.manager.client.ManagerClientException;
 final class Rollback {
     private static final Logger LOG = LoggerFactory.getLogger(Rollback.class);
     private static final Duration VM_SETTLE = Duration.ofSeconds(60);
+    /** A manager's answer to a hook whose migration id is not its vTPCM's current migration. */
+    static final String MIGRATION_MISMATCH = "MIGRATION_MISMATCH";
 
     private final Nodes nodes;
     private final MigrationJournal journal;
@@ -45,7 +47,10 @@ final class Rollback {
         return Result.ROLLED_BACK;
     }
 
-    /** Retried later for migrations marked cleanup_pending; true once the destination is clean. */
+    /**
+     * Retried later for migrations marked cleanup_pending; true once the destination is clean. The abort names
+     * this run's migration id (in its path), so the manager never applies a late clean-up to a later migration.
+     */
     boolean abortDestination(MigrationRun run) {
         try {
             nodes.post(run.destinationName(), run.id, "abort", nodes.vmBody(run.vmUuid));
@@ -53,6 +58,9 @@ final class Rollback {
         } catch (ManagerClientException e) {
             if (e.status() == 404) {
                 return true; // nothing was prepared there, or it is already gone
+            }
+            if (e.status() == 409 && MIGRATION_MISMATCH.equals(e.code())) {
+                return true; // the vTPCM there belongs to a later migration now: nothing of this one is left, and it is not ours to touch
             }
             LOG.warn("migration {}: cannot clean up on {} yet: {}", run.id, run.destinationName(), e.getMessage());
             return false;

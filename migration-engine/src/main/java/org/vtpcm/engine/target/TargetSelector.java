@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.ToIntFunction;
 import org.vtpcm.engine.attestation.AttestationResult;
@@ -49,15 +50,15 @@ public final class TargetSelector {
             throw new NoTargetException("the VM already runs on " + source, List.of(new RejectedHost(source, "is the source")));
         }
         JsonNode sourceNode = nodes.client(source).node();
+        List<HostConfig> others = nodes.hosts().stream().filter(host -> !host.name().equals(source)
+                && (requestedHost.isEmpty() || requestedHost.get().equals(host.name()))).toList();
+        // every host at once, each within the per-host timeout: a stalling node is rejected, it delays nobody
+        Map<HostConfig, Checked> checks = nodes.fanOut().each(others, host -> checked(host, sourceNode),
+                (host, problem) -> new Checked(Optional.of("not attested: " + problem), 0));
         List<Candidate> eligible = new ArrayList<>();
         List<RejectedHost> rejected = new ArrayList<>();
-        for (HostConfig host : nodes.hosts()) {
-            if (host.name().equals(source) || requestedHost.isPresent() && !requestedHost.get().equals(host.name())) {
-                continue;
-            }
-            check(host, sourceNode).ifPresentOrElse(reason -> rejected.add(new RejectedHost(host.name(), reason)), () -> eligible.add(
-                    new Candidate(host, vtpcms(host), activeMigrations.applyAsInt(host.name()))));
-        }
+        checks.forEach((host, checked) -> checked.reason().ifPresentOrElse(reason -> rejected.add(new RejectedHost(host.name(), reason)),
+                () -> eligible.add(new Candidate(host, checked.vtpcms(), activeMigrations.applyAsInt(host.name())))));
         List<Candidate> withCapacity = new ArrayList<>();
         for (Candidate candidate : eligible) {
             if (candidate.vtpcms() >= candidate.host().maxVtpcms()) {
@@ -76,6 +77,15 @@ public final class TargetSelector {
         withCapacity.stream().filter(candidate -> candidate != chosen.get())
                 .forEach(candidate -> rejected.add(new RejectedHost(candidate.host().name(), "eligible, not chosen by " + strategy.name())));
         return new Selection(chosen.get().host(), rejected);
+    }
+
+    /** A host's check: why it cannot receive the VM (empty when it can) and its live vTPCMs. */
+    private record Checked(Optional<String> reason, int vtpcms) {
+    }
+
+    private Checked checked(HostConfig host, JsonNode sourceNode) {
+        Optional<String> reason = check(host, sourceNode);
+        return new Checked(reason, reason.isPresent() ? 0 : vtpcms(host));
     }
 
     /** Why the host cannot receive the VM, or empty when it can. */

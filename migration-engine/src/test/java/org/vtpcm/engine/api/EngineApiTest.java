@@ -8,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Guice;
+import com.google.inject.Injector;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +26,9 @@ import org.vtpcm.engine.EngineModule;
 import org.vtpcm.engine.client.EngineClient;
 import org.vtpcm.engine.client.EngineClientException;
 import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.engine.journal.MigrationJournal;
+import org.vtpcm.engine.journal.MigrationOptions;
+import org.vtpcm.engine.journal.Phase;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.tls.MutualTls;
 
@@ -35,10 +41,12 @@ class EngineApiTest {
     @TempDir
     static Path folder;
     private static EngineDaemon daemon;
+    private static MigrationJournal journal;
     private static EngineClient operator;
     private static EngineClient node;
     private static EngineClient compute;
     private static EngineClient otherCompute;
+    private static EngineClient dashboard;
 
     @BeforeAll
     static void start() throws Exception {
@@ -54,7 +62,9 @@ class EngineApiTest {
         properties.setProperty("host.n1.manager", "https://127.0.0.1:1");
         properties.setProperty("host.n1.libvirt", "qemu+tcp://127.0.0.1/system");
         EngineConfig config = EngineConfig.from(properties, folder.resolve("engine.conf"));
-        daemon = Guice.createInjector(new EngineModule(config)).getInstance(EngineDaemon.class);
+        Injector injector = Guice.createInjector(new EngineModule(config));
+        daemon = injector.getInstance(EngineDaemon.class);
+        journal = injector.getInstance(MigrationJournal.class);
         daemon.start();
         CloudCa ca = CloudCa.load(config.caDirectory());
         URI base = URI.create("https://127.0.0.1:" + port);
@@ -64,6 +74,8 @@ class EngineApiTest {
         compute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.NOVA_COMPUTE, "nova-compute.n1", List.of(), List.of(), Duration.ofDays(1),
                 false, true)));
         otherCompute = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.NOVA_COMPUTE, "nova-compute.n7", List.of(), List.of(),
+                Duration.ofDays(1), false, true)));
+        dashboard = new EngineClient(base, MutualTls.context(ca.issueTlsIdentity(Role.DASHBOARD, "horizon", List.of(), List.of(),
                 Duration.ofDays(1), false, true)));
     }
 
@@ -127,7 +139,14 @@ class EngineApiTest {
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n7").put("destination", "n1")));
         // its own node's migration: the request is valid, the VM unknown (the only manager is unreachable)
         assertError(404, "NOT_FOUND", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n2").put("destination", "n1")
+                .put("nativeTls", true)));
+        // without QEMU's native TLS the swtpm state would cross in clear
+        assertError(409, "NATIVE_TLS_REQUIRED", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n2").put("destination", "n1")));
+        assertError(409, "NATIVE_TLS_REQUIRED", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
+                .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n2").put("destination", "n1")
+                .put("nativeTls", false)));
         assertError(404, "NOT_FOUND", () -> compute.send("POST", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/prepare",
                 JSON.createObjectNode()));
         assertError(404, "NOT_FOUND", () -> compute.send("GET", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/migration",
@@ -142,9 +161,79 @@ class EngineApiTest {
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "n1").put("destination", "n1")));
         assertError(400, "BAD_REQUEST", () -> compute.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()
                 .put("instanceUuid", "00000000-0000-0000-0000-000000000002").put("source", "../x").put("destination", "n1")));
-        assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/nova/instances/not-a-uuid/commit", JSON.createObjectNode()));
+        assertError(400, "BAD_REQUEST", () -> compute.send("POST", "/v1/nova/instances/not-a-uuid/commit", JSON.createObjectNode()));
+        assertError(400, "BAD_REQUEST", () -> compute.send("GET", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/migration"
+                + "?migrationId=nope", null));
         assertError(400, "BAD_REQUEST", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")
                 .put("strategy", "nova").put("to", "n1")));
+    }
+
+    @Test
+    void nodeManagerAndComputeCertificatesAreNoOperators() {
+        for (EngineClient caller : List.of(node, compute)) {
+            assertError(403, "FORBIDDEN", () -> caller.send("GET", "/v1/migrations", null));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/migrations/00000000-0000-0000-0000-000000000001/abort",
+                    JSON.createObjectNode()));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/hosts/n1/trust", JSON.createObjectNode()));
+            assertError(403, "FORBIDDEN", () -> caller.send("GET", "/v1/hosts", null));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/reference-values", JSON.createObjectNode()));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/enrollment-tokens", JSON.createObjectNode().put("node", "n1")));
+            assertError(403, "FORBIDDEN", () -> caller.send("GET", "/v1/vtpcms", null));
+            assertError(403, "FORBIDDEN", () -> caller.send("POST", "/v1/nova/migrations", JSON.createObjectNode().put("vm", "g")));
+            assertError(403, "FORBIDDEN", () -> caller.send("GET", "/metrics", null));
+            assertEquals("ok", caller.send("GET", "/v1/health", null).path("status").asText());
+        }
+        // a node's certificate is not a compute service either
+        assertError(403, "FORBIDDEN", () -> node.send("POST", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/send",
+                JSON.createObjectNode()));
+        assertError(404, "NO_SUCH_ENDPOINT", () -> node.send("GET", "/v1/nothing", null));
+    }
+
+    @Test
+    void operatorsAndDashboardsDoNotCallNovaHooksAndDashboardsOnlyRead() {
+        assertError(403, "FORBIDDEN", () -> operator.send("POST", "/v1/nova/instances/00000000-0000-0000-0000-000000000002/send",
+                JSON.createObjectNode()));
+        assertError(403, "FORBIDDEN", () -> dashboard.send("POST", "/v1/nova/live-migrations", JSON.createObjectNode()));
+        assertEquals(1, dashboard.send("GET", "/v1/hosts", null).path("hosts").size());
+        assertError(403, "FORBIDDEN", () -> dashboard.send("POST", "/v1/hosts/n1/trust", JSON.createObjectNode()));
+        assertError(403, "FORBIDDEN", () -> dashboard.send("POST", "/v1/reference-values", JSON.createObjectNode()));
+        assertError(403, "FORBIDDEN", () -> dashboard.send("GET", "/v1/enrollment-tokens", null));
+    }
+
+    @Test
+    void theSideCheckFindsTheMigrationHoweverManyOthersFollowIt() {
+        UUID vm = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
+        UUID migration = UUID.randomUUID();
+        MigrationOptions options = new MigrationOptions("nova", 1, false, true, false, 0);
+        journal.create(migration, "00".repeat(32), vm, options);
+        journal.update(migration, Map.of("source", "n2", "destination", "n1"));
+        for (int i = 0; i < 520; i++) { // the attack: cheap failing begins used to push it out of the newest 500 rows
+            UUID other = UUID.randomUUID();
+            journal.create(other, "00".repeat(32), UUID.randomUUID(), options);
+            journal.end(other, Phase.ROLLED_BACK, "refused");
+        }
+        String hooks = "/v1/nova/instances/" + vm;
+        // n1 is the destination: it may never make the source send the state
+        assertError(403, "FORBIDDEN", () -> compute.send("POST", hooks + "/send", JSON.createObjectNode()));
+        assertError(403, "FORBIDDEN", () -> compute.send("POST", hooks + "/send?migrationId=" + migration, JSON.createObjectNode()));
+        assertEquals(migration.toString(), compute.send("GET", hooks + "/migration", null).path("migration").path("id").asText());
+        assertError(404, "NOT_FOUND", () -> compute.send("GET", hooks + "/migration?migrationId=" + UUID.randomUUID(), null));
+        // its own side, but the engine runs no such migration (nothing here began it)
+        assertError(404, "NOT_FOUND", () -> compute.send("POST", hooks + "/prepare", JSON.createObjectNode()));
+        journal.end(migration, Phase.ROLLED_BACK, "test over");
+    }
+
+    @Test
+    void aMigrationWithoutTlsIsRefused() {
+        assertError(400, "PLAINTEXT_REFUSED", () -> operator.send("POST", "/v1/migrations", JSON.createObjectNode().put("vm", "g")
+                .put("tls", false)));
+    }
+
+    @Test
+    void anOperatorAbortOfAnUnknownMigrationIsNotFound() {
+        assertError(404, "NOT_FOUND", () -> operator.send("POST", "/v1/migrations/00000000-0000-0000-0000-000000000009/abort",
+                JSON.createObjectNode()));
     }
 
     @Test

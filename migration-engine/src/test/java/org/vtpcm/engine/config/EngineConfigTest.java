@@ -87,4 +87,28 @@ class EngineConfigTest {
         badClass.setProperty("host.n1.class", "a b");
         assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(badClass, Path.of("e"))).getMessage().contains("host.n1.class"));
     }
+
+    @Test
+    void theTrustSettingsHaveSafeDefaultsAndAreChecked() {
+        EngineConfig config = EngineConfig.from(base(), Path.of("e"));
+        assertEquals(EngineConfig.TrustSettings.defaults(), config.trust());
+        assertEquals(false, config.trust().allowPlaintext());
+        Properties set = base();
+        set.setProperty("migration.allow-plaintext", "true");
+        set.setProperty("nova.run-timeout-seconds", "120");
+        set.setProperty("attestation.freshness-seconds", "30");
+        set.setProperty("attestation.host-timeout-seconds", "5");
+        EngineConfig.TrustSettings trust = EngineConfig.from(set, Path.of("e")).trust();
+        assertEquals(new EngineConfig.TrustSettings(true, java.time.Duration.ofSeconds(120), java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofSeconds(5)), trust);
+        assertTrue(EngineConfig.from(set, Path.of("e")).nova().isEmpty(), "the engine's nova.* key does not configure a Nova");
+        Properties yes = base();
+        yes.setProperty("migration.allow-plaintext", "yes");
+        assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(yes, Path.of("e"))).getMessage()
+                .contains("migration.allow-plaintext"));
+        Properties zero = base();
+        zero.setProperty("attestation.host-timeout-seconds", "0");
+        assertTrue(assertThrows(ConfigException.class, () -> EngineConfig.from(zero, Path.of("e"))).getMessage()
+                .contains("attestation.host-timeout-seconds"));
+    }
 }

@@ -112,4 +112,22 @@ class MigrationJournalTest {
         assertEquals(Phase.VM_MIGRATING, journal.active().get(0).phase());
         assertEquals(OPTIONS, journal.active().get(0).options());
     }
+
+    @Test
+    void anInstancesNewestMigrationIsFoundHoweverManyOthersFollowIt() {
+        UUID vm = UUID.randomUUID();
+        UUID older = UUID.randomUUID();
+        journal.create(older, "00".repeat(32), vm, OPTIONS);
+        journal.end(older, Phase.ROLLED_BACK, "first try");
+        UUID mine = UUID.randomUUID();
+        journal.create(mine, "00".repeat(32), vm, OPTIONS);
+        for (int i = 0; i < 600; i++) { // the attack: cheap failing begins push it out of any bounded newest-N list
+            UUID other = UUID.randomUUID();
+            journal.create(other, "00".repeat(32), UUID.randomUUID(), OPTIONS);
+            journal.end(other, Phase.ROLLED_BACK, "refused");
+        }
+        assertTrue(journal.list(false, 500).stream().noneMatch(record -> record.vmUuid().equals(vm)));
+        assertEquals(mine, journal.latestOf(vm).orElseThrow().id());
+        assertTrue(journal.latestOf(UUID.randomUUID()).isEmpty());
+    }
 }

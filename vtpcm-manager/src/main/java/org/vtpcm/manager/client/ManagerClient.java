@@ -10,9 +10,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -20,15 +26,36 @@ import javax.net.ssl.SSLContext;
  * cloud CA). Used by the migration engine, the tests and operators' tools.
  */
 public final class ManagerClient {
-    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** The default longest wait for one whole answer (headers and body). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** The default largest answer read; a larger one fails with {@code ANSWER_TOO_LARGE}. */
+    public static final long DEFAULT_MAX_ANSWER_BYTES = 4L << 20;
+    /** The code of a call that got no whole answer within its timeout (status 0, as unreachable). */
+    public static final String TIMEOUT_CODE = "TIMEOUT";
 
     private final URI base;
     private final HttpClient http;
+    private final Duration timeout;
+    private final long maxAnswerBytes;
     private final ObjectMapper json = new ObjectMapper();
 
     public ManagerClient(URI base, SSLContext tls) {
+        this(base, tls, DEFAULT_TIMEOUT, DEFAULT_MAX_ANSWER_BYTES);
+    }
+
+    /**
+     * @param timeout longest wait for each call's whole answer, the body included (a node trickling its answer is cut off)
+     * @param maxAnswerBytes largest answer body read (a larger one is refused with {@code ANSWER_TOO_LARGE}, never buffered)
+     */
+    public ManagerClient(URI base, SSLContext tls, Duration timeout, long maxAnswerBytes) {
         this.base = requireNonNull(base, "base is null");
-        this.http = HttpClient.newBuilder().sslContext(requireNonNull(tls, "tls is null")).connectTimeout(Duration.ofSeconds(10))
+        this.timeout = requireNonNull(timeout, "timeout is null");
+        if (timeout.isNegative() || timeout.isZero() || maxAnswerBytes < 1) {
+            throw new IllegalArgumentException("timeout and maxAnswerBytes must be positive");
+        }
+        this.maxAnswerBytes = maxAnswerBytes;
+        this.http = HttpClient.newBuilder().sslContext(requireNonNull(tls, "tls is null"))
+                .connectTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -80,7 +107,7 @@ public final class ManagerClient {
     /** Installs the cloud CA's revocation list (DER) on the node; the engine's call. */
     public org.vtpcm.manager.api.RevocationStatus putRevocations(byte[] der) {
         String path = org.vtpcm.manager.api.RevocationResource.PATH;
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept", "application/json")
                 .header("Content-Type", org.vtpcm.manager.api.RevocationResource.MEDIA_TYPE)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(der));
         JsonNode answer = exchange(request, "PUT", path);
@@ -89,7 +116,7 @@ public final class ManagerClient {
 
     /** Any call, for tools and tests (path must start with /v1/). */
     public JsonNode send(String method, String path, String jsonBody) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json");
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept", "application/json");
         if (jsonBody != null) {
             request.header("Content-Type", "application/json");
         }
@@ -118,7 +145,7 @@ public final class ManagerClient {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Accept", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept", "application/json")
                 .header("Content-Type", "application/octet-stream").header("X-Chunk-Count", Integer.toString(count))
                 .header("X-Bundle-Length", Long.toString(length)).header("X-Chunk-Sha256", HexFormat.of().formatHex(digest))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(chunk));
@@ -137,21 +164,45 @@ public final class ManagerClient {
     }
 
     private JsonNode exchange(HttpRequest.Builder request, String method, String path) {
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new ManagerClientException(0, "UNREACHABLE", "cannot reach " + base + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ManagerClientException(0, "INTERRUPTED", "interrupted calling " + base);
-        }
+        HttpResponse<String> response = receive(request, method + " " + path);
         JsonNode body = parse(response.body());
         if (response.statusCode() >= 300) {
             throw new ManagerClientException(response.statusCode(), body.path("code").asText("HTTP_" + response.statusCode()),
                     method + " " + path + " -> " + response.statusCode() + ": " + body.path("message").asText(response.body()));
         }
         return body;
+    }
+
+    /** The whole answer within the timeout (the request's own timeout ends at the headers; this one covers the body too). */
+    private HttpResponse<String> receive(HttpRequest.Builder request, String call) {
+        CompletableFuture<HttpResponse<String>> answer = http.sendAsync(request.build(), BoundedBody.handler(maxAnswerBytes,
+                call + " at " + base));
+        try {
+            return answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            answer.cancel(true);
+            throw new ManagerClientException(0, TIMEOUT_CODE, call + " at " + base + ": no whole answer within " + timeout.toSeconds()
+                    + " s");
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ManagerClientException(0, "INTERRUPTED", "interrupted calling " + base);
+        } catch (ExecutionException e) {
+            String reason = "connection failed";
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                if (cause instanceof ManagerClientException refused) {
+                    throw refused;
+                }
+                if (cause instanceof HttpTimeoutException) {
+                    throw new ManagerClientException(0, TIMEOUT_CODE, call + " at " + base + ": no answer within " + timeout.toSeconds()
+                            + " s");
+                }
+                if (cause.getMessage() != null && !(cause instanceof CompletionException)) {
+                    reason = cause.getMessage();
+                }
+            }
+            throw new ManagerClientException(0, "UNREACHABLE", "cannot reach " + base + ": " + reason);
+        }
     }
 
     private JsonNode parse(String body) {
