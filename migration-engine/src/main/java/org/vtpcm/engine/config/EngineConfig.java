@@ -30,7 +30,7 @@ import org.vtpcm.protocol.crypto.SuiteName;
  */
 public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory, Path caDirectory,
         SuiteName suite, List<HostConfig> hosts, int maxConcurrentMigrations, Duration pollInterval, Duration vmMigrationTimeout,
-        Duration destinationLossTolerance, Optional<NovaSettings> nova, int enrollmentPort) {
+        Duration destinationLossTolerance, Optional<NovaSettings> nova, int enrollmentPort, Duration nodeCertificateLifetime) {
 
     public static final Map<String, String[]> DEFAULTS = defaults();
     public static final Map<String, String[]> HOST_KEYS = hostKeys();
@@ -58,6 +58,10 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
         keys.put("migrations.vm-timeout-seconds", new String[] {"900", "a VM migration still running after this is aborted"});
         keys.put("migrations.destination-loss-seconds", new String[] {"3",
             "before the switchover, a destination manager unreachable this long aborts the migration"});
+        // certificates and revocation
+        keys.put("enrollment.certificate-days", new String[] {"30", "how long the certificates a node receives when it enrolls last "
+            + "(node-manager, node-qemu, AK), 1..365; a node renews them by enrolling again with a fresh token, which revokes the "
+            + "previous ones"});
         return Collections.unmodifiableMap(keys);
     }
 
@@ -129,7 +133,8 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
                 hosts, (int) values.number("migrations.max-concurrent", 1, 256),
                 Duration.ofMillis(values.number("migrations.poll-millis", 10, 10_000)),
                 Duration.ofSeconds(values.number("migrations.vm-timeout-seconds", 10, 86_400)),
-                Duration.ofSeconds(values.number("migrations.destination-loss-seconds", 1, 600)), nova, enrollmentPort(values));
+                Duration.ofSeconds(values.number("migrations.destination-loss-seconds", 1, 600)), nova, enrollmentPort(values),
+                Duration.ofDays(values.number("enrollment.certificate-days", 1, 365)));
     }
 
     /** Where nodes enroll ({@code https://<api.address>:<enrollment.port>}), unless enrollment is disabled. */
