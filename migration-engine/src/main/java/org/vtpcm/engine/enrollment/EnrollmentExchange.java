@@ -7,7 +7,9 @@ import java.net.UnknownHostException;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -165,11 +167,11 @@ public final class EnrollmentExchange {
         if (addresses == null || addresses.isEmpty() || addresses.size() > MAX_ADDRESSES) {
             throw new IllegalArgumentException("ipAddresses must list 1.." + MAX_ADDRESSES + " IP addresses");
         }
-        Map<String, InetAddress> managers = new java.util.HashMap<>();
+        Map<String, InetAddress> managers = new HashMap<>();
         for (HostConfig host : hosts.values()) {
             literal(host.manager().getHost().replace("[", "").replace("]", "")).ifPresent(address -> managers.put(host.name(), address));
         }
-        List<InetAddress> parsed = new java.util.ArrayList<>();
+        List<InetAddress> parsed = new ArrayList<>();
         for (String address : addresses) {
             parsed.add(literal(address).orElseThrow(() -> new IllegalArgumentException("ipAddresses must be IPv4 or IPv6 literals")));
         }
