@@ -20,8 +20,11 @@ import org.vtpcm.engine.api.NovaHookResource;
 import org.vtpcm.engine.api.NovaModeResource;
 import org.vtpcm.engine.api.ReferenceValueResource;
 import org.vtpcm.engine.api.VtpcmResource;
+import org.vtpcm.engine.api.CertificateResource;
 import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.attestation.ReferenceValueStore;
+import org.vtpcm.engine.certificates.CertificateRegistry;
+import org.vtpcm.engine.certificates.RevocationPublisher;
 import org.vtpcm.engine.config.EngineConfig;
 import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.engine.enrollment.EnrollmentExchange;
@@ -64,6 +67,8 @@ public final class EngineDaemon implements AutoCloseable {
     private final CloudCa ca;
     private final EnrollmentTokens enrollmentTokens;
     private final EnrollmentExchange enrollment;
+    private final CertificateRegistry certificates;
+    private final RevocationPublisher revocations;
     private EngineApiServer api;
     private EnrollmentApiServer enrollmentApi;
 
@@ -71,7 +76,10 @@ public final class EngineDaemon implements AutoCloseable {
     public EngineDaemon(EngineConfig config, @com.google.inject.name.Named(EngineModule.API_TLS) SSLContext tls, ObjectMapper json, NodeDatabase database, NodeClients nodes,
             HostAttester attester, ReferenceValueStore references, ReceiptSigner receipts, VtpcmLocator locator,
             MigrationCoordinator coordinator, NovaHooks nova, NovaMode novaMode, EngineMetrics metrics, CloudCa ca,
-            EnrollmentTokens enrollmentTokens, EnrollmentExchange enrollment) {
+            EnrollmentTokens enrollmentTokens, EnrollmentExchange enrollment, CertificateRegistry certificates,
+            RevocationPublisher revocations) {
+        this.certificates = requireNonNull(certificates, "certificates is null");
+        this.revocations = requireNonNull(revocations, "revocations is null");
         this.ca = requireNonNull(ca, "ca is null");
         this.enrollmentTokens = requireNonNull(enrollmentTokens, "enrollmentTokens is null");
         this.enrollment = requireNonNull(enrollment, "enrollment is null");
@@ -91,14 +99,17 @@ public final class EngineDaemon implements AutoCloseable {
     }
 
     public void start() {
-        coordinator.recover();
         Set<String> nodeNames = new HashSet<>();
         config.hosts().stream().map(HostConfig::name).forEach(nodeNames::add);
+        // a node taken out of hosts keeps no identity: its certificates are revoked before anything listens
+        certificates.revokeNodesOtherThan(nodeNames, "engine start-up");
+        revocations.start();
+        coordinator.recover();
         api = new EngineApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(), tls, json, nodeNames, List.of(
                 new MigrationResource(coordinator, receipts, json), new HostResource(nodes, attester, coordinator),
                 new ReferenceValueResource(references, json), new VtpcmResource(locator), new NovaHookResource(nova, receipts, json),
                 new NovaModeResource(novaMode, json), new EnrollmentTokenResource(enrollmentTokens, nodeNames, config.enrollmentEndpoint(),
-                        PinnedCaTls.fingerprint(ca.certificate()), json)),
+                        PinnedCaTls.fingerprint(ca.certificate()), json), new CertificateResource(certificates, revocations, nodes, json)),
                 metrics::scrape);
         if (config.enrollmentEndpoint().isPresent()) {
             // nodes without a certificate yet enroll here: a listener of its own, serving nothing else
@@ -130,6 +141,7 @@ public final class EngineDaemon implements AutoCloseable {
     @Override
     public void close() {
         attestations.shutdownNow();
+        revocations.close();
         if (enrollmentApi != null) {
             enrollmentApi.close();
         }

@@ -2,15 +2,21 @@ package org.vtpcm.engine;
 
 import com.google.inject.Guice;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.vtpcm.engine.certificates.CertificateRegistry;
 import org.vtpcm.engine.config.ConfigException;
 import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.engine.journal.EngineSchema;
+import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.manager.store.StoreException;
 import org.vtpcm.protocol.pki.ClientRoles;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
+import org.vtpcm.protocol.pki.Role;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,10 +108,22 @@ public final class EngineMain {
             if (settings.hosts().stream().anyMatch(host -> host.name().equals(name))) {
                 throw new IllegalArgumentException("'" + name + "' is a host's name; operators need their own names");
             }
+            Role checked = ClientRoles.check(role, name);
             CloudCa ca = CloudCa.load(settings.caDirectory());
-            IssuedIdentity identity = ca.issueTlsIdentity(ClientRoles.check(role, name), name, List.of(), List.of(), ClientRoles.VALIDITY, false, true);
+            IssuedIdentity identity = ca.issueTlsIdentity(checked, name, List.of(), List.of(), ClientRoles.VALIDITY, false, true);
+            // recorded before it is written out: an identity the registry does not know could never be revoked by serial;
+            // the database is SQLite in WAL mode, so this works while the engine runs (it waits up to 5 s for the engine's lock)
+            Path databaseFile = settings.stateDirectory().resolve(EngineModule.DATABASE_FILE);
+            try (NodeDatabase database = NodeDatabase.open(databaseFile, EngineSchema.VERSION, EngineSchema.DDL)) {
+                new CertificateRegistry(database, ca, Clock.systemUTC()).recordClient(identity.certificate());
+            } catch (StoreException e) {
+                throw new IllegalStateException("cannot record the identity in the engine's database " + databaseFile + " ("
+                        + e.getMessage() + "); nothing was written, try again");
+            }
             identity.writePem(out, name);
-            System.out.println("vtpcm-engine: client identity " + name + " written to " + out);
+            System.out.println("vtpcm-engine: client identity " + name + " (role " + checked.label() + ", serial "
+                    + identity.certificate().getSerialNumber().toString(16) + ", valid until " + identity.certificate().getNotAfter()
+                    .toInstant() + ") written to " + out);
             return 0;
         }
     }

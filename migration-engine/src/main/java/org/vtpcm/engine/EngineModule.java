@@ -11,10 +11,8 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.name.Named;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -22,6 +20,9 @@ import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.engine.attestation.EnrolledAks;
 import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.attestation.ReferenceValueStore;
+import org.vtpcm.engine.certificates.CertificateRegistry;
+import org.vtpcm.engine.certificates.EngineIdentity;
+import org.vtpcm.engine.certificates.RevocationPublisher;
 import org.vtpcm.engine.config.EngineConfig;
 import org.vtpcm.engine.enrollment.EnrollmentExchange;
 import org.vtpcm.engine.enrollment.EnrollmentRecords;
@@ -54,12 +55,16 @@ import org.vtpcm.engine.api.EngineApiServer;
 public final class EngineModule extends AbstractModule {
     /** How long `migrate --nova` waits for Nova's driver to begin the protocol before answering. */
     private static final Duration NOVA_BEGIN_WAIT = Duration.ofSeconds(60);
+    /** How often the revocation list is offered again to a host whose manager does not hold it yet. */
+    private static final Duration REVOCATION_RETRY = Duration.ofSeconds(60);
     /** The engine's own TLS identity's name (its certificate's CN). */
     public static final String IDENTITY = "vtpcm-engine";
     /** The engine API's server-side TLS context. */
     public static final String API_TLS = "api-tls";
     /** The engine's client-side TLS context towards the managers. */
     public static final String NODES_TLS = "nodes-tls";
+    /** The engine's database under {@code state.dir}: journal, enrollments, certificate registry. */
+    public static final String DATABASE_FILE = "engine.db";
 
     private final EngineConfig config;
 
@@ -81,16 +86,14 @@ public final class EngineModule extends AbstractModule {
                 : CloudCa.create("vtpcm cloud CA", config.caDirectory());
     }
 
-    /** The engine's mutual-TLS identity from the CA (server for its API, client of the managers), role engine. */
+    /**
+     * The engine's mutual-TLS identity from the CA (server for its API, client of the managers), role engine: 90 days,
+     * renewed at start-up when a third of its life is left (the old one revoked), recorded in the certificate registry.
+     */
     @Provides
     @Singleton
-    IssuedIdentity engineIdentity(CloudCa ca) {
-        Path tls = config.stateDirectory().resolve("tls");
-        if (!Files.exists(tls.resolve(IDENTITY + ".crt"))) {
-            ca.issueTlsIdentity(Role.ENGINE, IDENTITY, List.of(IDENTITY), List.of(config.apiAddress()), Duration.ofDays(365), true, true)
-                    .writePem(tls, IDENTITY);
-        }
-        return IssuedIdentity.readPem(tls, IDENTITY);
+    IssuedIdentity engineIdentity(CloudCa ca, CertificateRegistry certificates, Clock clock) {
+        return EngineIdentity.current(ca, certificates, clock, config.stateDirectory().resolve("tls"), IDENTITY, config.apiAddress());
     }
 
     /** The engine API's TLS: operators, dashboards, compute services and nodes (health only) may connect. */
@@ -109,11 +112,25 @@ public final class EngineModule extends AbstractModule {
         return MutualTls.context(identity, Set.of(Role.NODE_MANAGER), revocations);
     }
 
-    /** Which certificates of the cloud CA are revoked, asked on every handshake of the engine. */
+    /** Every certificate the engine's CA issues, and the revocation list made from them. */
     @Provides
     @Singleton
-    Revocations revocations() {
-        return Revocations.NONE; // replaced by the engine's certificate registry
+    CertificateRegistry certificates(NodeDatabase database, CloudCa ca, Clock clock) {
+        return new CertificateRegistry(database, ca, clock);
+    }
+
+    /** Which certificates of the cloud CA are revoked, asked on every handshake of the engine: the registry's. */
+    @Provides
+    @Singleton
+    Revocations revocations(CertificateRegistry certificates) {
+        return certificates;
+    }
+
+    /** Delivers the revocation list to every host's manager (started by the daemon). */
+    @Provides
+    @Singleton
+    RevocationPublisher revocationPublisher(CertificateRegistry certificates, NodeClients nodes) {
+        return new RevocationPublisher(certificates, nodes, REVOCATION_RETRY);
     }
 
     @Provides
@@ -125,7 +142,7 @@ public final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     NodeDatabase database() {
-        return NodeDatabase.open(config.stateDirectory().resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        return NodeDatabase.open(config.stateDirectory().resolve(DATABASE_FILE), EngineSchema.VERSION, EngineSchema.DDL);
     }
 
     @Provides
@@ -157,7 +174,7 @@ public final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     EnrollmentAuthority enrollmentAuthority(CloudCa ca) {
-        return new EnrollmentAuthority(ca, config.caDirectory());
+        return new EnrollmentAuthority(ca, config.caDirectory(), config.nodeCertificateLifetime());
     }
 
     @Provides
@@ -168,8 +185,10 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    EnrollmentExchange enrollmentExchange(EnrollmentAuthority authority, EnrollmentTokens tokens, NodeDatabase database, Clock clock) {
-        return new EnrollmentExchange(authority, tokens, new EnrollmentRecords(database), new PendingChallenges(), config.hosts(), clock);
+    EnrollmentExchange enrollmentExchange(EnrollmentAuthority authority, EnrollmentTokens tokens, NodeDatabase database,
+            CertificateRegistry certificates, Clock clock) {
+        return new EnrollmentExchange(authority, tokens, new EnrollmentRecords(database), new PendingChallenges(), config.hosts(),
+                config.apiAddress(), certificates, clock);
     }
 
     @Provides

@@ -12,8 +12,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code vtpcm nodes ...}: enroll compute nodes through the engine with one-time tokens. */
 @Command(name = "nodes", mixinStandardHelpOptions = true,
-        description = "Enroll compute nodes: issue a one-time enrollment token for a node, list tokens, revoke one.",
-        subcommands = {NodesCommand.Token.class, NodesCommand.Tokens.class, NodesCommand.RevokeToken.class})
+        description = "Enroll compute nodes: issue a one-time enrollment token for a node, list tokens, revoke one; revoke a node's "
+                + "certificates.",
+        subcommands = {NodesCommand.Token.class, NodesCommand.Tokens.class, NodesCommand.RevokeToken.class, NodesCommand.Revoke.class})
 final class NodesCommand {
     private static final Pattern DURATION = Pattern.compile("(?:(\\d{1,5})h)?(?:(\\d{1,5})m)?(?:(\\d{1,6})s)?");
 
@@ -115,6 +116,49 @@ final class NodesCommand {
             if (!cli.json()) {
                 cli.print("revoked enrollment token " + id);
             }
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke every certificate of a node (manager, QEMU, AK, its nova-compute identity): it is refused from its "
+                    + "next TLS handshake on, until it enrolls again with a fresh token.")
+    static final class Revoke implements Callable<Integer> {
+        @ParentCommand
+        NodesCommand parent;
+
+        @Parameters(paramLabel = "NODE", description = "the node's name")
+        String node;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "why, for the registry and the logs")
+        String reason;
+
+        @Override
+        public Integer call() {
+            VtpcmCli cli = parent.cli;
+            if (!node.matches(CertsCommand.NODE)) {
+                throw new UsageException("a node's name is 1-63 letters, digits and dashes, got '" + node + "'");
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode body = cli.jsonObject();
+            if (reason != null) {
+                body.put("reason", CertsCommand.reason(reason));
+            }
+            JsonNode answer = cli.client().send("POST", "/v1/hosts/" + node + "/revoke", body);
+            if (cli.json()) {
+                cli.printJson(answer);
+                return ExitCodes.OK;
+            }
+            JsonNode revoked = answer.path("revoked");
+            if (revoked.isEmpty()) {
+                cli.print("node " + node + " holds no unrevoked certificate");
+                return ExitCodes.OK;
+            }
+            Table table = new Table("SERIAL", "ROLE", "SUBJECT");
+            for (JsonNode certificate : revoked) {
+                table.row(Formats.text(certificate, "serial"), Formats.text(certificate, "role"), Formats.text(certificate, "subject"));
+            }
+            cli.print("revoked " + revoked.size() + " certificate(s) of node " + node + "; revocation list "
+                    + Formats.text(answer, "crlNumber") + " goes to every host's manager\n" + table.render());
             return ExitCodes.OK;
         }
     }

@@ -20,9 +20,9 @@ import picocli.CommandLine.ScopeType;
 /** {@code vtpcm}: the operator's command line of the migration engine ({@code docs/engine-api.md}). */
 @Command(name = "vtpcm", mixinStandardHelpOptions = true, version = "vtpcm 0.1.0",
         description = "Operate the vtpcm migration engine: live-migrate VMs with their vTPCM, follow and abort migrations, "
-                + "attest hosts, manage reference values, list vTPCMs, enroll nodes.",
+                + "attest hosts, manage reference values, list vTPCMs, enroll nodes, revoke certificates.",
         subcommands = {MigrateCommand.class, MigrationsCommand.class, HostsCommand.class, RefsCommand.class, VtpcmCommand.class,
-            NodesCommand.class})
+            NodesCommand.class, CertsCommand.class})
 public final class VtpcmCli {
     private static final String ERROR = "vtpcm: error: ";
 

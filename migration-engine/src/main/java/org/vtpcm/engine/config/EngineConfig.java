@@ -31,7 +31,8 @@ import org.vtpcm.protocol.crypto.SuiteName;
  */
 public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory, Path caDirectory,
         SuiteName suite, List<HostConfig> hosts, int maxConcurrentMigrations, Duration pollInterval, Duration vmMigrationTimeout,
-        Duration destinationLossTolerance, Optional<NovaSettings> nova, int enrollmentPort, TrustSettings trust) {
+        Duration destinationLossTolerance, Optional<NovaSettings> nova, int enrollmentPort, TrustSettings trust,
+        Duration nodeCertificateLifetime) {
 
     public static final Map<String, String[]> DEFAULTS = defaults();
     public static final Map<String, String[]> HOST_KEYS = hostKeys();
@@ -96,6 +97,10 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
             + "is done again (and the migration refused if it now fails)"});
         keys.put("attestation.host-timeout-seconds", new String[] {"10", "longest wait for one host's attestation when hosts are "
             + "attested together (host list, target selection); a host that takes longer is untrusted until its next attestation"});
+        // certificates and revocation
+        keys.put("enrollment.certificate-days", new String[] {"30", "how long the certificates a node receives when it enrolls last "
+            + "(node-manager, node-qemu, AK), 1..365; a node renews them by enrolling again with a fresh token, which revokes the "
+            + "previous ones"});
         return Collections.unmodifiableMap(keys);
     }
 
@@ -174,7 +179,7 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
                 Duration.ofMillis(values.number("migrations.poll-millis", 10, 10_000)),
                 Duration.ofSeconds(values.number("migrations.vm-timeout-seconds", 10, 86_400)),
                 Duration.ofSeconds(values.number("migrations.destination-loss-seconds", 1, 600)), nova, enrollmentPort(values),
-                trust(values));
+                trust(values), Duration.ofDays(values.number("enrollment.certificate-days", 1, 365)));
     }
 
     private static TrustSettings trust(Values values) {

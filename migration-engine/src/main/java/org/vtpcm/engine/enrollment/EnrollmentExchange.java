@@ -7,18 +7,20 @@ import java.net.UnknownHostException;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vtpcm.engine.certificates.CertificateRecord;
+import org.vtpcm.engine.certificates.CertificateRegistry;
 import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.manager.node.CertifiedNode;
 import org.vtpcm.manager.node.EnrollmentAuthority;
@@ -52,15 +54,25 @@ public final class EnrollmentExchange {
     private final EnrollmentRecords records;
     private final PendingChallenges challenges;
     private final Map<String, HostConfig> hosts;
+    private final Optional<InetAddress> engineAddress;
+    private final CertificateRegistry certificates;
     private final Clock clock;
 
+    /**
+     * @param engineAddress the engine API's address ({@code api.address}): no node gets it in a certificate, unless it
+     *        is also that node's own manager address (the node runs on the engine's machine)
+     * @param certificates records what each enrollment issues and revokes the node's earlier certificates
+     */
     public EnrollmentExchange(EnrollmentAuthority authority, EnrollmentTokens tokens, EnrollmentRecords records,
-            PendingChallenges challenges, List<HostConfig> hosts, Clock clock) {
+            PendingChallenges challenges, List<HostConfig> hosts, String engineAddress, CertificateRegistry certificates, Clock clock) {
         this.authority = requireNonNull(authority, "authority is null");
         this.tokens = requireNonNull(tokens, "tokens is null");
         this.records = requireNonNull(records, "records is null");
         this.challenges = requireNonNull(challenges, "challenges is null");
         this.hosts = hosts.stream().collect(Collectors.toUnmodifiableMap(HostConfig::name, host -> host));
+        this.engineAddress = literal(requireNonNull(engineAddress, "engineAddress is null").replace("[", "").replace("]", ""))
+                .filter(address -> !address.isAnyLocalAddress());
+        this.certificates = requireNonNull(certificates, "certificates is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -121,6 +133,11 @@ public final class EnrollmentExchange {
         CertifiedNode certified = authority.complete(pending, secret, tlsKey, migrationTlsKey, addresses);
         String ekSha256 = EnrollmentAuthority.ekDigest(pending.ekPublicArea());
         records.record(token.node(), token.id(), now, ekSha256, HexFormat.of().formatHex(pending.akName()), certified, again);
+        List<CertificateRecord> superseded = certificates.enrolled(token.node(), List.of(certified.tlsCertificate(),
+                certified.migrationTlsCertificate(), certified.akCertificate()));
+        if (!superseded.isEmpty()) {
+            LOG.info("node {} enrolled again: its {} earlier certificate(s) are revoked", token.node(), superseded.size());
+        }
         if (before.isPresent() && !before.get().ekSha256().equals(ekSha256)) {
             LOG.warn("node {} re-enrolled with another EK than before (EK sha256 {} -> {})", token.node(), before.get().ekSha256(),
                     ekSha256);
@@ -142,26 +159,43 @@ public final class EnrollmentExchange {
         }
     }
 
-    /** The node's addresses for its certificates: IP literals, none of them another host's manager address. */
+    /**
+     * The node's addresses for its certificates: IP literals, none of them another host's manager
+     * address nor the engine's API address (unless that is the node's own manager address too).
+     */
     private List<String> addresses(List<String> addresses, String node) {
         if (addresses == null || addresses.isEmpty() || addresses.size() > MAX_ADDRESSES) {
             throw new IllegalArgumentException("ipAddresses must list 1.." + MAX_ADDRESSES + " IP addresses");
         }
-        Set<InetAddress> others = new HashSet<>();
+        Map<String, InetAddress> managers = new HashMap<>();
         for (HostConfig host : hosts.values()) {
-            String manager = host.manager().getHost().replace("[", "").replace("]", "");
-            if (!host.name().equals(node)) {
-                literal(manager).ifPresent(others::add);
-            }
+            literal(host.manager().getHost().replace("[", "").replace("]", "")).ifPresent(address -> managers.put(host.name(), address));
         }
+        List<InetAddress> parsed = new ArrayList<>();
         for (String address : addresses) {
-            InetAddress parsed = literal(address).orElseThrow(() -> new IllegalArgumentException(
-                    "ipAddresses must be IPv4 or IPv6 literals"));
-            if (others.contains(parsed)) {
-                throw new IllegalArgumentException("ipAddresses may not name another host's manager address (" + address + ")");
+            parsed.add(literal(address).orElseThrow(() -> new IllegalArgumentException("ipAddresses must be IPv4 or IPv6 literals")));
+        }
+        refusedAddress(node, parsed, managers, engineAddress).ifPresent(reason -> {
+            throw new IllegalArgumentException(reason);
+        });
+        return List.copyOf(addresses);
+    }
+
+    /** Why a node may not have {@code requested} in its certificates, if it may not. */
+    static Optional<String> refusedAddress(String node, List<InetAddress> requested, Map<String, InetAddress> managers,
+            Optional<InetAddress> engine) {
+        Optional<InetAddress> own = Optional.ofNullable(managers.get(node));
+        for (InetAddress address : requested) {
+            for (Map.Entry<String, InetAddress> manager : managers.entrySet()) {
+                if (!manager.getKey().equals(node) && manager.getValue().equals(address)) {
+                    return Optional.of("ipAddresses may not name another host's manager address (" + address.getHostAddress() + ")");
+                }
+            }
+            if (engine.isPresent() && engine.get().equals(address) && !own.equals(engine)) {
+                return Optional.of("ipAddresses may not name the engine's address (" + address.getHostAddress() + ")");
             }
         }
-        return List.copyOf(addresses);
+        return Optional.empty();
     }
 
     /** An IP literal, parsed without any name lookup; empty for anything else. */

@@ -2,9 +2,12 @@ package org.vtpcm.engine.journal;
 
 import java.util.List;
 
-/** The engine's database: the migration journal, receipts, reference values, node enrollment tokens and enrollments. */
+/**
+ * The engine's database: the migration journal, receipts, reference values, node enrollment tokens and enrollments,
+ * the registry of certificates the cloud CA issued and the current revocation list.
+ */
 public final class EngineSchema {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     public static final List<String> DDL = List.of(
             """
             CREATE TABLE IF NOT EXISTS migration (
@@ -101,7 +104,40 @@ public final class EngineSchema {
             BEGIN SELECT RAISE(ABORT, 'the enrollment history is append-only'); END""",
             """
             CREATE TRIGGER IF NOT EXISTS node_enrollment_no_delete BEFORE DELETE ON node_enrollment
-            BEGIN SELECT RAISE(ABORT, 'the enrollment history is append-only'); END""");
+            BEGIN SELECT RAISE(ABORT, 'the enrollment history is append-only'); END""",
+            // version 3: every certificate the engine's CA issues, and the revocation list (CRL) made from them
+            """
+            CREATE TABLE IF NOT EXISTS certificate (
+              serial TEXT PRIMARY KEY,
+              subject TEXT NOT NULL,
+              role TEXT NOT NULL,
+              node TEXT,
+              issued_at TEXT NOT NULL,
+              not_after TEXT NOT NULL,
+              revoked_at TEXT,
+              revocation_reason TEXT,
+              revoked_by TEXT
+            )""",
+            "CREATE INDEX IF NOT EXISTS certificate_node ON certificate(node)",
+            // a revocation is final: a revoked certificate's row never changes again, and no row is ever deleted
+            """
+            CREATE TRIGGER IF NOT EXISTS certificate_revocation_final BEFORE UPDATE ON certificate WHEN OLD.revoked_at IS NOT NULL
+            BEGIN SELECT RAISE(ABORT, 'a revoked certificate stays revoked'); END""",
+            """
+            CREATE TRIGGER IF NOT EXISTS certificate_no_delete BEFORE DELETE ON certificate
+            BEGIN SELECT RAISE(ABORT, 'the certificate registry is append-only'); END""",
+            // one row: the current CRL; its number only grows (managers refuse an older one)
+            """
+            CREATE TABLE IF NOT EXISTS revocation_list (
+              id INTEGER PRIMARY KEY CHECK (id = 1),
+              number INTEGER NOT NULL,
+              issued_at TEXT NOT NULL,
+              next_update TEXT NOT NULL,
+              der BLOB NOT NULL
+            )""",
+            """
+            CREATE TRIGGER IF NOT EXISTS revocation_list_number_grows BEFORE UPDATE ON revocation_list WHEN NEW.number <= OLD.number
+            BEGIN SELECT RAISE(ABORT, 'the CRL number only grows'); END""");
 
     private EngineSchema() {
     }

@@ -65,6 +65,8 @@ class EnrollmentApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String NODE = "vtpcm-n1";
     private static final String OTHER_NODE_ADDRESS = "10.9.9.2";
+    /** The node's manager address: not the engine's (127.0.0.1), which no node may have in a certificate. */
+    private static final String NODE_ADDRESS = "127.0.0.3";
 
     @TempDir
     static Path folder;
@@ -91,8 +93,8 @@ class EnrollmentApiTest {
         properties.setProperty("enrollment.port", String.valueOf(enrollmentPort));
         properties.setProperty("state.dir", folder.resolve("state").toString());
         properties.setProperty("hosts", NODE + ",vtpcm-n2");
-        properties.setProperty("host." + NODE + ".manager", "https://127.0.0.1:1");
-        properties.setProperty("host." + NODE + ".libvirt", "qemu+tcp://127.0.0.1/system");
+        properties.setProperty("host." + NODE + ".manager", "https://" + NODE_ADDRESS + ":1");
+        properties.setProperty("host." + NODE + ".libvirt", "qemu+tcp://" + NODE_ADDRESS + "/system");
         properties.setProperty("host.vtpcm-n2.manager", "https://" + OTHER_NODE_ADDRESS + ":9443");
         properties.setProperty("host.vtpcm-n2.libvirt", "qemu+tcp://" + OTHER_NODE_ADDRESS + "/system");
         EngineConfig config = EngineConfig.from(properties, folder.resolve("engine.conf"));
@@ -128,7 +130,7 @@ class EnrollmentApiTest {
         assertEquals(enrollment.toString(), issued.path("enrollmentUrl").asText());
         assertEquals(PinnedCaTls.fingerprint(ca.certificate()), issued.path("caFingerprint").asText());
         Path tls = folder.resolve("n1").resolve("tls");
-        EnrollmentAuthority.Enrolled enrolled = NodeEnrollment.enroll(NODE, List.of("127.0.0.1"), tpm, new EngineEnrollment(enrollment,
+        EnrollmentAuthority.Enrolled enrolled = NodeEnrollment.enroll(NODE, List.of(NODE_ADDRESS), tpm, new EngineEnrollment(enrollment,
                 issued.path("token").asText(), CaPin.fingerprint(issued.path("caFingerprint").asText())), tls, tls.resolve("qemu"));
 
         IssuedIdentity written = IssuedIdentity.readPem(tls, "node");
@@ -142,6 +144,15 @@ class EnrollmentApiTest {
         assertEquals("ok", asNode.send("GET", "/v1/health", null).path("status").asText());
         assertError(403, "FORBIDDEN", () -> asNode.send("GET", "/v1/migrations", null));
 
+        // every certificate enrollment issued is in the engine's registry, the node's, for 30 days
+        for (X509Certificate certificate : List.of(written.certificate(), enrolled.migrationTls().certificate(),
+                Pem.readCertificate(tls.resolve("ak.crt")))) {
+            JsonNode record = certificate(certificate);
+            assertEquals(NODE, record.path("node").asText(), record.toString());
+            assertEquals("VALID", record.path("state").asText(), record.toString());
+            assertEquals(30, Duration.between(certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant()).toDays());
+        }
+
         JsonNode listed = token(issued.path("id").asText());
         assertEquals("USED", listed.path("state").asText());
         assertTrue(List.of("ENROLLED", "RE_ENROLLED").contains(listed.path("outcome").asText()), listed.toString());
@@ -152,21 +163,37 @@ class EnrollmentApiTest {
     void aUsedTokenIsRefusedAndReEnrollingNeedsAFreshOne() throws Exception {
         JsonNode first = issue(NODE);
         Path tls = folder.resolve("n1-again").resolve("tls");
-        NodeEnrollment.enroll(NODE, List.of("127.0.0.1"), tpm, new EngineEnrollment(enrollment, first.path("token").asText(),
+        NodeEnrollment.enroll(NODE, List.of(NODE_ADDRESS), tpm, new EngineEnrollment(enrollment, first.path("token").asText(),
                 CaPin.certificate(ca.certificate())), tls, tls.resolve("qemu"));
         X509Certificate before = Pem.readCertificate(tls.resolve("node.crt"));
 
-        EnrollmentException reused = assertThrows(EnrollmentException.class, () -> NodeEnrollment.enroll(NODE, List.of("127.0.0.1"), tpm,
+        EnrollmentException reused = assertThrows(EnrollmentException.class, () -> NodeEnrollment.enroll(NODE, List.of(NODE_ADDRESS), tpm,
                 new EngineEnrollment(enrollment, first.path("token").asText(), CaPin.certificate(ca.certificate())), tls,
                 tls.resolve("qemu")));
         assertTrue(reused.getMessage().contains("(403 TOKEN_USED)"), reused.getMessage());
         assertFalse(reused.getMessage().contains(first.path("token").asText()), "the token is not repeated");
         assertEquals(before, Pem.readCertificate(tls.resolve("node.crt")), "nothing was written");
 
+        IssuedIdentity old = IssuedIdentity.readPem(tls, "node");
+        X509Certificate oldAk = Pem.readCertificate(tls.resolve("ak.crt"));
+        assertEquals("ok", new EngineClient(operator.base(), MutualTls.context(old)).send("GET", "/v1/health", null).path("status")
+                .asText());
         JsonNode fresh = issue(NODE);
-        NodeEnrollment.enroll(NODE, List.of("127.0.0.1"), tpm, new EngineEnrollment(enrollment, fresh.path("token").asText(),
+        NodeEnrollment.enroll(NODE, List.of(NODE_ADDRESS), tpm, new EngineEnrollment(enrollment, fresh.path("token").asText(),
                 CaPin.certificate(ca.certificate())), tls, tls.resolve("qemu"));
         assertNotEquals(before.getSerialNumber(), Pem.readCertificate(tls.resolve("node.crt")).getSerialNumber());
+        // attack: the re-enrolled node's old identity (a copy left on a disk, a stolen backup) is refused on its next handshake
+        EngineClientException refused = assertThrows(EngineClientException.class, () -> new EngineClient(operator.base(),
+                MutualTls.context(old)).send("GET", "/v1/health", null));
+        assertEquals(EngineClientException.NO_ANSWER, refused.status(), refused.getMessage());
+        assertEquals("ok", new EngineClient(operator.base(), MutualTls.context(IssuedIdentity.readPem(tls, "node"))).send("GET",
+                "/v1/health", null).path("status").asText(), "the new identity works");
+        for (X509Certificate superseded : List.of(before, oldAk)) {
+            JsonNode record = certificate(superseded);
+            assertEquals("REVOKED", record.path("state").asText(), record.toString());
+            assertTrue(record.path("revocationReason").asText().contains("enrolled again"), record.toString());
+        }
+        assertEquals("VALID", certificate(Pem.readCertificate(tls.resolve("ak.crt"))).path("state").asText());
         assertEquals("RE_ENROLLED", token(fresh.path("id").asText()).path("outcome").asText(), "a re-enrollment is recorded as such");
         assertNoTokenLogged();
     }
@@ -211,6 +238,19 @@ class EnrollmentApiTest {
     }
 
     @Test
+    void aNodeCannotObtainACertificateForTheEnginesAddress() throws Exception {
+        // vtpcm-n2's manager is at 10.9.9.2; the engine listens on 127.0.0.1
+        JsonNode issued = issue("vtpcm-n2");
+        Answer challenge = post("/v1/enrollment/challenge", bearer(issued), challengeBody("vtpcm-n2"));
+        assertEquals(200, challenge.status(), challenge.body().toString());
+        Answer refused = post("/v1/enrollment/answer", bearer(issued), answerBody(challenge.body().path("challengeId").asText(),
+                new byte[32], List.of(OTHER_NODE_ADDRESS, "127.0.0.1")));
+        assertBad(refused, 400);
+        assertTrue(refused.message().contains("engine's address"), refused.message());
+        assertEquals("ACTIVE", token(issued.path("id").asText()).path("state").asText(), "refused before anything is spent");
+    }
+
+    @Test
     void aWrongAnswerSpendsTheToken() throws Exception {
         JsonNode issued = issue(NODE);
         Answer challenge = post("/v1/enrollment/challenge", bearer(issued), challengeBody(NODE));
@@ -218,7 +258,7 @@ class EnrollmentApiTest {
         byte[] guess = new byte[32];
         new SecureRandom().nextBytes(guess);
         Answer wrong = post("/v1/enrollment/answer", bearer(issued), answerBody(challenge.body().path("challengeId").asText(), guess,
-                List.of("127.0.0.1")));
+                List.of(NODE_ADDRESS)));
         assertEquals(403, wrong.status());
         assertEquals("PROOF_FAILED", wrong.code());
         assertEquals("PROOF_FAILED", token(issued.path("id").asText()).path("outcome").asText());
@@ -234,15 +274,15 @@ class EnrollmentApiTest {
         JsonNode other = issue(NODE);
         Answer challenge = post("/v1/enrollment/challenge", bearer(issued), challengeBody(NODE));
         String id = challenge.body().path("challengeId").asText();
-        Answer foreign = post("/v1/enrollment/answer", bearer(other), answerBody(id, new byte[32], List.of("127.0.0.1")));
+        Answer foreign = post("/v1/enrollment/answer", bearer(other), answerBody(id, new byte[32], List.of(NODE_ADDRESS)));
         assertEquals(403, foreign.status());
         assertEquals("UNKNOWN_CHALLENGE", foreign.code());
-        Answer unknown = post("/v1/enrollment/answer", bearer(issued), answerBody("0".repeat(32), new byte[32], List.of("127.0.0.1")));
+        Answer unknown = post("/v1/enrollment/answer", bearer(issued), answerBody("0".repeat(32), new byte[32], List.of(NODE_ADDRESS)));
         assertEquals(403, unknown.status());
         assertEquals("UNKNOWN_CHALLENGE", unknown.code());
         clock.advance(Duration.ofMinutes(3));
         try {
-            Answer late = post("/v1/enrollment/answer", bearer(issued), answerBody(id, new byte[32], List.of("127.0.0.1")));
+            Answer late = post("/v1/enrollment/answer", bearer(issued), answerBody(id, new byte[32], List.of(NODE_ADDRESS)));
             assertEquals(403, late.status(), "the challenge expired after two minutes");
             assertEquals("UNKNOWN_CHALLENGE", late.code());
         } finally {
@@ -273,14 +313,14 @@ class EnrollmentApiTest {
         }
         assertBad(post("/v1/enrollment/answer", auth, answerBody(id, new byte[32], List.of(OTHER_NODE_ADDRESS))), 400);
         assertBad(post("/v1/enrollment/answer", auth, answerBody(id, new byte[32], List.of())), 400);
-        assertBad(post("/v1/enrollment/answer", auth, answerBody(id, new byte[32], List.of("127.0.0.1")).put("secret", "%%")), 400);
-        assertBad(post("/v1/enrollment/answer", auth, answerBody(id, new byte[32], List.of("127.0.0.1")).put("tlsPublicKey",
+        assertBad(post("/v1/enrollment/answer", auth, answerBody(id, new byte[32], List.of(NODE_ADDRESS)).put("secret", "%%")), 400);
+        assertBad(post("/v1/enrollment/answer", auth, answerBody(id, new byte[32], List.of(NODE_ADDRESS)).put("tlsPublicKey",
                 "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")), 400);
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
-        assertBad(post("/v1/enrollment/answer", auth, answerBody(id, new byte[32], List.of("127.0.0.1")).put("migrationTlsPublicKey",
+        assertBad(post("/v1/enrollment/answer", auth, answerBody(id, new byte[32], List.of(NODE_ADDRESS)).put("migrationTlsPublicKey",
                 Pem.toPem(rsa.generateKeyPair().getPublic()))), 400);
-        assertBad(post("/v1/enrollment/answer", auth, answerBody("short", new byte[32], List.of("127.0.0.1"))), 400);
+        assertBad(post("/v1/enrollment/answer", auth, answerBody("short", new byte[32], List.of(NODE_ADDRESS))), 400);
         assertEquals("ACTIVE", token(issued.path("id").asText()).path("state").asText(), "bad input spends no token");
     }
 
@@ -384,10 +424,21 @@ class EnrollmentApiTest {
         throw new AssertionError("no token " + id + " listed");
     }
 
+    /** The engine's registry entry for a certificate. */
+    private static JsonNode certificate(X509Certificate certificate) {
+        String serial = certificate.getSerialNumber().toString(16);
+        for (JsonNode record : operator.send("GET", "/v1/certificates", null).path("certificates")) {
+            if (record.path("serial").asText().equals(serial)) {
+                return record;
+            }
+        }
+        throw new AssertionError("certificate " + serial + " is not in the engine's registry");
+    }
+
     /** Spends a token with a wrong answer. */
     private static Answer spend(JsonNode issued) throws Exception {
         String id = post("/v1/enrollment/challenge", bearer(issued), challengeBody(NODE)).body().path("challengeId").asText();
-        return post("/v1/enrollment/answer", bearer(issued), answerBody(id, new byte[32], List.of("127.0.0.1")));
+        return post("/v1/enrollment/answer", bearer(issued), answerBody(id, new byte[32], List.of(NODE_ADDRESS)));
     }
 
     private static String bearer(JsonNode issued) {

@@ -41,16 +41,27 @@ public final class EnrollmentAuthority {
     public static final String AK_CERTIFICATE_PURPOSE = "2.23.133.8.3";
     /** What a node may be called: a host name label (it names a file, a certificate and a host). */
     public static final Pattern NODE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{0,62}");
-    private static final Duration VALIDITY = Duration.ofDays(365);
+    /** How long a node's certificates last unless the engine says otherwise; a node renews them by enrolling again. */
+    public static final Duration DEFAULT_VALIDITY = Duration.ofDays(30);
 
     private final CloudCa ca;
     private final Path registry;
+    private final Duration validity;
     private final CredentialIssuer issuer = new CredentialIssuer();
     private final SecureRandom random = new SecureRandom();
 
     public EnrollmentAuthority(CloudCa ca, Path caDirectory) {
+        this(ca, caDirectory, DEFAULT_VALIDITY);
+    }
+
+    /** @param validity how long the node-manager, node-qemu and AK certificates last */
+    public EnrollmentAuthority(CloudCa ca, Path caDirectory, Duration validity) {
         this.ca = requireNonNull(ca, "ca is null");
         this.registry = requireNonNull(caDirectory, "caDirectory is null").resolve("nodes");
+        this.validity = requireNonNull(validity, "validity is null");
+        if (validity.isNegative() || validity.isZero()) {
+            throw new IllegalArgumentException("validity must be positive, got " + validity);
+        }
     }
 
     public X509Certificate caCertificate() {
@@ -110,9 +121,9 @@ public final class EnrollmentAuthority {
         requireNonNull(tlsKey, "tlsKey is null");
         requireNonNull(migrationTlsKey, "migrationTlsKey is null");
         String node = pending.nodeName();
-        X509Certificate tls = ca.certifyTlsKey(Role.NODE_MANAGER, tlsKey, node, List.of(node), ipAddresses, VALIDITY, true, true);
-        X509Certificate migrationTls = ca.certifyTlsKey(Role.NODE_QEMU, migrationTlsKey, node, List.of(node), ipAddresses, VALIDITY, true, true);
-        X509Certificate akCertificate = ca.certifyPublicKey(pending.akPublicKey(), node + " attestation key", VALIDITY,
+        X509Certificate tls = ca.certifyTlsKey(Role.NODE_MANAGER, tlsKey, node, List.of(node), ipAddresses, validity, true, true);
+        X509Certificate migrationTls = ca.certifyTlsKey(Role.NODE_QEMU, migrationTlsKey, node, List.of(node), ipAddresses, validity, true, true);
+        X509Certificate akCertificate = ca.certifyPublicKey(pending.akPublicKey(), node + " attestation key", validity,
                 AK_CERTIFICATE_PURPOSE);
         record(pending);
         return new CertifiedNode(akCertificate, tls, migrationTls, ca.certificate());
@@ -146,6 +157,10 @@ public final class EnrollmentAuthority {
     private static void requireNodeName(String nodeName) {
         if (nodeName == null || !NODE_NAME.matcher(nodeName).matches()) {
             throw new IllegalArgumentException("a node name is 1-63 letters, digits and dashes, not starting with a dash");
+        }
+        // the name becomes the certificates' CN and DNS name, compared without case: never the engine's
+        if (nodeName.equalsIgnoreCase(EngineEnrollment.ENGINE_NAME)) {
+            throw new IllegalArgumentException("'" + nodeName + "' is the engine's name; a node cannot be certified under it");
         }
     }
 
