@@ -102,7 +102,7 @@ public final class ManagerDaemon implements AutoCloseable {
         libvirt.addLifecycleListener(domainEvents);
         libvirt.addLifecycleListener(vmMigrations::onEvent);
         api = new ApiServer(config.nodeName(), config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(),
-                MutualTls.context(config.tlsDirectory(), "node", ApiServer.ACCEPTED_ROLES, revocations), json, List.of(
+                MutualTls.context(config.tlsDirectory(), "node", ApiServer.ACCEPTED_ROLES, revocations), revocations, json, List.of(
                         new NodeResource(config.nodeName(), suite.name().name().toLowerCase(java.util.Locale.ROOT), attestation,
                                 lastReconcile::get, json, java.util.HexFormat.of().formatHex(suite.encodePublicKey(bundleKey.publicKey())),
                                 libvirt::hostCpu),

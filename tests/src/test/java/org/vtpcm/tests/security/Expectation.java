@@ -30,6 +30,15 @@ public record Expectation(String text, Predicate<Outcome> test) {
                 || outcome.status() == 0 && outcome.failure().startsWith("IOException"));
     }
 
+    /**
+     * Refused as revoked: in the handshake of a new connection, or with 403 REVOKED on one whose
+     * TLS session began before the revocation (a kept-alive connection, a resumed session).
+     */
+    static Expectation revoked() {
+        return new Expectation("refused in the TLS handshake, or 403 REVOKED on a session from before the revocation",
+                outcome -> outcome.handshakeRefused() || outcome.status() == 403 && "REVOKED".equals(outcome.code()));
+    }
+
     static Expectation success() {
         return new Expectation("HTTP 2xx (positive control)", outcome -> outcome.status() >= 200 && outcome.status() < 300);
     }

@@ -42,7 +42,17 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(String nodeName, String address, int port, long maxBodyBytes, SSLContext tls, ObjectMapper json,
             List<ApiRoutes> resources) {
+        this(nodeName, address, port, maxBodyBytes, tls, org.vtpcm.protocol.tls.Revocations.NONE, json, resources);
+    }
+
+    /**
+     * @param revocations asked again on every request: the handshake checks revocation too, but a
+     *        kept-alive connection or a resumed TLS session carries a certificate revoked since
+     */
+    public ApiServer(String nodeName, String address, int port, long maxBodyBytes, SSLContext tls,
+            org.vtpcm.protocol.tls.Revocations revocations, ObjectMapper json, List<ApiRoutes> resources) {
         requireNonNull(nodeName, "nodeName is null");
+        requireNonNull(revocations, "revocations is null");
         requireNonNull(tls, "tls is null");
         requireNonNull(json, "json is null");
         this.app = Javalin.create(config -> {
@@ -57,6 +67,9 @@ public final class ApiServer implements AutoCloseable {
                 if (context.contentLength() > maxBodyBytes) {
                     throw new BodyTooLargeException();
                 }
+                if (ClientCertificate.leaf(context).filter(revocations::isRevoked).isPresent()) {
+                    throw new RevokedException();
+                }
             });
             // only for a path that names an endpoint: an unknown one stays 404 NO_SUCH_ENDPOINT for everyone
             config.routes.beforeMatched(context -> EndpointAccess.check(ClientCertificate.role(context),
@@ -65,6 +78,8 @@ public final class ApiServer implements AutoCloseable {
                 resource.register(config.routes);
             }
             config.routes.exception(BadRequestException.class, (e, context) -> error(context, 400, "BAD_REQUEST", e.getMessage()));
+            config.routes.exception(RevokedException.class, (e, context) -> error(context, 403, "REVOKED",
+                    "the client certificate is revoked"));
             config.routes.exception(ForbiddenException.class, (e, context) -> error(context, 403, "FORBIDDEN", e.getMessage()));
             config.routes.exception(InvalidDomainException.class, (e, context) -> error(context, 400, "INVALID_DOMAIN", e.getMessage()));
             config.routes.exception(UnknownVtpcmException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
@@ -105,6 +120,11 @@ public final class ApiServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    /** The caller's certificate was revoked after its connection's handshake. */
+    private static final class RevokedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
     }
 
     /** Content-Length above the limit. */

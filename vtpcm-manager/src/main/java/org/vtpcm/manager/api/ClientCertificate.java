@@ -36,7 +36,7 @@ final class ClientCertificate {
         }
     }
 
-    private static Optional<X509Certificate> leaf(Context context) {
+    static Optional<X509Certificate> leaf(Context context) {
         Object chain = context.req().getAttribute(CHAIN_ATTRIBUTE);
         if (!(chain instanceof X509Certificate[] certificates) || certificates.length == 0) {
             return Optional.empty();

@@ -58,8 +58,7 @@ public final class AssociationStore {
             }
             Optional<Association> previous = find(connection, vtpcmId);
             if (previous.isPresent()) {
-                // a vTPCM may come back to a node it left; its old row is DESTROYED and only a newer epoch may revive it
-                if (previous.get().state() != VtpcmState.DESTROYED || epoch <= previous.get().epoch()) {
+                if (!mayRevive(previous.get(), lastDestroyedFrom(connection, vtpcmId), epoch)) {
                     throw new IllegalTransitionException("vTPCM " + vtpcmId + " already exists on this node ("
                             + previous.get().state() + ", epoch " + previous.get().epoch() + ")");
                 }
@@ -249,6 +248,31 @@ public final class AssociationStore {
             }
             return List.copyOf(lines);
         });
+    }
+
+    /**
+     * Whether a DESTROYED row may come back as an incoming vTPCM at {@code epoch}. A vTPCM may come
+     * back to a node it left, at a newer epoch only (an older state must never run again). An
+     * incoming vTPCM that was aborted before it ever ran here (destroyed from MIGRATING_IN or
+     * STAGED) held no state of that epoch, so a retried migration may prepare the same epoch again.
+     */
+    static boolean mayRevive(Association previous, Optional<VtpcmState> destroyedFrom, long epoch) {
+        if (previous.state() != VtpcmState.DESTROYED) {
+            return false;
+        }
+        boolean neverRanHere = destroyedFrom.filter(from -> from == VtpcmState.MIGRATING_IN || from == VtpcmState.STAGED).isPresent();
+        return epoch > previous.epoch() || neverRanHere && epoch == previous.epoch();
+    }
+
+    private static Optional<VtpcmState> lastDestroyedFrom(Connection connection, UUID vtpcmId) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT from_state FROM vtpcm_transition WHERE vtpcm_id = ? "
+                + "AND to_state = 'DESTROYED' ORDER BY id DESC LIMIT 1")) {
+            query.setString(1, vtpcmId.toString());
+            try (ResultSet result = query.executeQuery()) {
+                return result.next() && result.getString(1) != null ? Optional.of(VtpcmState.valueOf(result.getString(1)))
+                        : Optional.empty();
+            }
+        }
     }
 
     private static Optional<Association> find(Connection connection, UUID vtpcmId) throws SQLException {

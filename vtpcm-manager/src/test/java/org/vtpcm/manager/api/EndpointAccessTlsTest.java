@@ -88,6 +88,25 @@ class EndpointAccessTlsTest {
         assertEquals("NO_SUCH_ENDPOINT", body.path("code").asText());
     }
 
+    @Test
+    void aCertificateRevokedAfterItsHandshakeIsRefusedOnItsKeptAliveConnection() throws Exception {
+        org.vtpcm.protocol.tls.RevocationList revocations = org.vtpcm.protocol.tls.RevocationList.inMemory(ca.certificate());
+        server.close();
+        server = new ApiServer("n1", "127.0.0.1", 0, 1 << 20, MutualTls.context(ca.issueTlsIdentity(Role.NODE_MANAGER, "n1", List.of(),
+                List.of("127.0.0.1"), Duration.ofDays(1), true, true), ApiServer.ACCEPTED_ROLES, revocations), revocations, json,
+                List.of(routes -> routes.get("/v1/reference-values", context -> context.result(REACHED))));
+        org.vtpcm.protocol.pki.IssuedIdentity identity = ca.issueTlsIdentity(Role.OPERATOR, "operator", List.of(), List.of(),
+                Duration.ofDays(1), false, true);
+        HttpClient operator = HttpClient.newBuilder().sslContext(MutualTls.context(identity)).build();
+        assertEquals(REACHED, call(operator, "GET", "/v1/reference-values").body());
+        revocations.install(ca.issueRevocationList(List.of(identity.certificate().getSerialNumber()), java.math.BigInteger.ONE,
+                Duration.ofDays(1)).getEncoded());
+        // the same client: its connection (and TLS session) from before the revocation is reused
+        HttpResponse<String> refused = call(operator, "GET", "/v1/reference-values");
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals("REVOKED", json.readTree(refused.body()).path("code").asText());
+    }
+
     private HttpClient client(Role role, String name) {
         return HttpClient.newBuilder().sslContext(MutualTls.context(ca.issueTlsIdentity(role, name, List.of(), List.of(),
                 Duration.ofDays(1), false, true))).build();

@@ -1,6 +1,7 @@
 package org.vtpcm.manager.association;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,32 @@ class AssociationStoreTest {
         assertEquals(3, store.find(id).orElseThrow().epoch());
         assertEquals(VtpcmState.MIGRATING_IN, back.state());
         assertTrue(store.history(id).get(store.history(id).size() - 1).contains("returned to this node at epoch 3"));
+    }
+
+    @Test
+    void anIncomingVtpcmAbortedBeforeItRanMayBePreparedAgainAtTheSameEpochButNoOlder() {
+        UUID id = UUID.randomUUID();
+        UUID vm = UUID.randomUUID();
+        store.create(id, vm, "vm1", VtpcmState.MIGRATING_IN, 4, "n2", ControlPolicy.DENY);
+        store.transition(id, VtpcmState.MIGRATING_IN, VtpcmState.STAGED, "staged");
+        store.transition(id, VtpcmState.STAGED, VtpcmState.DESTROYED, "migration aborted");
+        // the retried migration of the same vTPCM (its source still at epoch 3) prepares epoch 4 again
+        assertEquals(VtpcmState.MIGRATING_IN, store.create(id, vm, "vm1", VtpcmState.MIGRATING_IN, 4, "n2", ControlPolicy.DENY).state());
+        store.transition(id, VtpcmState.MIGRATING_IN, VtpcmState.DESTROYED, "aborted again");
+        assertThrows(IllegalTransitionException.class, () -> store.create(id, vm, "vm1", VtpcmState.MIGRATING_IN, 3, "n2",
+                ControlPolicy.DENY), "never an older epoch");
+    }
+
+    @Test
+    void aVtpcmThatRanHereNeverComesBackAtTheEpochItLeftWith() {
+        Association left = new Association(UUID.randomUUID(), UUID.randomUUID(), "vm1", VtpcmState.DESTROYED, 2, "n1", ControlPolicy.DENY,
+                java.time.Instant.EPOCH, java.time.Instant.EPOCH, Optional.empty(), Optional.empty());
+        assertFalse(AssociationStore.mayRevive(left, Optional.of(VtpcmState.MIGRATING_OUT), 2));
+        assertFalse(AssociationStore.mayRevive(left, Optional.of(VtpcmState.RUNNING), 2));
+        assertFalse(AssociationStore.mayRevive(left, Optional.empty(), 2));
+        assertTrue(AssociationStore.mayRevive(left, Optional.of(VtpcmState.MIGRATING_OUT), 3));
+        assertTrue(AssociationStore.mayRevive(left, Optional.of(VtpcmState.STAGED), 2));
+        assertFalse(AssociationStore.mayRevive(left, Optional.of(VtpcmState.STAGED), 1));
     }
 
     @Test
