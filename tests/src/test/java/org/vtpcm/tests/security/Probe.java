@@ -43,6 +43,10 @@ public final class Probe {
     }
 
     public Outcome send(String method, URI uri, byte[] body, String contentType) {
+        return send(method, uri, body, contentType, java.util.Map.of());
+    }
+
+    public Outcome send(String method, URI uri, byte[] body, String contentType, java.util.Map<String, String> headers) {
         SSLParameters parameters = new SSLParameters();
         parameters.setProtocols(protocols);
         HttpClient http = HttpClient.newBuilder().sslContext(tls).sslParameters(parameters).connectTimeout(Duration.ofSeconds(5))
@@ -52,6 +56,7 @@ public final class Probe {
         if (body != null) {
             request.header("Content-Type", contentType);
         }
+        headers.forEach(request::header);
         try {
             HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             byte[] answer;

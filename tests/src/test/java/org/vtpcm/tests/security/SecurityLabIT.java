@@ -274,7 +274,7 @@ class SecurityLabIT {
                 Base64.getEncoder().encodeToString(tampered), sourceKey)));
         String foreignKey = HexFormat.of().formatHex(sm.encodePublicKey(sm.generateSigningKeyPair().getPublic()));
         MATRIX_CASES.attack("bundle-foreign-signer", "tamper", name(engineDriver), "POST stage at " + n2
-                + " naming another signing key than the source's", status(400, "BUNDLE_REJECTED"), () -> engineDriver.post(m2Hook(second,
+                + " naming another signing key than the source's (the one prepare-incoming pinned)", status(409, "SOURCE_KEY_MISMATCH"), () -> engineDriver.post(m2Hook(second,
                 "stage"), stageBody(bundle, foreignKey)));
         byte[] sealed = Base64.getDecoder().decode(bundle);
         MATRIX_CASES.attack("chunks-from-other-node", "authz", name(node2), "PUT a bundle chunk at " + n2 + " for " + second
@@ -291,8 +291,19 @@ class SecurityLabIT {
         JsonNode moved = EngineMigration.await(cloud.engineClient(), EngineMigration.start(cloud.engineClient(),
                 JSON.createObjectNode().put("vm", guest.name()).put("to", n2)).path("id").asText(), Duration.ofMinutes(3));
         assertEquals("COMMITTED", moved.path("outcome").asText(), moved.toPrettyString());
-        MATRIX_CASES.attack("late-cleanup-abort", "clone", name(engineDriver), "POST abort at " + n2 + " under the aborted migration "
-                + second + " after a later one committed there", status(409), () -> engineDriver.post(m2Hook(second, "abort"), vmBody()));
+        // a later migration back to n1 is prepared there: the clean-up abort of an old migration must not touch it
+        long movedEpoch = Probe.json(operator.get(m2.baseUri().resolve("/v1/vtpcms/" + guest.uuid()))).path("vtpcm").path("epoch")
+                .asLong();
+        String secondSourceKey = Probe.json(operator.get(m2.baseUri().resolve("/v1/node"))).path("bundleSigningKey").asText();
+        UUID later = UUID.randomUUID();
+        expectOk(engineDriver.post(m1Hook(later, "prepare-incoming"), JSON.createObjectNode().put("vtpcmId", row.path("vtpcmId")
+                .asText()).put("vmUuid", guest.uuid().toString()).put("vmName", guest.name()).put("epoch", movedEpoch + 1)
+                .put("policy", "deny").put("nonce", hexNonce()).put("sourceNode", n2).put("sourceSigningKey", secondSourceKey).toString()));
+        MATRIX_CASES.attack("late-cleanup-abort", "clone", name(engineDriver), "POST abort at " + n1 + " under the old migration "
+                + first + " while a later migration " + later + " is prepared there", status(409), () -> engineDriver.post(
+                m1Hook(first, "abort"), vmBody()));
+        stateIs("later-incoming-survives", m1, "MIGRATING_IN", "the later migration's incoming vTPCM survives the stale abort");
+        expectOk(engineDriver.post(m1Hook(later, "abort"), vmBody()));
         MATRIX_CASES.attack("commit-other-id-at-running", "clone", name(engineDriver), "POST commit at " + n2
                 + " under an unknown migration id", status(409), () -> engineDriver.post(m2Hook(UUID.randomUUID(), "commit"), vmBody()));
         MATRIX_CASES.attack("prepare-second-copy", "clone", name(engineDriver), "POST prepare-incoming at " + n2
@@ -447,9 +458,17 @@ class SecurityLabIT {
         return last;
     }
 
+    /** One well-formed chunk (the whole bundle as chunk 0 of 1), so only the sender and migration checks can refuse it. */
     private static Outcome chunk(Probe probe, UUID migration, byte[] sealed) {
+        String digest;
+        try {
+            digest = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(sealed));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
         return probe.send("PUT", m2.baseUri().resolve("/v1/migrations/" + migration + "/bundle/chunks/0"), sealed,
-                "application/octet-stream");
+                "application/octet-stream", java.util.Map.of("X-Chunk-Count", "1", "X-Bundle-Length", Integer.toString(sealed.length),
+                        "X-Chunk-Sha256", digest));
     }
 
     private static URI m1Hook(UUID migration, String hook) {
