@@ -35,7 +35,8 @@ public final class EndpointAccess {
             new Rule("POST", "/v1/nova/instances/{uuid}/send", NOVA_COMPUTE),
             new Rule("POST", "/v1/nova/instances/{uuid}/commit", NOVA_COMPUTE),
             new Rule("POST", "/v1/nova/instances/{uuid}/abort", NOVA_COMPUTE),
-            new Rule("GET", "/v1/nova/instances/{uuid}/migration", NOVA_COMPUTE),
+            // the record of an instance's Nova-driven migration: its computes (either side), and operators and dashboards to watch it
+            new Rule("GET", "/v1/nova/instances/{uuid}/migration", EnumSet.of(Role.NOVA_COMPUTE, Role.OPERATOR, Role.DASHBOARD)),
             new Rule("POST", "/v1/nova/migrations", READERS),
             new Rule("GET", "/v1/nova/instances/{uuid}/nova-migrations", READERS),
             new Rule("POST", "/v1/migrations", READERS),

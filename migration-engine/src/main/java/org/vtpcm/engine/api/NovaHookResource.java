@@ -61,7 +61,9 @@ public final class NovaHookResource implements ApiRoutes {
             answer(context, 200, hooks.commit(record.vmUuid(), record.id()));
         });
         routes.post("/v1/nova/instances/{uuid}/abort", this::abort);
-        routes.get("/v1/nova/instances/{uuid}/migration", context -> answer(context, 200, migration(context, Side.EITHER)));
+        // a compute service reads only a migration it takes part in; operators and dashboards (allowed by EndpointAccess) any
+        routes.get("/v1/nova/instances/{uuid}/migration", context -> answer(context, 200, CallerRole.computeNode(context).isPresent()
+                ? migration(context, Side.EITHER) : watched(context)));
     }
 
     private void begin(Context context) {
@@ -118,6 +120,15 @@ public final class NovaHookResource implements ApiRoutes {
                     + " of " + instance + " (" + record.source() + " -> " + record.destination() + ")");
         }
         return record;
+    }
+
+    /** The migration an operator or a dashboard watches: the instance's current or newest one, or the one asked for. */
+    private MigrationRecord watched(Context context) {
+        UUID instance = parseUuid(context.pathParam("uuid"), "instance uuid");
+        String asked = context.queryParam("migrationId");
+        Optional<MigrationRecord> found = asked == null ? hooks.current(instance) : hooks.find(instance, parseUuid(asked, "migrationId"));
+        return found.orElseThrow(() -> new UnknownMigrationException("instance " + instance + " has no migration"
+                + (asked == null ? "" : " " + asked)));
     }
 
     private static String computeNode(Context context) {

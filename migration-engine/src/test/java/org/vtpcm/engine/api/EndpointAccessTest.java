@@ -34,7 +34,7 @@ class EndpointAccessTest {
             new Endpoint("POST", "/v1/nova/instances/" + VM + "/send", COMPUTE),
             new Endpoint("POST", "/v1/nova/instances/" + VM + "/commit", COMPUTE),
             new Endpoint("POST", "/v1/nova/instances/" + VM + "/abort", COMPUTE),
-            new Endpoint("GET", "/v1/nova/instances/" + VM + "/migration", COMPUTE),
+            new Endpoint("GET", "/v1/nova/instances/" + VM + "/migration", EnumSet.of(Role.NOVA_COMPUTE, Role.OPERATOR, Role.DASHBOARD)),
             new Endpoint("POST", "/v1/nova/migrations", READERS),
             new Endpoint("GET", "/v1/nova/instances/" + VM + "/nova-migrations", READERS),
             new Endpoint("POST", "/v1/migrations", READERS),
