@@ -8,9 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -31,6 +35,7 @@ import org.vtpcm.manager.node.QemuMigrationTls;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.pki.Pem;
+import org.vtpcm.protocol.tls.MutualTls;
 
 /**
  * Node enrollment through the engine in the lab: the operator issues a one-time token with the
@@ -105,6 +110,21 @@ class EnrollmentLabIT {
         String secret = token.substring(token.lastIndexOf('.') + 1);
         assertFalse(Files.readString(cloud.engine().logFile()).contains(secret), "the token is in no engine log line");
         assertFalse(Files.readString(manager.logFile()).contains(secret), "nor in the manager's log");
+
+        // enrolling again (a node's renewal) revokes the identity the engine issued the first time
+        JsonNode again = JSON.readTree(cli(0, "nodes", "token", node, "--ttl", "10m", "--json"));
+        manager.stop();
+        manager.enrollThroughEngine(endpoint, again.path("token").asText(), fingerprint);
+        manager.start();
+        assertNotEquals(identity.certificate().getSerialNumber(), IssuedIdentity.readPem(tls, "node").certificate().getSerialNumber());
+        JsonNode certificates = JSON.readTree(cli(0, "certs", "list", "--node", node, "--json")).path("certificates");
+        JsonNode first = find(certificates, "serial", identity.certificate().getSerialNumber().toString(16));
+        assertEquals("REVOKED", first.path("state").asText(), first.toString());
+        HttpClient old = HttpClient.newBuilder().sslContext(MutualTls.context(identity)).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest health = HttpRequest.newBuilder(cloud.engine().baseUri().resolve("/v1/health")).timeout(Duration.ofSeconds(10)).build();
+        IOException refused = assertThrows(IOException.class, () -> old.send(health, HttpResponse.BodyHandlers.ofString()),
+                "the engine refuses the node's revoked identity in the handshake");
+        assertFalse(refused instanceof java.net.ConnectException, "refused, not unreachable: " + refused);
     }
 
     @Test

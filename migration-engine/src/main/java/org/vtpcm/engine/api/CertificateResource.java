@@ -75,8 +75,6 @@ public final class CertificateResource implements ApiRoutes {
         routes.post("/v1/certificates/{serial}/revoke", this::revoke);
         routes.post("/v1/hosts/{name}/revoke", this::revokeHost);
         routes.get("/v1/revocations", context -> context.contentType(CRL_MEDIA_TYPE).result(certificates.current().der()));
-        routes.exception(CertificateRefusal.class, (e, context) -> context.status(e.status()).json(new ApiError(e.code(), e.getMessage(),
-                List.of())));
     }
 
     private void list(Context context) {

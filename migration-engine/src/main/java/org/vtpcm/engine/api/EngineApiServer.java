@@ -77,8 +77,9 @@ public final class EngineApiServer implements AutoCloseable {
             config.routes.exception(UnknownVmException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
             config.routes.exception(UnknownHostException.class, (e, context) -> error(context, 404, "NOT_FOUND", e.getMessage()));
             config.routes.exception(VmAlreadyMigratingException.class, (e, context) -> error(context, 409, "CONFLICT", e.getMessage()));
-            config.routes.exception(org.vtpcm.engine.protocol.PolicyRefusedException.class, (e, context) -> error(context, e.status(),
-                    e.code(), e.getMessage()));
+            // certificate, enrollment-token and policy refusals: each carries its status and code
+            config.routes.exception(org.vtpcm.engine.errors.Refusal.class, (e, context) -> error(context, e.status(), e.code(),
+                    e.getMessage()));
             config.routes.exception(PastSwitchoverException.class,
                     (e, context) -> error(context, 409, "PAST_SWITCHOVER", e.getMessage()));
             config.routes.exception(NoTargetException.class, (e, context) -> context.status(409).json(new ApiError("NO_TARGET",

@@ -8,7 +8,6 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,8 +61,6 @@ public final class EnrollmentTokenResource implements ApiRoutes {
         routes.post("/v1/enrollment-tokens", this::issue);
         routes.get("/v1/enrollment-tokens", context -> context.json(Map.of("tokens", tokens.list())));
         routes.delete("/v1/enrollment-tokens/{id}", this::revoke);
-        routes.exception(EnrollmentRefusal.class, (e, context) -> context.status(e.status()).json(new ApiError(e.code(), e.getMessage(),
-                List.of())));
     }
 
     private void issue(Context context) {
