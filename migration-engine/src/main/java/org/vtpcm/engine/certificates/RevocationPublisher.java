@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -72,30 +73,36 @@ public final class RevocationPublisher implements AutoCloseable {
         }
     }
 
-    /** Delivers the current list to every host whose manager does not confirm holding its number. */
+    /**
+     * Delivers the current list to every host whose manager does not confirm holding its number, to all
+     * of them at once with the per-host timeout: a slow or hostile node delays no other node's list.
+     */
     void pushBehind() {
         PublishedList list = registry.current();
-        for (HostConfig host : nodes.hosts()) {
-            BigInteger held = delivered.getOrDefault(host.name(), BigInteger.ONE.negate());
-            if (held.compareTo(list.number()) >= 0) {
-                continue;
-            }
-            try {
-                RevocationStatus status = nodes.client(host.name()).putRevocations(list.der());
-                BigInteger number = new BigInteger(status.number());
+        List<HostConfig> behind = nodes.hosts().stream()
+                .filter(host -> delivered.getOrDefault(host.name(), BigInteger.ONE.negate()).compareTo(list.number()) < 0).toList();
+        Map<HostConfig, Delivery> results = nodes.fanOut().each(behind,
+                host -> new Delivery(nodes.attestationClient(host.name()).putRevocations(list.der()), null),
+                (host, problem) -> new Delivery(null, problem));
+        results.forEach((host, result) -> {
+            if (result.status() != null) {
+                BigInteger number = new BigInteger(result.status().number());
                 delivered.put(host.name(), number);
                 warned.remove(host.name());
-                LOG.info("revocation list {} {} on host {}", number, status.installed() ? "installed" : "already held", host.name());
-            } catch (RuntimeException e) {
+                LOG.info("revocation list {} {} on host {}", number, result.status().installed() ? "installed" : "already held",
+                        host.name());
+            } else if (!list.number().equals(warned.put(host.name(), list.number()))) {
                 // once per list and host at WARN; the retries every round only at DEBUG
-                if (!list.number().equals(warned.put(host.name(), list.number()))) {
-                    LOG.warn("revocation list {} not delivered to host {}: {}; retrying every {} s", list.number(), host.name(),
-                            e.getMessage(), retryEvery.toSeconds());
-                } else {
-                    LOG.debug("revocation list {} still not delivered to host {}: {}", list.number(), host.name(), e.getMessage());
-                }
+                LOG.warn("revocation list {} not delivered to host {}: {}; retrying every {} s", list.number(), host.name(),
+                        result.problem(), retryEvery.toSeconds());
+            } else {
+                LOG.debug("revocation list {} still not delivered to host {}: {}", list.number(), host.name(), result.problem());
             }
-        }
+        });
+    }
+
+    /** One host's answer to a push: the status it confirmed, or why it did not. */
+    private record Delivery(RevocationStatus status, String problem) {
     }
 
     @Override

@@ -29,6 +29,8 @@ import org.vtpcm.protocol.tls.MutualTls;
  */
 public final class EngineClient {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    /** The largest answer the client reads (a long migration list is a few MiB). */
+    public static final int MAX_ANSWER_BYTES = 16 << 20;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /** Which migrations {@link #migrations} lists. */
@@ -164,7 +166,7 @@ public final class EngineClient {
 
     /** Any JSON call, for tools and tests ({@code path} starts with {@code /v1/}; {@code body} may be null). */
     public JsonNode send(String method, String path, JsonNode body) {
-        HttpResponse<String> response = exchange(method, path, body, "application/json");
+        Answer response = exchange(method, path, body, "application/json");
         String text = response.body();
         if (text == null || text.isBlank()) {
             return json.createObjectNode();
@@ -177,15 +179,24 @@ public final class EngineClient {
         }
     }
 
-    private HttpResponse<String> exchange(String method, String path, JsonNode body, String accept) {
+    private Answer exchange(String method, String path, JsonNode body, String accept) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).header("Accept", accept);
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()));
-        HttpResponse<String> response;
+        Answer response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(UTF_8));
+            HttpResponse<java.io.InputStream> streamed = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = streamed.body()) {
+                // a larger answer is refused instead of filling the heap of whoever runs the CLI
+                byte[] bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+                if (bytes.length > MAX_ANSWER_BYTES) {
+                    throw new EngineClientException(EngineClientException.NO_ANSWER, "ANSWER_TOO_LARGE",
+                            method + " " + path + ": the engine's answer exceeds " + MAX_ANSWER_BYTES + " bytes");
+                }
+                response = new Answer(streamed.statusCode(), new String(bytes, UTF_8));
+            }
         } catch (IOException e) {
             throw new EngineClientException(EngineClientException.NO_ANSWER, failureCode(e), unreachable(e), e);
         } catch (InterruptedException e) {
@@ -196,6 +207,10 @@ public final class EngineClient {
             throw error(method, path, response);
         }
         return response;
+    }
+
+    /** An answer of the engine: its status and its text, read up to {@link #MAX_ANSWER_BYTES}. */
+    private record Answer(int statusCode, String body) {
     }
 
     /**
@@ -238,7 +253,7 @@ public final class EngineClient {
         return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 
-    private EngineClientException error(String method, String path, HttpResponse<String> response) {
+    private EngineClientException error(String method, String path, Answer response) {
         int status = response.statusCode();
         String code = "HTTP_" + status;
         String message = method + " " + path + " answered " + status;

@@ -99,6 +99,28 @@ class RevocationPublisherTest {
         }
     }
 
+    @Test
+    void aManagerThatStallsDelaysNoOtherManagersList() throws Exception {
+        FakeManager stalling = manager("n1");
+        stalling.stall = true;
+        FakeManager prompt = manager("n2");
+        X509Certificate operator = operator();
+        registry.recordClient(operator);
+        registry.revoke(operator.getSerialNumber().toString(16), "test", "bob");
+        try (NodeClients nodes = new NodeClients(List.of(host("n1", stalling), host("n2", prompt)), engineTls(), Duration.ofSeconds(60),
+                Duration.ofSeconds(1))) {
+            RevocationPublisher publisher = new RevocationPublisher(registry, nodes, Duration.ofHours(1));
+            long start = System.nanoTime();
+            publisher.pushBehind();
+            long seconds = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+            assertTrue(seconds < 10, "one round took " + seconds + " s");
+            assertTrue(prompt.list.isRevoked(operator), "the prompt manager got the list");
+            assertFalse(publisher.delivered().containsKey("n1"), "the stalling one is retried later");
+        } finally {
+            stalling.stall = false;
+        }
+    }
+
     private X509Certificate operator() {
         return ca.issueTlsIdentity(Role.OPERATOR, "alice", List.of(), List.of(), Duration.ofDays(1), false, true).certificate();
     }
@@ -124,6 +146,7 @@ class RevocationPublisherTest {
         final HttpsServer server;
         final RevocationList list;
         volatile boolean up = true;
+        volatile boolean stall;
         volatile int calls;
 
         FakeManager(CloudCa ca, String node) throws IOException {
@@ -143,6 +166,15 @@ class RevocationPublisherTest {
 
         private void handle(HttpExchange exchange) throws IOException {
             calls++;
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (stall && System.nanoTime() < until) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
             byte[] der = exchange.getRequestBody().readAllBytes();
             String body;
             int status;

@@ -96,6 +96,13 @@ class EngineClientTest {
     }
 
     @Test
+    void anAnswerLargerThanTheLimitIsRefusedNotRead() {
+        engine.answer("GET", "/v1/hosts", 200, "{\"hosts\":\"" + "x".repeat(EngineClient.MAX_ANSWER_BYTES) + "\"}");
+        EngineClientException failure = assertThrows(EngineClientException.class, client::hosts);
+        assertEquals("ANSWER_TOO_LARGE", failure.code(), failure.getMessage());
+    }
+
+    @Test
     void anErrorInAnotherFormatKeepsItsStatus() {
         engine.answer("GET", "/v1/hosts", 502, "<html>bad gateway</html>", "text/html");
         EngineClientException failure = assertThrows(EngineClientException.class, client::hosts);
