@@ -105,7 +105,7 @@ public final class EngineDaemon implements AutoCloseable {
         certificates.revokeNodesOtherThan(nodeNames, "engine start-up");
         revocations.start();
         coordinator.recover();
-        api = new EngineApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(), tls, json, nodeNames, List.of(
+        api = new EngineApiServer(config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(), tls, certificates, json, nodeNames, List.of(
                 new MigrationResource(coordinator, receipts, json), new HostResource(nodes, attester, coordinator),
                 new ReferenceValueResource(references, json), new VtpcmResource(locator), new NovaHookResource(nova, receipts, json),
                 new NovaModeResource(novaMode, json), new EnrollmentTokenResource(enrollmentTokens, nodeNames, config.enrollmentEndpoint(),

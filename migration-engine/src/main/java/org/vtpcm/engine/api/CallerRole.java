@@ -4,7 +4,10 @@ import io.javalin.http.Context;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.Set;
+import org.vtpcm.engine.certificates.CertificateRefusal;
+import org.vtpcm.protocol.pki.Certificates;
 import org.vtpcm.protocol.pki.Role;
+import org.vtpcm.protocol.tls.Revocations;
 
 /**
  * Who calls: the role in the client certificate Jetty verified (never its name), checked against
@@ -23,9 +26,17 @@ final class CallerRole {
     record Caller(Role role, String name, Optional<String> computeNode) {
     }
 
-    /** Identifies the caller (403 without a role, or a compute service of an unknown host); remembered for the handlers. */
-    static Caller identify(Context context, Set<String> nodeNames) {
-        Caller caller = of(certificate(context), nodeNames);
+    /**
+     * Identifies the caller (403 without a role, for a compute service of an unknown host, or 403
+     * REVOKED for a certificate revoked since its connection's handshake); remembered for the handlers.
+     */
+    static Caller identify(Context context, Set<String> nodeNames, Revocations revocations) {
+        X509Certificate certificate = certificate(context);
+        if (certificate != null && revocations.isRevoked(certificate)) {
+            throw new CertificateRefusal(403, "REVOKED", "the client certificate " + certificate.getSerialNumber().toString(16)
+                    + " is revoked");
+        }
+        Caller caller = of(certificate, nodeNames);
         context.attribute(ATTRIBUTE, caller);
         return caller;
     }
@@ -46,7 +57,7 @@ final class CallerRole {
             throw new Forbidden("a client certificate of the cloud CA is required");
         }
         Role role = Role.of(certificate).orElseThrow(() -> new Forbidden("the client certificate carries no single role"));
-        String name = commonName(certificate);
+        String name = Certificates.commonName(certificate).orElse("");
         if (role != Role.NOVA_COMPUTE) {
             return new Caller(role, name, Optional.empty());
         }
@@ -72,15 +83,6 @@ final class CallerRole {
     private static X509Certificate certificate(Context context) {
         Object chain = context.req().getAttribute(CERTIFICATES);
         return chain instanceof X509Certificate[] certificates && certificates.length > 0 ? certificates[0] : null;
-    }
-
-    private static String commonName(X509Certificate certificate) {
-        for (String part : certificate.getSubjectX500Principal().getName().split(",")) {
-            if (part.trim().startsWith("CN=")) {
-                return part.trim().substring(3);
-            }
-        }
-        return "";
     }
 
     /** The caller may not use this endpoint (403). */

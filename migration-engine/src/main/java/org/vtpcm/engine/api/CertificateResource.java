@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.math.BigInteger;
-import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.vtpcm.engine.certificates.CertificateRecord;
-import org.vtpcm.engine.certificates.CertificateRefusal;
 import org.vtpcm.engine.certificates.CertificateRegistry;
 import org.vtpcm.engine.certificates.PublishedList;
 import org.vtpcm.engine.certificates.RevocationPublisher;
@@ -66,7 +64,6 @@ public final class CertificateResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.before(this::refuseRevokedCaller);
         routes.get("/v1/certificates", this::list);
         routes.get("/v1/certificates/revocation-list", context -> {
             PublishedList list = certificates.current();
@@ -107,14 +104,5 @@ public final class CertificateResource implements ApiRoutes {
         }
         List<CertificateRecord> revoked = certificates.revokeNode(name, reason, CallerRole.caller(context));
         context.json(new HostRevoked(name, revoked, certificates.current().number()));
-    }
-
-    /** The handshake checked the certificate; a connection kept open since then is checked again on every request. */
-    private void refuseRevokedCaller(Context context) {
-        Object chain = context.req().getAttribute("jakarta.servlet.request.X509Certificate");
-        if (chain instanceof X509Certificate[] presented && presented.length > 0 && certificates.isRevoked(presented[0])) {
-            throw new CertificateRefusal(403, "REVOKED", "the client certificate " + presented[0].getSerialNumber().toString(16)
-                    + " is revoked");
-        }
     }
 }

@@ -42,9 +42,14 @@ public final class EngineApiServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public EngineApiServer(String address, int port, long maxBodyBytes, SSLContext tls, ObjectMapper json, Set<String> nodeNames,
-            List<ApiRoutes> resources, Supplier<String> metrics) {
+    /**
+     * @param revocations asked again on every request: the handshake checks revocation too, but a
+     *        kept-alive connection or a resumed TLS session carries a certificate revoked since
+     */
+    public EngineApiServer(String address, int port, long maxBodyBytes, SSLContext tls, org.vtpcm.protocol.tls.Revocations revocations,
+            ObjectMapper json, Set<String> nodeNames, List<ApiRoutes> resources, Supplier<String> metrics) {
         requireNonNull(tls, "tls is null");
+        requireNonNull(revocations, "revocations is null");
         this.app = Javalin.create(config -> {
             config.http.maxRequestSize = maxBodyBytes;
             config.startup.showJavalinBanner = false;
@@ -56,7 +61,7 @@ public final class EngineApiServer implements AutoCloseable {
                 if (context.contentLength() > maxBodyBytes) {
                     throw new ContentTooLargeResponse();
                 }
-                CallerRole.identify(context, nodeNames);
+                CallerRole.identify(context, nodeNames, revocations);
             });
             // only for a path that names an endpoint: an unknown path stays 404, a known one not in the table is denied
             config.routes.beforeMatched(CallerRole::check);

@@ -3,10 +3,7 @@ package org.vtpcm.manager.api;
 import io.javalin.http.Context;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
-import javax.security.auth.x500.X500Principal;
+import org.vtpcm.protocol.pki.Certificates;
 import org.vtpcm.protocol.pki.Role;
 
 /** Who called: the role and common name of the client certificate the TLS handshake verified (the cloud CA issued it). */
@@ -23,17 +20,7 @@ final class ClientCertificate {
     }
 
     static Optional<String> commonName(Context context) {
-        Optional<X509Certificate> leaf = leaf(context);
-        if (leaf.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            LdapName subject = new LdapName(leaf.get().getSubjectX500Principal().getName(X500Principal.RFC2253));
-            return subject.getRdns().stream().filter(rdn -> rdn.getType().equalsIgnoreCase("CN")).map(Rdn::getValue)
-                    .map(String::valueOf).findFirst();
-        } catch (InvalidNameException e) {
-            return Optional.empty();
-        }
+        return leaf(context).flatMap(Certificates::commonName);
     }
 
     static Optional<X509Certificate> leaf(Context context) {

@@ -19,11 +19,7 @@ import javax.net.ssl.SSLSession;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.vtpcm.protocol.pki.Certificates;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.pki.Role;
 
@@ -107,24 +103,6 @@ public final class MutualTls {
         return context(IssuedIdentity.readPem(directory, baseName), peerRoles, revocations);
     }
 
-    /**
-     * The role of the peer's verified certificate.
-     *
-     * @throws IllegalStateException if the peer is not authenticated or carries no single role
-     */
-    public static Role peerRole(SSLSession session) {
-        Objects.requireNonNull(session, "session is null");
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            if (chain.length > 0 && chain[0] instanceof X509Certificate peer) {
-                return Role.of(peer).orElseThrow(() -> new IllegalStateException("the TLS peer's certificate carries no role"));
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            throw new IllegalStateException("the TLS peer is not authenticated", e);
-        }
-        throw new IllegalStateException("the TLS peer presented no X.509 certificate");
-    }
-
     /** Server side parameters: TLS 1.3 only, client certificate required. */
     public static SSLParameters serverParameters() {
         SSLParameters parameters = new SSLParameters();
@@ -149,12 +127,6 @@ public final class MutualTls {
         if (chain.length == 0 || !(chain[0] instanceof X509Certificate peer)) {
             throw new IllegalStateException("the TLS peer presented no X.509 certificate");
         }
-        X500Name subject = X500Name.getInstance(peer.getSubjectX500Principal().getEncoded());
-        RDN[] commonNames = subject.getRDNs(BCStyle.CN);
-        if (commonNames.length == 0) {
-            throw new IllegalStateException("the TLS peer's certificate has no common name");
-        }
-        ASN1Encodable value = commonNames[0].getFirst().getValue();
-        return value instanceof ASN1String text ? text.getString() : value.toString();
+        return Certificates.commonName(peer).orElseThrow(() -> new IllegalStateException("the TLS peer's certificate has no common name"));
     }
 }

@@ -21,11 +21,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.bouncycastle.asn1.ASN1Encodable;
-import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.x500.RDN;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x500.style.BCStyle;
+
+import org.vtpcm.protocol.pki.Certificates;
 import org.vtpcm.protocol.pki.Role;
 
 /**
@@ -186,7 +183,7 @@ public final class PinnedCaTls {
                         + e.getMessage(), e);
             }
             X509Certificate leaf = chain[0];
-            String name = commonName(leaf);
+            String name = Certificates.commonName(leaf).orElse("");
             if (!serverCommonName.equals(name)) {
                 throw new CertificateException("the server's certificate names '" + name + "', expected '" + serverCommonName + "'");
             }
@@ -207,15 +204,6 @@ public final class PinnedCaTls {
                 }
             }
             throw new CertificateException("the server's chain does not contain the pinned CA " + fingerprint);
-        }
-
-        private static String commonName(X509Certificate certificate) {
-            RDN[] names = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded()).getRDNs(BCStyle.CN);
-            if (names.length == 0) {
-                return "";
-            }
-            ASN1Encodable value = names[0].getFirst().getValue();
-            return value instanceof ASN1String text ? text.getString() : value.toString();
         }
     }
 }
