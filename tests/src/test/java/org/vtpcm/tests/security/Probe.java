@@ -22,16 +22,23 @@ public final class Probe {
     private static final int MAX_ANSWER = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String who;
     private final SSLContext tls;
     private final String[] protocols;
 
-    public Probe(SSLContext tls) {
-        this(tls, new String[] {"TLSv1.3"});
+    /** @param who the identity the probe plays, as the attack matrix names the attacker */
+    public Probe(String who, SSLContext tls) {
+        this(who, tls, new String[] {"TLSv1.3"});
     }
 
-    public Probe(SSLContext tls, String[] protocols) {
+    public Probe(String who, SSLContext tls, String[] protocols) {
+        this.who = who;
         this.tls = tls;
         this.protocols = protocols.clone();
+    }
+
+    public String who() {
+        return who;
     }
 
     public Outcome get(URI uri) {
@@ -93,6 +100,6 @@ public final class Probe {
 
     @Override
     public String toString() {
-        return "Probe" + Arrays.toString(protocols);
+        return who + " " + Arrays.toString(protocols);
     }
 }

@@ -97,21 +97,24 @@ class SecurityLabIT {
         guest = cloud.bootGuest(1, "security-guest", 128);
 
         X509Certificate caCertificate = Pem.readCertificate(ca.directory().resolve(CloudCa.CERTIFICATE_FILE));
-        operator = new Probe(ca.operatorTls());
-        engineDriver = new Probe(ca.engineDriverTls());
-        node1 = new Probe(MutualTls.context(m1.stateDirectory().resolve("tls"), "node"));
-        node2 = new Probe(MutualTls.context(m2.stateDirectory().resolve("tls"), "node"));
-        qemu1 = new Probe(MutualTls.context(Identities.qemu(m1.qemuTlsDirectory())));
-        qemu2 = new Probe(MutualTls.context(Identities.qemu(m2.qemuTlsDirectory())));
-        compute1 = new Probe(MutualTls.context(ca.issue(Role.NOVA_COMPUTE, "nova-compute." + n1)));
-        compute2 = new Probe(MutualTls.context(ca.issue(Role.NOVA_COMPUTE, "nova-compute." + n2)));
-        dashboard = new Probe(MutualTls.context(ca.issue(Role.DASHBOARD, "security-dashboard")));
-        foreign = new Probe(LabCa.foreignTls(work.resolve("foreign-ca")));
-        anonymous = new Probe(Identities.plain(null, caCertificate, "TLSv1.3"));
-        roleless = new Probe(MutualTls.context(Identities.forged(ca.directory(), "lab-operator", List.of())));
-        twoRoles = new Probe(MutualTls.context(Identities.forged(ca.directory(), "lab-operator", List.of(Role.OPERATOR, Role.ENGINE))));
+        operator = new Probe("operator lab-operator", ca.operatorTls());
+        engineDriver = new Probe("engine-role lab-engine-driver", ca.engineDriverTls());
+        node1 = new Probe("node-manager " + n1, MutualTls.context(m1.stateDirectory().resolve("tls"), "node"));
+        node2 = new Probe("node-manager " + n2, MutualTls.context(m2.stateDirectory().resolve("tls"), "node"));
+        qemu1 = new Probe("node-qemu " + n1, MutualTls.context(Identities.qemu(m1.qemuTlsDirectory())));
+        qemu2 = new Probe("node-qemu " + n2, MutualTls.context(Identities.qemu(m2.qemuTlsDirectory())));
+        compute1 = new Probe("nova-compute." + n1, MutualTls.context(ca.issue(Role.NOVA_COMPUTE, "nova-compute." + n1)));
+        compute2 = new Probe("nova-compute." + n2, MutualTls.context(ca.issue(Role.NOVA_COMPUTE, "nova-compute." + n2)));
+        dashboard = new Probe("dashboard security-dashboard", MutualTls.context(ca.issue(Role.DASHBOARD, "security-dashboard")));
+        foreign = new Probe("a certificate of another CA", LabCa.foreignTls(work.resolve("foreign-ca")));
+        anonymous = new Probe("no client certificate", Identities.plain(null, caCertificate, "TLSv1.3"));
+        roleless = new Probe("a cloud-CA certificate without a role", MutualTls.context(Identities.forged(ca.directory(),
+                "lab-operator", List.of())));
+        twoRoles = new Probe("a cloud-CA certificate with two roles", MutualTls.context(Identities.forged(ca.directory(),
+                "lab-operator", List.of(Role.OPERATOR, Role.ENGINE))));
         IssuedIdentity operatorIdentity = IssuedIdentity.readPem(ca.directory().resolve("clients"), LabCa.OPERATOR);
-        downgraded = new Probe(Identities.plain(operatorIdentity, caCertificate, "TLSv1.2"), new String[] {"TLSv1.2"});
+        downgraded = new Probe("operator lab-operator over TLS 1.2", Identities.plain(operatorIdentity, caCertificate, "TLSv1.2"),
+                new String[] {"TLSv1.2"});
         SECRETS.add(middleOf(Files.readString(ca.directory().resolve("clients").resolve(LabCa.OPERATOR + ".key"))));
         SECRETS.add(middleOf(Files.readString(ca.directory().resolve(CloudCa.KEY_FILE))));
         SECRETS.add(middleOf(Files.readString(m1.stateDirectory().resolve("tls").resolve("node.key"))));
@@ -134,25 +137,26 @@ class SecurityLabIT {
         URI freeze = m1Hook(UUID.randomUUID(), "freeze");
         String vmBody = vmBody();
         for (Probe attacker : List.of(node2, operator, compute1)) {
-            MATRIX_CASES.attack("freeze-by-" + name(attacker).replace(' ', '-'), "authz", name(attacker), "POST " + freeze.getPath() + " at " + n1,
+            MATRIX_CASES.attack("freeze-by-" + attacker.who().replace(' ', '-'), "authz", attacker.who(),
+                    "POST " + freeze.getPath() + " at " + n1,
                     status(403), () -> attacker.post(freeze, vmBody));
         }
-        MATRIX_CASES.attack("export-by-other-node", "authz", name(node2), "POST export at " + n1 + " with the attacker's own ephemeral key",
+        MATRIX_CASES.attack("export-by-other-node", "authz", node2.who(), "POST export at " + n1 + " with the attacker's own ephemeral key",
                 status(403), () -> node2.post(m1Hook(UUID.randomUUID(), "export"), exportBody(attackerKey(), n2)));
-        MATRIX_CASES.attack("export-by-qemu-identity", "authz", name(qemu2), "POST export at " + n1 + " with " + n2
+        MATRIX_CASES.attack("export-by-qemu-identity", "authz", qemu2.who(), "POST export at " + n1 + " with " + n2
                 + "'s QEMU certificate (same CN as the node)", handshakeRefused(), () -> qemu2.post(m1Hook(UUID.randomUUID(), "export"),
                 exportBody(attackerKey(), n2)));
-        MATRIX_CASES.attack("prepare-incoming-by-other-node", "authz", name(node1), "POST prepare-incoming at " + n2, status(403),
+        MATRIX_CASES.attack("prepare-incoming-by-other-node", "authz", node1.who(), "POST prepare-incoming at " + n2, status(403),
                 () -> node1.post(m2Hook(UUID.randomUUID(), "prepare-incoming"), prepareBody(1, hexNonce())));
-        MATRIX_CASES.attack("commit-at-source-by-operator", "authz", name(operator), "POST commit at the source " + n1
+        MATRIX_CASES.attack("commit-at-source-by-operator", "authz", operator.who(), "POST commit at the source " + n1
                 + " (would erase a running VM's TPM)", status(403), () -> operator.post(m1Hook(UUID.randomUUID(), "commit"), vmBody));
-        MATRIX_CASES.attack("stage-by-other-node", "authz", name(node1), "POST stage at " + n2, status(403),
+        MATRIX_CASES.attack("stage-by-other-node", "authz", node1.who(), "POST stage at " + n2, status(403),
                 () -> node1.post(m2Hook(UUID.randomUUID(), "stage"), "{\"bundle\":\"AAAA\"}"));
-        MATRIX_CASES.attack("migrate-vm-plaintext-by-other-node", "authz", name(node2), "POST migrate-vm at " + n1
+        MATRIX_CASES.attack("migrate-vm-plaintext-by-other-node", "authz", node2.who(), "POST migrate-vm at " + n1
                 + " to qemu+tcp://attacker with tls:false", status(403), () -> node2.post(m1Hook(UUID.randomUUID(), "migrate-vm"),
                 JSON.createObjectNode().put("vmUuid", guest.uuid().toString()).put("destinationUri", "qemu+tcp://127.0.0.1/system")
                         .put("tls", false).toString()));
-        MATRIX_CASES.attack("quote-by-operator", "authz", name(operator), "POST /v1/attestation/quote at " + n1, status(403),
+        MATRIX_CASES.attack("quote-by-operator", "authz", operator.who(), "POST /v1/attestation/quote at " + n1, status(403),
                 () -> operator.post(m1.baseUri().resolve("/v1/attestation/quote"), "{\"nonce\":\"" + hexNonce() + "\"}"));
     }
 
@@ -160,28 +164,28 @@ class SecurityLabIT {
     @Order(2)
     void nodeAndServiceIdentitiesAreNeverOperators() {
         String xml = "<domain type='qemu'><name>evil</name><memory>1024</memory></domain>";
-        MATRIX_CASES.attack("define-domain-by-other-node", "authz", name(node2), "POST /v1/vms with arbitrary XML at " + n1, status(403),
+        MATRIX_CASES.attack("define-domain-by-other-node", "authz", node2.who(), "POST /v1/vms with arbitrary XML at " + n1, status(403),
                 () -> node2.post(m1.baseUri().resolve("/v1/vms"), JSON.createObjectNode().put("domainXml", xml).toString()));
-        MATRIX_CASES.attack("reference-value-by-other-node", "authz", name(node2), "POST /v1/reference-values at " + n1, status(403),
+        MATRIX_CASES.attack("reference-value-by-other-node", "authz", node2.who(), "POST /v1/reference-values at " + n1, status(403),
                 () -> node2.post(m1.baseUri().resolve("/v1/reference-values"), JSON.createObjectNode().put("kind", "kernel")
                         .put("digest", "00".repeat(32)).put("label", "attacker").toString()));
-        MATRIX_CASES.attack("destroy-vm-by-other-node", "authz", name(node2), "DELETE /v1/vms/{vm} at " + n1, status(403),
+        MATRIX_CASES.attack("destroy-vm-by-other-node", "authz", node2.who(), "DELETE /v1/vms/{vm} at " + n1, status(403),
                 () -> node2.send("DELETE", m1.baseUri().resolve("/v1/vms/" + guest.uuid()), null, "application/json"));
-        MATRIX_CASES.attack("compute-reads-other-node", "authz", name(compute1), "GET /v1/vtpcms at " + n2, status(403),
+        MATRIX_CASES.attack("compute-reads-other-node", "authz", compute1.who(), "GET /v1/vtpcms at " + n2, status(403),
                 () -> compute1.get(m2.baseUri().resolve("/v1/vtpcms")));
-        MATRIX_CASES.attack("compute-starts-engine-migration", "authz", name(compute1), "POST /v1/migrations at the engine", status(403),
+        MATRIX_CASES.attack("compute-starts-engine-migration", "authz", compute1.who(), "POST /v1/migrations at the engine", status(403),
                 () -> compute1.post(engine("/v1/migrations"), JSON.createObjectNode().put("vm", guest.name()).toString()));
-        MATRIX_CASES.attack("node-lists-engine-migrations", "authz", name(node1), "GET /v1/migrations at the engine", status(403),
+        MATRIX_CASES.attack("node-lists-engine-migrations", "authz", node1.who(), "GET /v1/migrations at the engine", status(403),
                 () -> node1.get(engine("/v1/migrations")));
-        MATRIX_CASES.attack("node-changes-engine-reference-values", "authz", name(node1), "POST /v1/reference-values at the engine",
+        MATRIX_CASES.attack("node-changes-engine-reference-values", "authz", node1.who(), "POST /v1/reference-values at the engine",
                 status(403), () -> node1.post(engine("/v1/reference-values"), "{}"));
-        MATRIX_CASES.attack("dashboard-changes-reference-values", "authz", name(dashboard), "POST /v1/reference-values at the engine",
+        MATRIX_CASES.attack("dashboard-changes-reference-values", "authz", dashboard.who(), "POST /v1/reference-values at the engine",
                 status(403), () -> dashboard.post(engine("/v1/reference-values"), "{}"));
-        MATRIX_CASES.attack("dashboard-issues-enrollment-token", "authz", name(dashboard), "POST /v1/enrollment-tokens at the engine",
+        MATRIX_CASES.attack("dashboard-issues-enrollment-token", "authz", dashboard.who(), "POST /v1/enrollment-tokens at the engine",
                 status(403), () -> dashboard.post(engine("/v1/enrollment-tokens"), JSON.createObjectNode().put("node", n1).toString()));
-        MATRIX_CASES.attack("dashboard-reads-hosts", "authz", name(dashboard), "GET /v1/hosts at the engine", success(),
+        MATRIX_CASES.attack("dashboard-reads-hosts", "authz", dashboard.who(), "GET /v1/hosts at the engine", success(),
                 () -> dashboard.get(engine("/v1/hosts")));
-        MATRIX_CASES.attack("engine-identity-on-bundle-chunks", "authz", name(engineDriver), "PUT bundle chunk at " + n2
+        MATRIX_CASES.attack("engine-identity-on-bundle-chunks", "authz", engineDriver.who(), "PUT bundle chunk at " + n2
                 + " (chunks come only from the source node)", status(403), () -> engineDriver.send("PUT",
                 m2.baseUri().resolve("/v1/migrations/" + UUID.randomUUID() + "/bundle/chunks/0"), new byte[16], "application/octet-stream"));
     }
@@ -191,9 +195,9 @@ class SecurityLabIT {
     void foreignMissingOutdatedAndDowngradedCredentialsFailTheHandshake() {
         URI node = m1.baseUri().resolve("/v1/node");
         URI health = engine("/v1/health");
-        MATRIX_CASES.attack("qemu-identity-reads-manager", "authz", name(qemu1), "GET /v1/node at " + n1, handshakeRefused(),
+        MATRIX_CASES.attack("qemu-identity-reads-manager", "authz", qemu1.who(), "GET /v1/node at " + n1, handshakeRefused(),
                 () -> qemu1.get(node));
-        MATRIX_CASES.attack("qemu-identity-at-engine", "authz", name(qemu1), "GET /v1/health at the engine", handshakeRefused(),
+        MATRIX_CASES.attack("qemu-identity-at-engine", "authz", qemu1.who(), "GET /v1/health at the engine", handshakeRefused(),
                 () -> qemu1.get(health));
         MATRIX_CASES.attack("foreign-ca-at-manager", "authz", "a certificate of another CA", "GET /v1/node at " + n1, handshakeRefused(),
                 () -> foreign.get(node));
@@ -207,11 +211,11 @@ class SecurityLabIT {
                 "GET /v1/node at " + n1, handshakeRefused(), () -> roleless.get(node));
         MATRIX_CASES.attack("two-role-certificate", "authz", "a cloud-CA certificate carrying operator and engine roles",
                 "POST freeze at " + n1, handshakeRefused(), () -> twoRoles.post(m1Hook(UUID.randomUUID(), "freeze"), vmBody()));
-        MATRIX_CASES.attack("tls12-downgrade-at-manager", "authz", name(operator) + " over TLS 1.2", "GET /v1/node at " + n1,
+        MATRIX_CASES.attack("tls12-downgrade-at-manager", "authz", operator.who() + " over TLS 1.2", "GET /v1/node at " + n1,
                 handshakeRefused(), () -> downgraded.get(node));
-        MATRIX_CASES.attack("tls12-downgrade-at-engine", "authz", name(operator) + " over TLS 1.2", "GET /v1/health at the engine",
+        MATRIX_CASES.attack("tls12-downgrade-at-engine", "authz", operator.who() + " over TLS 1.2", "GET /v1/health at the engine",
                 handshakeRefused(), () -> downgraded.get(health));
-        MATRIX_CASES.attack("engine-identity-at-engine-api", "authz", name(engineDriver), "GET /v1/migrations at the engine",
+        MATRIX_CASES.attack("engine-identity-at-engine-api", "authz", engineDriver.who(), "GET /v1/migrations at the engine",
                 handshakeRefused(), () -> engineDriver.get(engine("/v1/migrations")));
     }
 
@@ -229,25 +233,25 @@ class SecurityLabIT {
         JsonNode prepared = Probe.json(expectOk(engineDriver.post(m2Hook(first, "prepare-incoming"),
                 prepareBody(epoch + 1, nonce, row.path("vtpcmId").asText(), sourceKey))));
         UUID other = UUID.randomUUID();
-        MATRIX_CASES.attack("abort-other-id-at-destination", "clone", name(engineDriver), "POST abort at " + n2
+        MATRIX_CASES.attack("abort-other-id-at-destination", "clone", engineDriver.who(), "POST abort at " + n2
                 + " under another migration's id while " + first + " is prepared", status(409), () -> engineDriver.post(m2Hook(other,
                 "abort"), vmBody()));
         stateIs("abort-other-id-keeps-incoming", m2, "MIGRATING_IN", "the incoming vTPCM survives an abort under another id");
         expectOk(engineDriver.post(m1Hook(first, "freeze"), vmBody()));
-        MATRIX_CASES.attack("abort-other-id-at-source", "clone", name(engineDriver), "POST abort at the source " + n1
+        MATRIX_CASES.attack("abort-other-id-at-source", "clone", engineDriver.who(), "POST abort at the source " + n1
                 + " under another migration's id while frozen for " + first, status(409), () -> engineDriver.post(m1Hook(other, "abort"),
                 vmBody()));
-        MATRIX_CASES.attack("commit-other-id-at-source", "clone", name(engineDriver), "POST commit at the source " + n1
+        MATRIX_CASES.attack("commit-other-id-at-source", "clone", engineDriver.who(), "POST commit at the source " + n1
                 + " under another migration's id (would erase the TPM)", status(409), () -> engineDriver.post(m1Hook(other, "commit"),
                 vmBody()));
         stateIs("source-stays-frozen", m1, "FROZEN", "the source vTPCM is still FROZEN after foreign-id abort and commit");
-        MATRIX_CASES.attack("export-frozen-by-other-node", "authz", name(node2), "POST export of the frozen vTPCM at " + n1
+        MATRIX_CASES.attack("export-frozen-by-other-node", "authz", node2.who(), "POST export of the frozen vTPCM at " + n1
                 + " with the attacker's key", status(403), () -> node2.post(m1Hook(first, "export"), exportBody(attackerKey(), n2, nonce)));
         JsonNode misdirected = Probe.json(expectOk(engineDriver.post(m1Hook(first, "export"), exportBody(attackerKey(), n2, nonce))));
-        MATRIX_CASES.attack("bundle-for-wrong-recipient", "tamper", name(engineDriver), "POST stage at " + n2
+        MATRIX_CASES.attack("bundle-for-wrong-recipient", "tamper", engineDriver.who(), "POST stage at " + n2
                 + " of a bundle sealed to another ephemeral key", status(400, "BUNDLE_REJECTED"), () -> engineDriver.post(m2Hook(first,
                 "stage"), stageBody(misdirected.path("bundle").asText(), sourceKey)));
-        MATRIX_CASES.attack("abort-right-id-at-source", "clone", name(engineDriver), "POST abort at " + n1 + " under " + first
+        MATRIX_CASES.attack("abort-right-id-at-source", "clone", engineDriver.who(), "POST abort at " + n1 + " under " + first
                 + " while the domain runs there (positive control)", success(), () -> engineDriver.post(m1Hook(first, "abort"), vmBody()));
         expectOk(engineDriver.post(m2Hook(first, "abort"), vmBody()));
         stateIs("source-running-after-abort", m1, "RUNNING", "the source vTPCM runs again after the abort");
@@ -261,27 +265,27 @@ class SecurityLabIT {
         String bundle = Probe.json(expectOk(engineDriver.post(m1Hook(second, "export"), exportBody(secondPrepared.path(
                 "ephemeralPublicKey").asText(), n2, secondNonce)))).path("bundle").asText();
         SECRETS.add(bundle.substring(bundle.length() / 2, bundle.length() / 2 + 40));
-        MATRIX_CASES.attack("bundle-replayed-into-other-migration", "replay", name(engineDriver), "POST stage at " + n2
+        MATRIX_CASES.attack("bundle-replayed-into-other-migration", "replay", engineDriver.who(), "POST stage at " + n2
                 + " under a migration it never prepared", status(404), () -> engineDriver.post(m2Hook(other, "stage"),
                 stageBody(bundle, sourceKey)));
-        MATRIX_CASES.attack("old-bundle-replayed", "replay", name(engineDriver), "POST stage at " + n2 + " under " + second
+        MATRIX_CASES.attack("old-bundle-replayed", "replay", engineDriver.who(), "POST stage at " + n2 + " under " + second
                 + " of the bundle exported for " + first, status(400, "BUNDLE_REJECTED"), () -> engineDriver.post(m2Hook(second, "stage"),
                 stageBody(misdirected.path("bundle").asText(), sourceKey)));
         byte[] tampered = Base64.getDecoder().decode(bundle);
         tampered[tampered.length / 2] ^= 0x01;
-        MATRIX_CASES.attack("bundle-bit-flipped", "tamper", name(engineDriver), "POST stage at " + n2 + " of the bundle with one bit "
+        MATRIX_CASES.attack("bundle-bit-flipped", "tamper", engineDriver.who(), "POST stage at " + n2 + " of the bundle with one bit "
                 + "flipped", status(400, "BUNDLE_REJECTED"), () -> engineDriver.post(m2Hook(second, "stage"), stageBody(
                 Base64.getEncoder().encodeToString(tampered), sourceKey)));
         String foreignKey = HexFormat.of().formatHex(sm.encodePublicKey(sm.generateSigningKeyPair().getPublic()));
-        MATRIX_CASES.attack("bundle-foreign-signer", "tamper", name(engineDriver), "POST stage at " + n2
+        MATRIX_CASES.attack("bundle-foreign-signer", "tamper", engineDriver.who(), "POST stage at " + n2
                 + " naming another signing key than the source's (the one prepare-incoming pinned)", status(409, "SOURCE_KEY_MISMATCH"), () -> engineDriver.post(m2Hook(second,
                 "stage"), stageBody(bundle, foreignKey)));
         byte[] sealed = Base64.getDecoder().decode(bundle);
-        MATRIX_CASES.attack("chunks-from-other-node", "authz", name(node2), "PUT a bundle chunk at " + n2 + " for " + second
+        MATRIX_CASES.attack("chunks-from-other-node", "authz", node2.who(), "PUT a bundle chunk at " + n2 + " for " + second
                 + " whose source is " + n1, status(403), () -> chunk(node2, second, sealed));
-        MATRIX_CASES.attack("chunks-from-qemu-identity", "authz", name(qemu1), "PUT a bundle chunk at " + n2 + " for " + second
+        MATRIX_CASES.attack("chunks-from-qemu-identity", "authz", qemu1.who(), "PUT a bundle chunk at " + n2 + " for " + second
                 + " with " + n1 + "'s QEMU certificate", handshakeRefused(), () -> chunk(qemu1, second, sealed));
-        MATRIX_CASES.attack("chunks-for-unprepared-migration", "replay", name(node1), "PUT a bundle chunk at " + n2
+        MATRIX_CASES.attack("chunks-for-unprepared-migration", "replay", node1.who(), "PUT a bundle chunk at " + n2
                 + " for a migration it never prepared", status(404), () -> chunk(node1, other, sealed));
         expectOk(engineDriver.post(m1Hook(second, "abort"), vmBody()));
         expectOk(engineDriver.post(m2Hook(second, "abort"), vmBody()));
@@ -299,14 +303,14 @@ class SecurityLabIT {
         expectOk(engineDriver.post(m1Hook(later, "prepare-incoming"), JSON.createObjectNode().put("vtpcmId", row.path("vtpcmId")
                 .asText()).put("vmUuid", guest.uuid().toString()).put("vmName", guest.name()).put("epoch", movedEpoch + 1)
                 .put("policy", "deny").put("nonce", hexNonce()).put("sourceNode", n2).put("sourceSigningKey", secondSourceKey).toString()));
-        MATRIX_CASES.attack("late-cleanup-abort", "clone", name(engineDriver), "POST abort at " + n1 + " under the old migration "
+        MATRIX_CASES.attack("late-cleanup-abort", "clone", engineDriver.who(), "POST abort at " + n1 + " under the old migration "
                 + first + " while a later migration " + later + " is prepared there", status(409), () -> engineDriver.post(
                 m1Hook(first, "abort"), vmBody()));
         stateIs("later-incoming-survives", m1, "MIGRATING_IN", "the later migration's incoming vTPCM survives the stale abort");
         expectOk(engineDriver.post(m1Hook(later, "abort"), vmBody()));
-        MATRIX_CASES.attack("commit-other-id-at-running", "clone", name(engineDriver), "POST commit at " + n2
+        MATRIX_CASES.attack("commit-other-id-at-running", "clone", engineDriver.who(), "POST commit at " + n2
                 + " under an unknown migration id", status(409), () -> engineDriver.post(m2Hook(UUID.randomUUID(), "commit"), vmBody()));
-        MATRIX_CASES.attack("prepare-second-copy", "clone", name(engineDriver), "POST prepare-incoming at " + n2
+        MATRIX_CASES.attack("prepare-second-copy", "clone", engineDriver.who(), "POST prepare-incoming at " + n2
                 + " for the vTPCM already running there", status(409), () -> engineDriver.post(m2Hook(UUID.randomUUID(),
                 "prepare-incoming"), prepareBody(epoch + 2, hexNonce(), row.path("vtpcmId").asText(), sourceKey)));
         stateIs("moved-vtpcm-still-running", m2, "RUNNING", "the moved vTPCM runs at its new host after the stale-id attacks");
@@ -320,12 +324,12 @@ class SecurityLabIT {
         String from = onFirst ? n1 : n2;
         String to = onFirst ? n2 : n1;
         Probe destinationCompute = onFirst ? compute2 : compute1;
-        MATRIX_CASES.attack("plaintext-migration", "authz", name(operator), "POST /v1/migrations with tls:false (QEMU's stream "
+        MATRIX_CASES.attack("plaintext-migration", "authz", operator.who(), "POST /v1/migrations with tls:false (QEMU's stream "
                 + "carries the swtpm state blobs in clear)", status(400, "PLAINTEXT_REFUSED"), () -> operator.post(engine("/v1/migrations"),
                 JSON.createObjectNode().put("vm", guest.name()).put("to", to).put("tls", false).toString()));
-        MATRIX_CASES.attack("nova-without-native-tls", "authz", name(destinationCompute), "POST /v1/nova/live-migrations without nativeTls",
+        MATRIX_CASES.attack("nova-without-native-tls", "authz", destinationCompute.who(), "POST /v1/nova/live-migrations without nativeTls",
                 status(409, "NATIVE_TLS_REQUIRED"), () -> destinationCompute.post(engine("/v1/nova/live-migrations"), novaBegin(from, to, false)));
-        Outcome begun = MATRIX_CASES.attack("nova-begin-by-destination", "authz", name(destinationCompute), "POST /v1/nova/live-migrations from "
+        Outcome begun = MATRIX_CASES.attack("nova-begin-by-destination", "authz", destinationCompute.who(), "POST /v1/nova/live-migrations from "
                 + "the destination's compute with nativeTls (positive control)", success(), () -> destinationCompute.post(engine(
                 "/v1/nova/live-migrations"), novaBegin(from, to, true)));
         // push the run out of any "newest N" window with cheap failing begins, then pull the state from the destination
@@ -336,13 +340,13 @@ class SecurityLabIT {
                     .toString());
             refused += flood.status() >= 400 ? 1 : 0;
         }
-        MATRIX_CASES.record("nova-flood-refused", "dos", name(destinationCompute), "520 begins for instances that do not exist",
+        MATRIX_CASES.record("nova-flood-refused", "dos", destinationCompute.who(), "520 begins for instances that do not exist",
                 "every one refused with 4xx", refused + " of 520 refused", refused == 520);
-        MATRIX_CASES.attack("nova-send-by-destination", "authz", name(destinationCompute), "POST /v1/nova/instances/{vm}/send from the "
+        MATRIX_CASES.attack("nova-send-by-destination", "authz", destinationCompute.who(), "POST /v1/nova/instances/{vm}/send from the "
                 + "destination's compute after 520 other begins", status(403), () -> destinationCompute.post(engine("/v1/nova/instances/"
                 + guest.uuid() + "/send"), "{}"));
         String runId = Probe.json(begun).path("migration").path("id").asText();
-        MATRIX_CASES.attack("operator-aborts-nova-run", "authz", name(operator), "POST /v1/migrations/{id}/abort of a Nova-mode run "
+        MATRIX_CASES.attack("operator-aborts-nova-run", "authz", operator.who(), "POST /v1/migrations/{id}/abort of a Nova-mode run "
                 + "before its switchover (positive control)", success(), () -> operator.post(engine("/v1/migrations/" + runId + "/abort"),
                 "{}"));
     }
@@ -350,22 +354,22 @@ class SecurityLabIT {
     @Test
     @Order(6)
     void badInputAndOversizedBodiesAreRefused() {
-        MATRIX_CASES.attack("xxe-domain", "injection", name(operator), "POST /v1/vms with an external entity reading /etc/shadow",
+        MATRIX_CASES.attack("xxe-domain", "injection", operator.who(), "POST /v1/vms with an external entity reading /etc/shadow",
                 status(400, "INVALID_DOMAIN"), () -> operator.post(m1.baseUri().resolve("/v1/vms"), JSON.createObjectNode().put("domainXml",
                 "<!DOCTYPE d [<!ENTITY x SYSTEM 'file:///etc/shadow'>]><domain type='qemu'><name>&x;</name></domain>").toString()));
-        MATRIX_CASES.attack("path-traversal-vtpcm", "injection", name(operator), "GET /v1/vtpcms/..%2F..%2Fetc%2Fpasswd at " + n1,
+        MATRIX_CASES.attack("path-traversal-vtpcm", "injection", operator.who(), "GET /v1/vtpcms/..%2F..%2Fetc%2Fpasswd at " + n1,
                 status(400), () -> operator.get(URI.create(m1.baseUri() + "/v1/vtpcms/..%2F..%2Fetc%2Fpasswd")));
-        MATRIX_CASES.attack("shell-in-vm-name", "injection", name(engineDriver), "POST prepare-incoming at " + n2
+        MATRIX_CASES.attack("shell-in-vm-name", "injection", engineDriver.who(), "POST prepare-incoming at " + n2
                 + " with vmName '$(reboot)'", status(400), () -> engineDriver.post(m2Hook(UUID.randomUUID(), "prepare-incoming"),
                 JSON.createObjectNode().put("vtpcmId", UUID.randomUUID().toString()).put("vmUuid", UUID.randomUUID().toString())
                         .put("vmName", "$(reboot)").put("epoch", 1).put("nonce", hexNonce()).toString()));
-        MATRIX_CASES.attack("unknown-json-field", "injection", name(operator), "POST /v1/migrations with an unknown field",
+        MATRIX_CASES.attack("unknown-json-field", "injection", operator.who(), "POST /v1/migrations with an unknown field",
                 status(400), () -> operator.post(engine("/v1/migrations"), JSON.createObjectNode().put("vm", guest.name())
                         .put("skipAttestation", true).toString()));
         byte[] huge = ("{\"domainXml\":\"" + "A".repeat(12 << 20) + "\"}").getBytes(StandardCharsets.UTF_8);
-        MATRIX_CASES.attack("oversized-body-manager", "dos", name(operator), "POST /v1/vms with a 12 MiB body at " + n1,
+        MATRIX_CASES.attack("oversized-body-manager", "dos", operator.who(), "POST /v1/vms with a 12 MiB body at " + n1,
                 Expectation.tooLarge(), () -> operator.send("POST", m1.baseUri().resolve("/v1/vms"), huge, "application/json"));
-        MATRIX_CASES.attack("oversized-body-engine", "dos", name(operator), "POST /v1/migrations with a 12 MiB body at the engine",
+        MATRIX_CASES.attack("oversized-body-engine", "dos", operator.who(), "POST /v1/migrations with a 12 MiB body at the engine",
                 Expectation.tooLarge(), () -> operator.send("POST", engine("/v1/migrations"), huge, "application/json"));
     }
 
@@ -375,10 +379,10 @@ class SecurityLabIT {
         Path folder = work.resolve("revoked");
         cloud.engine().issueClient("security-revoked", "operator", folder);
         IssuedIdentity revoked = IssuedIdentity.readPem(folder, "security-revoked");
-        Probe victim = new Probe(MutualTls.context(revoked));
+        Probe victim = new Probe("operator security-revoked", MutualTls.context(revoked));
         MATRIX_CASES.attack("before-revocation", "revocation", "operator security-revoked", "GET /v1/hosts at the engine (positive "
                 + "control)", success(), () -> victim.get(engine("/v1/hosts")));
-        MATRIX_CASES.attack("revoke-certificate", "revocation", name(operator), "POST /v1/certificates/{serial}/revoke", success(),
+        MATRIX_CASES.attack("revoke-certificate", "revocation", operator.who(), "POST /v1/certificates/{serial}/revoke", success(),
                 () -> operator.post(engine("/v1/certificates/" + revoked.certificate().getSerialNumber().toString(16) + "/revoke"),
                         JSON.createObjectNode().put("reason", "key compromise drill").toString()));
         MATRIX_CASES.attack("revoked-at-engine", "revocation", "operator security-revoked (revoked)", "GET /v1/hosts at the engine",
@@ -389,15 +393,15 @@ class SecurityLabIT {
                 Expectation.revoked().test().test(atManager));
         CloudCa labCa = CloudCa.load(ca.directory());
         byte[] older = labCa.issueRevocationList(List.of(), BigInteger.ZERO, Duration.ofDays(1)).getEncoded();
-        MATRIX_CASES.attack("older-crl-replayed", "revocation", name(engineDriver), "PUT /v1/revocations at " + n1
+        MATRIX_CASES.attack("older-crl-replayed", "revocation", engineDriver.who(), "PUT /v1/revocations at " + n1
                 + " with an older list that revokes nothing", status(400, "REVOCATION_LIST_REJECTED"), () -> engineDriver.send("PUT",
                 m1.baseUri().resolve("/v1/revocations"), older, "application/pkix-crl"));
         CloudCa otherCa = CloudCa.create("vtpcm lab cloud CA", work.resolve("crl-forger"));
         byte[] forged = otherCa.issueRevocationList(List.of(), BigInteger.valueOf(1_000_000), Duration.ofDays(1)).getEncoded();
-        MATRIX_CASES.attack("forged-crl", "revocation", name(engineDriver), "PUT /v1/revocations at " + n1 + " with a list signed by "
+        MATRIX_CASES.attack("forged-crl", "revocation", engineDriver.who(), "PUT /v1/revocations at " + n1 + " with a list signed by "
                 + "another CA", status(400, "REVOCATION_LIST_REJECTED"), () -> engineDriver.send("PUT", m1.baseUri().resolve(
                 "/v1/revocations"), forged, "application/pkix-crl"));
-        MATRIX_CASES.attack("crl-pushed-by-node", "revocation", name(node2), "PUT /v1/revocations at " + n1, status(403),
+        MATRIX_CASES.attack("crl-pushed-by-node", "revocation", node2.who(), "PUT /v1/revocations at " + n1, status(403),
                 () -> node2.send("PUT", m1.baseUri().resolve("/v1/revocations"), older, "application/pkix-crl"));
     }
 
@@ -533,36 +537,5 @@ class SecurityLabIT {
     private static String middleOf(String pem) {
         String body = Stream.of(pem.split("\n")).filter(line -> !line.startsWith("-----")).reduce("", String::concat);
         return body.substring(body.length() / 2 - 20, body.length() / 2 + 20);
-    }
-
-    private static String name(Probe probe) {
-        if (probe == operator) {
-            return "operator lab-operator";
-        }
-        if (probe == engineDriver) {
-            return "engine-role lab-engine-driver";
-        }
-        if (probe == node1) {
-            return "node-manager " + n1;
-        }
-        if (probe == node2) {
-            return "node-manager " + n2;
-        }
-        if (probe == qemu1) {
-            return "node-qemu " + n1;
-        }
-        if (probe == qemu2) {
-            return "node-qemu " + n2;
-        }
-        if (probe == compute1) {
-            return "nova-compute." + n1;
-        }
-        if (probe == compute2) {
-            return "nova-compute." + n2;
-        }
-        if (probe == dashboard) {
-            return "dashboard security-dashboard";
-        }
-        return probe.toString();
     }
 }
