@@ -345,6 +345,10 @@ class SecurityLabIT {
         MATRIX_CASES.attack("nova-send-by-destination", "authz", destinationCompute.who(), "POST /v1/nova/instances/{vm}/send from the "
                 + "destination's compute after 520 other begins", status(403), () -> destinationCompute.post(engine("/v1/nova/instances/"
                 + guest.uuid() + "/send"), "{}"));
+        MATRIX_CASES.attack("node-reads-nova-record", "authz", node1.who(), "GET /v1/nova/instances/{vm}/migration at the engine",
+                status(403), () -> node1.get(engine("/v1/nova/instances/" + guest.uuid() + "/migration")));
+        MATRIX_CASES.attack("operator-reads-nova-record", "authz", operator.who(), "GET /v1/nova/instances/{vm}/migration at the "
+                + "engine (positive control)", success(), () -> operator.get(engine("/v1/nova/instances/" + guest.uuid() + "/migration")));
         String runId = Probe.json(begun).path("migration").path("id").asText();
         MATRIX_CASES.attack("operator-aborts-nova-run", "authz", operator.who(), "POST /v1/migrations/{id}/abort of a Nova-mode run "
                 + "before its switchover (positive control)", success(), () -> operator.post(engine("/v1/migrations/" + runId + "/abort"),
@@ -382,6 +386,14 @@ class SecurityLabIT {
         Probe victim = new Probe("operator security-revoked", MutualTls.context(revoked));
         MATRIX_CASES.attack("before-revocation", "revocation", "operator security-revoked", "GET /v1/hosts at the engine (positive "
                 + "control)", success(), () -> victim.get(engine("/v1/hosts")));
+        String serial = revoked.certificate().getSerialNumber().toString(16);
+        MATRIX_CASES.attack("dashboard-revokes-certificate", "revocation", dashboard.who(), "POST /v1/certificates/{serial}/revoke "
+                + "at the engine", status(403), () -> dashboard.post(engine("/v1/certificates/" + serial + "/revoke"),
+                JSON.createObjectNode().put("reason", "not the dashboard's to do").toString()));
+        MATRIX_CASES.attack("node-revokes-other-node", "revocation", node1.who(), "POST /v1/hosts/" + n2 + "/revoke at the engine",
+                status(403), () -> node1.post(engine("/v1/hosts/" + n2 + "/revoke"), "{}"));
+        MATRIX_CASES.attack("compute-lists-certificates", "revocation", compute1.who(), "GET /v1/certificates at the engine",
+                status(403), () -> compute1.get(engine("/v1/certificates")));
         MATRIX_CASES.attack("revoke-certificate", "revocation", operator.who(), "POST /v1/certificates/{serial}/revoke", success(),
                 () -> operator.post(engine("/v1/certificates/" + revoked.certificate().getSerialNumber().toString(16) + "/revoke"),
                         JSON.createObjectNode().put("reason", "key compromise drill").toString()));
