@@ -36,7 +36,7 @@ import org.vtpcm.engine.protocol.MigrationCoordinator;
 import org.vtpcm.engine.nova.NovaMode;
 import org.vtpcm.engine.protocol.NovaHooks;
 import org.vtpcm.engine.receipt.ReceiptSigner;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.tls.PinnedCaTls;
 
@@ -48,7 +48,7 @@ public final class EngineDaemon implements AutoCloseable {
     private final EngineConfig config;
     private final SSLContext tls;
     private final ObjectMapper json;
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final NodeClients nodes;
     private final HostAttester attester;
     private final ReferenceValueStore references;
@@ -73,7 +73,7 @@ public final class EngineDaemon implements AutoCloseable {
     private EnrollmentApiServer enrollmentApi;
 
     @Inject
-    public EngineDaemon(EngineConfig config, @com.google.inject.name.Named(EngineModule.API_TLS) SSLContext tls, ObjectMapper json, NodeDatabase database, NodeClients nodes,
+    public EngineDaemon(EngineConfig config, @com.google.inject.name.Named(EngineModule.API_TLS) SSLContext tls, ObjectMapper json, SqliteDatabase database, NodeClients nodes,
             HostAttester attester, ReferenceValueStore references, ReceiptSigner receipts, VtpcmLocator locator,
             MigrationCoordinator coordinator, NovaHooks nova, NovaMode novaMode, EngineMetrics metrics, CloudCa ca,
             EnrollmentTokens enrollmentTokens, EnrollmentExchange enrollment, CertificateRegistry certificates,

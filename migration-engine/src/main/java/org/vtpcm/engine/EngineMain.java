@@ -11,8 +11,8 @@ import org.vtpcm.engine.certificates.CertificateRegistry;
 import org.vtpcm.engine.config.ConfigException;
 import org.vtpcm.engine.config.EngineConfig;
 import org.vtpcm.engine.journal.EngineSchema;
-import org.vtpcm.manager.store.NodeDatabase;
-import org.vtpcm.manager.store.StoreException;
+import org.vtpcm.protocol.store.SqliteDatabase;
+import org.vtpcm.protocol.store.StoreException;
 import org.vtpcm.protocol.pki.ClientRoles;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
@@ -114,7 +114,7 @@ public final class EngineMain {
             // recorded before it is written out: an identity the registry does not know could never be revoked by serial;
             // the database is SQLite in WAL mode, so this works while the engine runs (it waits up to 5 s for the engine's lock)
             Path databaseFile = settings.stateDirectory().resolve(EngineModule.DATABASE_FILE);
-            try (NodeDatabase database = NodeDatabase.open(databaseFile, EngineSchema.VERSION, EngineSchema.DDL)) {
+            try (SqliteDatabase database = SqliteDatabase.open(databaseFile, EngineSchema.VERSION, EngineSchema.DDL)) {
                 new CertificateRegistry(database, ca, Clock.systemUTC()).recordClient(identity.certificate());
             } catch (StoreException e) {
                 throw new IllegalStateException("cannot record the identity in the engine's database " + databaseFile + " ("

@@ -41,8 +41,8 @@ import org.vtpcm.nova.NovaCloudClient;
 import org.vtpcm.nova.NovaTls;
 import org.vtpcm.engine.protocol.Protocol;
 import org.vtpcm.engine.receipt.ReceiptSigner;
-import org.vtpcm.manager.node.EnrollmentAuthority;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.pki.CloudCa;
@@ -115,7 +115,7 @@ public final class EngineModule extends AbstractModule {
     /** Every certificate the engine's CA issues, and the revocation list made from them. */
     @Provides
     @Singleton
-    CertificateRegistry certificates(NodeDatabase database, CloudCa ca, Clock clock) {
+    CertificateRegistry certificates(SqliteDatabase database, CloudCa ca, Clock clock) {
         return new CertificateRegistry(database, ca, clock);
     }
 
@@ -141,8 +141,8 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    NodeDatabase database() {
-        return NodeDatabase.open(config.stateDirectory().resolve(DATABASE_FILE), EngineSchema.VERSION, EngineSchema.DDL);
+    SqliteDatabase database() {
+        return SqliteDatabase.open(config.stateDirectory().resolve(DATABASE_FILE), EngineSchema.VERSION, EngineSchema.DDL);
     }
 
     @Provides
@@ -154,19 +154,19 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MigrationJournal journal(NodeDatabase database, ObjectMapper json, Clock clock) {
+    MigrationJournal journal(SqliteDatabase database, ObjectMapper json, Clock clock) {
         return new MigrationJournal(database, json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES), clock);
     }
 
     @Provides
     @Singleton
-    ReferenceValueStore references(NodeDatabase database, Clock clock) {
+    ReferenceValueStore references(SqliteDatabase database, Clock clock) {
         return new ReferenceValueStore(database, clock);
     }
 
     @Provides
     @Singleton
-    ReceiptSigner receipts(CryptoSuite suite, NodeDatabase database) {
+    ReceiptSigner receipts(CryptoSuite suite, SqliteDatabase database) {
         return new ReceiptSigner(suite, database, config.stateDirectory().resolve("keys"));
     }
 
@@ -179,13 +179,13 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    EnrollmentTokens enrollmentTokens(NodeDatabase database, Clock clock) {
+    EnrollmentTokens enrollmentTokens(SqliteDatabase database, Clock clock) {
         return new EnrollmentTokens(database, clock);
     }
 
     @Provides
     @Singleton
-    EnrollmentExchange enrollmentExchange(EnrollmentAuthority authority, EnrollmentTokens tokens, NodeDatabase database,
+    EnrollmentExchange enrollmentExchange(EnrollmentAuthority authority, EnrollmentTokens tokens, SqliteDatabase database,
             CertificateRegistry certificates, Clock clock) {
         return new EnrollmentExchange(authority, tokens, new EnrollmentRecords(database), new PendingChallenges(), config.hosts(),
                 config.apiAddress(), certificates, clock);
@@ -194,7 +194,7 @@ public final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     NodeClients nodes(@Named(NODES_TLS) SSLContext engineTls) {
-        return new NodeClients(config.hosts(), engineTls, org.vtpcm.manager.client.ManagerClient.DEFAULT_TIMEOUT,
+        return new NodeClients(config.hosts(), engineTls, org.vtpcm.nodeapi.ManagerClient.DEFAULT_TIMEOUT,
                 config.trust().hostAttestationTimeout());
     }
 
@@ -206,9 +206,9 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    HostAttester attester(NodeClients nodes, CloudCa ca, EnrollmentAuthority authority, NodeDatabase database, ReferenceValueStore references,
+    HostAttester attester(NodeClients nodes, CloudCa ca, EnrollmentAuthority authority, SqliteDatabase database, ReferenceValueStore references,
             Clock clock) {
-        return new HostAttester((host, nonce) -> nodes.attestationClient(host).quote(nonce), nodes.hosts(), ca, new EnrolledAks(authority, database),
+        return new HostAttester((host, nonce) -> nodes.attestationNode(host).quote(nonce), nodes.hosts(), ca, new EnrolledAks(authority, database),
                 references, clock);
     }
 

@@ -14,7 +14,7 @@ import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.engine.client.EngineClient;
-import org.vtpcm.manager.client.ManagerClient;
+import org.vtpcm.nodeapi.ManagerClient;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.crypto.SuiteName;

@@ -101,7 +101,7 @@ public final class LabGuest implements AutoCloseable {
             throw e;
         }
         node = destination;
-        if (!hosts.host(destination).state(name).map(org.vtpcm.manager.libvirt.DomainState::isActive).orElse(false)) {
+        if (!hosts.host(destination).state(name).map(org.vtpcm.nodeapi.DomainState::isActive).orElse(false)) {
             String panic = console.lines().stream().filter(line -> line.contains("Kernel panic") || line.contains("invalid opcode")
                     || line.contains("BUG:")).findFirst().orElse("no panic on the console");
             throw new LabNotReadyException("after migrating " + name + " to " + destination + " it is not active there; guest: "

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vtpcm.manager.client.ManagerClient;
+import org.vtpcm.nodeapi.ManagerClient;
 
 /**
  * Removes what a lab test left behind, wherever it is, so that a failed attempt never spoils the

@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.vtpcm.manager.client.ManagerClient;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.nodeapi.ManagerClient;
+import org.vtpcm.nodeapi.ManagerClientException;
 
 /**
  * A vtpcm-manager daemon running inside one lab node's namespaces: writes its config, enrolls it

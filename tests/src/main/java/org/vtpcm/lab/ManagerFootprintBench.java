@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.vtpcm.manager.client.ManagerClient;
+import org.vtpcm.nodeapi.ManagerClient;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.crypto.SuiteName;

@@ -19,7 +19,7 @@ import java.util.stream.IntStream;
 import org.vtpcm.engine.client.EngineClient;
 import org.vtpcm.engine.client.EngineClientException;
 import org.vtpcm.manager.libvirt.CompletedJob;
-import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.MigrationOptions;
 
 /**

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 
 /**

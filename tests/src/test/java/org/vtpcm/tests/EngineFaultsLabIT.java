@@ -21,8 +21,8 @@ import org.vtpcm.lab.EngineMigration;
 import org.vtpcm.lab.LabCloud;
 import org.vtpcm.lab.LabConfig;
 import org.vtpcm.lab.LabManager;
-import org.vtpcm.manager.client.ManagerClient;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.nodeapi.ManagerClient;
+import org.vtpcm.nodeapi.ManagerClientException;
 
 /**
  * Faults at protocol steps, end to end: a destination that fails attestation receives nothing; a

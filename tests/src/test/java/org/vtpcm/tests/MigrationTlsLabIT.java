@@ -37,7 +37,7 @@ import org.vtpcm.lab.LabHosts;
 import org.vtpcm.lab.LabLeftovers;
 import org.vtpcm.lab.LabManager;
 import org.vtpcm.lab.ManagedHop;
-import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.LibvirtException;
 import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
 import org.vtpcm.manager.libvirt.MigrationOptions;

@@ -25,8 +25,8 @@ import org.vtpcm.lab.LabConfig;
 import org.vtpcm.lab.LabHosts;
 import org.vtpcm.lab.LabLeftovers;
 import org.vtpcm.lab.LabNode;
-import org.vtpcm.manager.client.ManagerClient;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.nodeapi.ManagerClient;
+import org.vtpcm.nodeapi.ManagerClientException;
 import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
 import org.vtpcm.manager.libvirt.MigrationOptions;
 

@@ -27,7 +27,7 @@ import org.vtpcm.lab.LabManager;
 import org.vtpcm.lab.LabNode;
 import org.vtpcm.lab.NovaGuestConsole;
 import org.vtpcm.lab.OpenStackLab;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.nodeapi.ManagerClientException;
 
 /**
  * Real OpenStack (the lab's Zed profile, our compute driver in each node's nova-compute): a tenant

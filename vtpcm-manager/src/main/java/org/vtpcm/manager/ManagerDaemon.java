@@ -20,14 +20,14 @@ import org.vtpcm.manager.config.ManagerConfig;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 import org.vtpcm.manager.lifecycle.DomainEventHandler;
-import org.vtpcm.manager.lifecycle.ReconcileReport;
+import org.vtpcm.nodeapi.ReconcileReport;
 import org.vtpcm.manager.lifecycle.StartupReconciler;
 import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
 import org.vtpcm.manager.migration.MigrationHooks;
 import org.vtpcm.manager.migration.VmMigrations;
 import org.vtpcm.manager.node.CodeFiles;
 import org.vtpcm.manager.node.NodeAttestation;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.manager.tpcm.MeasurementLog;
 import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
 import org.vtpcm.protocol.crypto.CryptoSuite;
@@ -43,7 +43,7 @@ public final class ManagerDaemon implements AutoCloseable {
 
     private final ManagerConfig config;
     private final NodeAttestation attestation;
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final LibvirtHost libvirt;
     private final StartupReconciler reconciler;
     private final DomainEventHandler domainEvents;
@@ -66,7 +66,7 @@ public final class ManagerDaemon implements AutoCloseable {
     private ApiServer api;
 
     @Inject
-    public ManagerDaemon(ManagerConfig config, NodeAttestation attestation, NodeDatabase database, LibvirtHost libvirt,
+    public ManagerDaemon(ManagerConfig config, NodeAttestation attestation, SqliteDatabase database, LibvirtHost libvirt,
             StartupReconciler reconciler, DomainEventHandler domainEvents, VtpcmLifecycle lifecycle, MigrationHooks hooks,
             AssociationStore associations, ReferenceValueLibrary referenceValues, MeasurementLog measurementLog,
             VtpcmSecretStore secrets, CryptoSuite suite, ObjectMapper json, ControlPolicy defaultPolicy,

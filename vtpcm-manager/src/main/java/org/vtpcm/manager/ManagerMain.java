@@ -12,7 +12,7 @@ import org.vtpcm.attestation.PlatformTpm;
 import org.vtpcm.manager.config.ManagerConfig;
 import org.vtpcm.manager.node.CaPin;
 import org.vtpcm.manager.node.EngineEnrollment;
-import org.vtpcm.manager.node.EnrollmentAuthority;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
 import org.vtpcm.manager.node.EnrollmentChannel;
 import org.vtpcm.manager.node.LocalEnrollment;
 import org.vtpcm.manager.node.NodeEnrollment;

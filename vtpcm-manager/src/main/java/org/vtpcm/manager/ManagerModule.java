@@ -1,5 +1,7 @@
 package org.vtpcm.manager;
 
+import org.vtpcm.manager.store.NodeSchema;
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -44,7 +46,7 @@ import org.vtpcm.manager.migration.MigrationHooks;
 import org.vtpcm.manager.migration.VmMigrations;
 import org.vtpcm.manager.migration.StateTransferHooks;
 import org.vtpcm.manager.node.NodeAttestation;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.manager.tpcm.BootMeasurer;
 import org.vtpcm.manager.tpcm.MeasurementLog;
 import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
@@ -79,8 +81,8 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    NodeDatabase database() {
-        return NodeDatabase.open(config.databaseFile());
+    SqliteDatabase database() {
+        return NodeSchema.open(config.databaseFile());
     }
 
     @Provides
@@ -91,13 +93,13 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    AssociationStore associations(NodeDatabase database, Clock clock) {
+    AssociationStore associations(SqliteDatabase database, Clock clock) {
         return new AssociationStore(database, clock);
     }
 
     @Provides
     @Singleton
-    VtpcmSecretStore secrets(NodeDatabase database, NodeMasterKey masterKey, CryptoSuite suite) {
+    VtpcmSecretStore secrets(SqliteDatabase database, NodeMasterKey masterKey, CryptoSuite suite) {
         return new VtpcmSecretStore(database, masterKey, suite);
     }
 
@@ -116,7 +118,7 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ReferenceValueLibrary referenceValues(NodeDatabase database, CryptoSuite suite, Clock clock) {
+    ReferenceValueLibrary referenceValues(SqliteDatabase database, CryptoSuite suite, Clock clock) {
         return new ReferenceValueLibrary(database, suite, clock);
     }
 
@@ -128,7 +130,7 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    MeasurementLog measurementLog(NodeDatabase database, CryptoSuite suite, Clock clock) {
+    MeasurementLog measurementLog(SqliteDatabase database, CryptoSuite suite, Clock clock) {
         return new MeasurementLog(database, suite, clock);
     }
 

@@ -21,8 +21,7 @@ import org.vtpcm.engine.protocol.PastSwitchoverException;
 import org.vtpcm.engine.protocol.UnknownMigrationException;
 import org.vtpcm.engine.protocol.UnknownVmException;
 import org.vtpcm.engine.target.NoTargetException;
-import org.vtpcm.manager.api.MutualTlsConnector;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.nodeapi.ManagerClientException;
 
 /**
  * The engine's REST API: JSON over HTTPS with mutual TLS 1.3 only. Every endpoint allows the roles

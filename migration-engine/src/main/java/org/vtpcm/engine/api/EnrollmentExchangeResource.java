@@ -7,7 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import org.vtpcm.engine.enrollment.EnrollmentExchange;
 import org.vtpcm.engine.enrollment.EnrollmentToken;
-import org.vtpcm.manager.node.EnrollmentMessages;
+import org.vtpcm.nodeapi.EnrollmentMessages;
 
 /**
  * The enrollment exchange, {@code POST /v1/enrollment/challenge} and {@code /answer}: served only

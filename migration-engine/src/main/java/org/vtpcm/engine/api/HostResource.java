@@ -13,7 +13,7 @@ import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.engine.hosts.NodeClients;
 import org.vtpcm.engine.hosts.UnknownHostException;
 import org.vtpcm.engine.protocol.MigrationCoordinator;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.nodeapi.ManagerClientException;
 
 /** /v1/hosts: each node's attestation state and load; attest now; trust its measured platform. */
 public final class HostResource implements ApiRoutes {
@@ -60,7 +60,7 @@ public final class HostResource implements ApiRoutes {
 
     private HostView view(HostConfig host) {
         try {
-            return view(host, nodes.client(host.name()).vtpcms().size());
+            return view(host, nodes.node(host.name()).vtpcms().size());
         } catch (ManagerClientException e) {
             return view(host, -1);
         }

@@ -9,11 +9,12 @@ import org.vtpcm.engine.journal.Phase;
 import org.vtpcm.engine.journal.PhaseTiming;
 import org.vtpcm.engine.journal.RejectedHost;
 import org.vtpcm.engine.journal.VmProgress;
+import org.vtpcm.protocol.state.StateDigest;
 
 /** A migration as the API shows it (docs/engine-api.md). */
 public record MigrationView(UUID id, UUID vmUuid, String vmName, UUID vtpcmId, String source, String destination, Phase phase,
         Phase outcome, String reason, Instant createdAt, Instant updatedAt, MigrationOptions options, VmProgress progress,
-        List<PhaseTiming> phases, List<RejectedHost> rejectedHosts, String digestLeft, String digestArrived, Long epoch,
+        List<PhaseTiming> phases, List<RejectedHost> rejectedHosts, StateDigest digestLeft, StateDigest digestArrived, Long epoch,
         Long downtimeMs, Long totalMs, boolean switchedOver, boolean cleanupPending) {
 
     public static MigrationView of(MigrationRecord r) {

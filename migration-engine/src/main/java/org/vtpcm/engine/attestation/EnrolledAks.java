@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Optional;
-import org.vtpcm.manager.node.EnrollmentAuthority;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /**
  * The attestation key each node enrolled with: the attester refuses quotes signed by any other.
@@ -18,9 +18,9 @@ import org.vtpcm.manager.store.NodeDatabase;
  */
 public final class EnrolledAks {
     private final EnrollmentAuthority registry;
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
 
-    public EnrolledAks(EnrollmentAuthority registry, NodeDatabase database) {
+    public EnrolledAks(EnrollmentAuthority registry, SqliteDatabase database) {
         this.registry = requireNonNull(registry, "registry is null");
         this.database = requireNonNull(database, "database is null");
     }

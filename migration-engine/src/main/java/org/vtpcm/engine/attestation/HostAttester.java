@@ -2,10 +2,6 @@ package org.vtpcm.engine.attestation;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -31,10 +27,10 @@ import org.vtpcm.attestation.ReferenceValues;
 import org.vtpcm.attestation.tpm2.TpmPublicArea;
 import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.engine.hosts.UnknownHostException;
-import org.vtpcm.manager.client.ManagerClient;
-import org.vtpcm.manager.client.ManagerClientException;
-import org.vtpcm.manager.node.EnrollmentAuthority;
-import org.vtpcm.manager.node.QuoteEvidence;
+import org.vtpcm.nodeapi.ManagerClient;
+import org.vtpcm.nodeapi.ManagerClientException;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
+import org.vtpcm.nodeapi.QuoteEvidence;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.Pem;
 
@@ -45,7 +41,7 @@ import org.vtpcm.protocol.pki.Pem;
  * quote and its event log under the host's policy: its class's required PCRs, and the reference
  * values that apply to it (global, its class's, its own). Remembers the last result per host.
  */
-public final class HostAttester {
+public final class HostAttester implements DestinationAttestation {
     private static final Logger LOG = LoggerFactory.getLogger(HostAttester.class);
 
     private final QuoteSource quotes;
@@ -55,7 +51,6 @@ public final class HostAttester {
     private final ReferenceValueStore references;
     private final Clock clock;
     private final QuoteVerifier verifier = new QuoteVerifier();
-    private final ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private final SecureRandom random = new SecureRandom();
     private final Map<String, AttestationResult> last = new ConcurrentHashMap<>();
 
@@ -70,13 +65,13 @@ public final class HostAttester {
     }
 
     /** Attests with a nonce of the caller's (a migration's), and remembers the result. */
+    @Override
     public AttestationResult attest(String host, byte[] nonce) {
         HostConfig config = host(host);
         AttestationResult result;
         try {
-            JsonNode answer = quotes.quote(host, nonce);
             List<String> problems = new ArrayList<>();
-            Optional<QuoteEvidence> evidence = parse(answer, problems);
+            Optional<QuoteEvidence> evidence = evidence(host, nonce, problems);
             if (evidence.isPresent()) {
                 problems.addAll(checkIdentity(host, evidence.get()));
                 ReferenceValues reference = references.forHost(host, config.hostClass());
@@ -101,6 +96,7 @@ public final class HostAttester {
     }
 
     /** Attests with a fresh nonce of its own. */
+    @Override
     public AttestationResult attest(String host) {
         return attest(host, freshNonce());
     }
@@ -122,7 +118,7 @@ public final class HostAttester {
         HostConfig config = host(host);
         byte[] nonce = freshNonce();
         List<String> problems = new ArrayList<>();
-        Optional<QuoteEvidence> evidence = parse(quotes.quote(host, nonce), problems);
+        Optional<QuoteEvidence> evidence = evidence(host, nonce, problems);
         List<PlatformEvent> events = new ArrayList<>();
         if (evidence.isPresent()) {
             problems.addAll(checkIdentity(host, evidence.get()));
@@ -165,10 +161,17 @@ public final class HostAttester {
         return nonce;
     }
 
-    private Optional<QuoteEvidence> parse(JsonNode answer, List<String> problems) {
+    /** The node's quote evidence; a malformed answer is a problem of the node's (untrusted), an unreachable node is thrown. */
+    private Optional<QuoteEvidence> evidence(String host, byte[] nonce, List<String> problems) {
         try {
-            return Optional.of(json.treeToValue(requireNonNull(answer, "no answer"), QuoteEvidence.class));
-        } catch (JsonProcessingException | RuntimeException e) {
+            return Optional.of(requireNonNull(quotes.quote(host, nonce), "no answer"));
+        } catch (ManagerClientException e) {
+            if (!ManagerClientException.MALFORMED_ANSWER.equals(e.code())) {
+                throw e;
+            }
+            problems.add("the quote evidence is malformed");
+            return Optional.empty();
+        } catch (RuntimeException e) {
             problems.add("the quote evidence is malformed");
             return Optional.empty();
         }

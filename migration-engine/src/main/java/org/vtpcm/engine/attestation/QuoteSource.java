@@ -1,6 +1,6 @@
 package org.vtpcm.engine.attestation;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.vtpcm.nodeapi.QuoteEvidence;
 
 /** Where the attester gets a node's quote evidence: its manager, over mutual TLS (a fake in tests). */
 @FunctionalInterface
@@ -8,7 +8,8 @@ public interface QuoteSource {
     /**
      * The node's answer to a quote request over {@code nonce}.
      *
-     * @throws org.vtpcm.manager.client.ManagerClientException when the manager cannot be reached
+     * @throws org.vtpcm.nodeapi.ManagerClientException when the manager cannot be reached, or answers no quote evidence
+     *     ({@link org.vtpcm.nodeapi.ManagerClientException#MALFORMED_ANSWER})
      */
-    JsonNode quote(String host, byte[] nonce);
+    QuoteEvidence quote(String host, byte[] nonce);
 }

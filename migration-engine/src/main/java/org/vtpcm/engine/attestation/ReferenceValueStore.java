@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.vtpcm.attestation.ReferenceValues;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /**
  * The platform reference values nodes are attested against, kept in the engine's database, each
@@ -40,10 +40,10 @@ public final class ReferenceValueStore {
                     + "SELECT id, pcr, description, digest, label, added_at, 'global' FROM reference_value",
             "DELETE FROM reference_value");
 
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final Clock clock;
 
-    public ReferenceValueStore(NodeDatabase database, Clock clock) {
+    public ReferenceValueStore(SqliteDatabase database, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.clock = requireNonNull(clock, "clock is null");
         database.inTransaction(connection -> {

@@ -28,8 +28,8 @@ import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vtpcm.manager.node.EnrollmentAuthority;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.pki.ClientRoles;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.Role;
@@ -56,13 +56,13 @@ public final class CertificateRegistry implements Revocations {
     private static final int MAX_REASON = 200;
     private static final Logger LOG = LoggerFactory.getLogger(CertificateRegistry.class);
 
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final CloudCa ca;
     private final Clock clock;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Set<BigInteger> revoked;
 
-    public CertificateRegistry(NodeDatabase database, CloudCa ca, Clock clock) {
+    public CertificateRegistry(SqliteDatabase database, CloudCa ca, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.ca = requireNonNull(ca, "ca is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -224,11 +224,11 @@ public final class CertificateRegistry implements Revocations {
     }
 
     // in one transaction: the change, the next revocation list; then the in-memory set and the listeners
-    private List<CertificateRecord> change(NodeDatabase.SqlWork<List<CertificateRecord>> work) {
+    private List<CertificateRecord> change(SqliteDatabase.SqlWork<List<CertificateRecord>> work) {
         return change(work, false);
     }
 
-    private synchronized List<CertificateRecord> change(NodeDatabase.SqlWork<List<CertificateRecord>> work, boolean newList) {
+    private synchronized List<CertificateRecord> change(SqliteDatabase.SqlWork<List<CertificateRecord>> work, boolean newList) {
         Instant now = clock.instant();
         List<CertificateRecord> changed = database.inTransaction(connection -> {
             List<CertificateRecord> result = work.run(connection);

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.engine.hosts.NodeClients;
-import org.vtpcm.manager.api.RevocationStatus;
+import org.vtpcm.nodeapi.RevocationStatus;
 
 /**
  * Delivers the registry's revocation list to every configured host's manager
@@ -82,7 +82,7 @@ public final class RevocationPublisher implements AutoCloseable {
         List<HostConfig> behind = nodes.hosts().stream()
                 .filter(host -> delivered.getOrDefault(host.name(), BigInteger.ONE.negate()).compareTo(list.number()) < 0).toList();
         Map<HostConfig, Delivery> results = nodes.fanOut().each(behind,
-                host -> new Delivery(nodes.attestationClient(host.name()).putRevocations(list.der()), null),
+                host -> new Delivery(nodes.attestationNode(host.name()).putRevocations(list.der()), null),
                 (host, problem) -> new Delivery(null, problem));
         results.forEach((host, result) -> {
             if (result.status() != null) {

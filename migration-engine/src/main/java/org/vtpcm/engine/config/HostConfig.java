@@ -7,7 +7,7 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import org.vtpcm.manager.node.NodeAttestation;
+import org.vtpcm.nodeapi.NodePcrs;
 
 /**
  * One compute node the engine may migrate between.
@@ -29,7 +29,7 @@ public record HostConfig(String name, URI manager, String libvirt, int maxMigrat
      * PCR 12, the qemu, libvirtd and swtpm binaries in PCR 13.
      */
     public static final SortedSet<Integer> DEFAULT_REQUIRED_PCRS = Collections.unmodifiableSortedSet(new TreeSet<>(Set.of(
-            NodeAttestation.PCR_CODE, NodeAttestation.PCR_CONFIG, NodeAttestation.PCR_BINARIES)));
+            NodePcrs.CODE, NodePcrs.CONFIG, NodePcrs.BINARIES)));
 
     public HostConfig {
         requireNonNull(name, "name is null");

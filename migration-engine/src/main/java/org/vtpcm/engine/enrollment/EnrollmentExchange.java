@@ -22,12 +22,12 @@ import org.slf4j.LoggerFactory;
 import org.vtpcm.engine.certificates.CertificateRecord;
 import org.vtpcm.engine.certificates.CertificateRegistry;
 import org.vtpcm.engine.config.HostConfig;
-import org.vtpcm.manager.node.CertifiedNode;
-import org.vtpcm.manager.node.EnrollmentAuthority;
-import org.vtpcm.manager.node.EnrollmentMessages.AnswerRequest;
-import org.vtpcm.manager.node.EnrollmentMessages.AnswerResponse;
-import org.vtpcm.manager.node.EnrollmentMessages.ChallengeRequest;
-import org.vtpcm.manager.node.EnrollmentMessages.ChallengeResponse;
+import org.vtpcm.attestation.enrollment.CertifiedNode;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
+import org.vtpcm.nodeapi.EnrollmentMessages.AnswerRequest;
+import org.vtpcm.nodeapi.EnrollmentMessages.AnswerResponse;
+import org.vtpcm.nodeapi.EnrollmentMessages.ChallengeRequest;
+import org.vtpcm.nodeapi.EnrollmentMessages.ChallengeResponse;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.Pem;
 

@@ -4,14 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import java.sql.PreparedStatement;
 import java.time.Instant;
-import org.vtpcm.manager.node.CertifiedNode;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.attestation.enrollment.CertifiedNode;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /** The history of node enrollments through the engine (append-only, enforced by the database): who, when, with which token and TPM. */
 public final class EnrollmentRecords {
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
 
-    public EnrollmentRecords(NodeDatabase database) {
+    public EnrollmentRecords(SqliteDatabase database) {
         this.database = requireNonNull(database, "database is null");
     }
 

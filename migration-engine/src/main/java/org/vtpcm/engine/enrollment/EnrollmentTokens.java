@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /**
  * One-time node enrollment tokens in the engine's database: issued by an operator for one node,
@@ -29,11 +29,11 @@ public final class EnrollmentTokens {
     public static final Duration MAX_TTL = Duration.ofHours(24);
     private static final Logger LOG = LoggerFactory.getLogger(EnrollmentTokens.class);
 
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public EnrollmentTokens(NodeDatabase database, Clock clock) {
+    public EnrollmentTokens(SqliteDatabase database, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.clock = requireNonNull(clock, "clock is null");
     }

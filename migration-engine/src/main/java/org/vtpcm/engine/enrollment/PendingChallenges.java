@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.vtpcm.manager.node.EnrollmentAuthority;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
 
 /**
  * The credential challenges waiting for their answer, in memory: each bound to the token that asked

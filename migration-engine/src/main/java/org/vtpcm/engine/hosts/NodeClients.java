@@ -9,17 +9,19 @@ import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import org.vtpcm.engine.config.HostConfig;
-import org.vtpcm.manager.client.ManagerClient;
+import org.vtpcm.nodeapi.HttpsNodeApi;
+import org.vtpcm.nodeapi.ManagerClient;
+import org.vtpcm.nodeapi.NodeApi;
 
 /**
  * The configured compute nodes and mutual-TLS clients of each node's manager, as the engine: every
  * answer is bounded in size and time; attestation calls get the shorter per-host timeout, and
  * {@link #fanOut()} calls all hosts at once under it.
  */
-public final class NodeClients implements AutoCloseable {
+public final class NodeClients implements NodeDirectory, AutoCloseable {
     private final Map<String, HostConfig> hosts = new LinkedHashMap<>();
-    private final Map<String, ManagerClient> clients = new LinkedHashMap<>();
-    private final Map<String, ManagerClient> attestationClients = new LinkedHashMap<>();
+    private final Map<String, NodeApi> clients = new LinkedHashMap<>();
+    private final Map<String, NodeApi> attestationClients = new LinkedHashMap<>();
     private final HostFanOut fanOut;
 
     public NodeClients(List<HostConfig> hosts, SSLContext engineTls) {
@@ -34,16 +36,17 @@ public final class NodeClients implements AutoCloseable {
         requireNonNull(engineTls, "engineTls is null");
         for (HostConfig host : hosts) {
             this.hosts.put(host.name(), host);
-            clients.put(host.name(), new ManagerClient(host.manager(), engineTls, callTimeout, ManagerClient.DEFAULT_MAX_ANSWER_BYTES));
-            attestationClients.put(host.name(), new ManagerClient(host.manager(), engineTls, hostTimeout,
-                    ManagerClient.DEFAULT_MAX_ANSWER_BYTES));
+            clients.put(host.name(), new HttpsNodeApi(new ManagerClient(host.manager(), engineTls, callTimeout,
+                    ManagerClient.DEFAULT_MAX_ANSWER_BYTES)));
+            attestationClients.put(host.name(), new HttpsNodeApi(new ManagerClient(host.manager(), engineTls, hostTimeout,
+                    ManagerClient.DEFAULT_MAX_ANSWER_BYTES)));
         }
         this.fanOut = new HostFanOut(hostTimeout);
     }
 
     /** The host's manager with the attestation timeout (a stalling node fails its attestation in time). */
-    public ManagerClient attestationClient(String name) {
-        client(name);
+    public NodeApi attestationNode(String name) {
+        node(name);
         return attestationClients.get(name);
     }
 
@@ -57,16 +60,19 @@ public final class NodeClients implements AutoCloseable {
         fanOut.close();
     }
 
+    @Override
     public List<HostConfig> hosts() {
         return List.copyOf(hosts.values());
     }
 
+    @Override
     public Optional<HostConfig> host(String name) {
         return Optional.ofNullable(hosts.get(name));
     }
 
-    public ManagerClient client(String name) {
-        ManagerClient client = clients.get(name);
+    @Override
+    public NodeApi node(String name) {
+        NodeApi client = clients.get(name);
         if (client == null) {
             throw new UnknownHostException("no host named '" + name + "'; known hosts: " + hosts.keySet());
         }

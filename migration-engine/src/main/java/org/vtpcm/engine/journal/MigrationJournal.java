@@ -18,25 +18,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.state.StateDigest;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /**
  * The write-ahead journal of migrations. Every phase is recorded as begun before its side effect
  * and as done after it; ends are recorded with their reason. The row holds what recovery needs.
  */
 public final class MigrationJournal {
-    private static final Set<String> COLUMNS = Set.of("vm_name", "vtpcm_id", "source", "destination", "epoch", "digest_left",
-            "digest_arrived", "downtime_ms", "total_ms", "rejected", "progress", "switched_over", "cleanup_pending", "reason");
     private static final TypeReference<List<RejectedHost>> REJECTED = new TypeReference<>() {
     };
 
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public MigrationJournal(NodeDatabase database, ObjectMapper json, Clock clock) {
+    public MigrationJournal(SqliteDatabase database, ObjectMapper json, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.json = requireNonNull(json, "json is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -120,13 +118,47 @@ public final class MigrationJournal {
         });
     }
 
-    /** Sets facts learnt along the way (columns named in {@link #COLUMNS}). */
-    public void update(UUID id, Map<String, Object> values) {
-        for (String column : values.keySet()) {
-            if (!COLUMNS.contains(column)) {
-                throw new IllegalArgumentException("not an updatable column: " + column);
-            }
-        }
+    /** Where the vTPCM was found when the migration opened, and the epoch it gets at the destination. */
+    public void source(UUID id, String vmName, UUID vtpcmId, String source, long newEpoch) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("vm_name", vmName);
+        values.put("vtpcm_id", vtpcmId);
+        values.put("source", source);
+        values.put("epoch", newEpoch);
+        update(id, values);
+    }
+
+    /** The selected destination. */
+    public void destination(UUID id, String host) {
+        update(id, Map.of("destination", host));
+    }
+
+    /** The guest can no longer run at the source: from here the migration only rolls forward. */
+    public void switchedOver(UUID id) {
+        update(id, Map.of("switched_over", 1));
+    }
+
+    /** The digests of the TPM state that left the source and that arrived at the destination. */
+    public void digests(UUID id, StateDigest left, StateDigest arrived) {
+        update(id, Map.of("digest_left", left.hex(), "digest_arrived", arrived.hex()));
+    }
+
+    /** The guest's downtime (-1 unknown) and the vTPCM's epoch at the destination, once it resumed there. */
+    public void arrived(UUID id, long downtimeMillis, long epoch) {
+        update(id, Map.of("downtime_ms", downtimeMillis, "epoch", epoch));
+    }
+
+    /** Whether a rolled-back migration still has a destination to clean up. */
+    public void cleanupPending(UUID id, boolean pending) {
+        update(id, Map.of("cleanup_pending", pending ? 1 : 0));
+    }
+
+    /** Why an active migration waits (empty when it no longer does). */
+    public void reason(UUID id, String reason) {
+        update(id, Map.of("reason", reason));
+    }
+
+    private void update(UUID id, Map<String, Object> values) {
         StringBuilder sql = new StringBuilder("UPDATE migration SET updated_at = ?");
         values.keySet().forEach(column -> sql.append(", ").append(column).append(" = ?"));
         sql.append(" WHERE id = ?");
@@ -247,7 +279,7 @@ public final class MigrationJournal {
                         Phase.valueOf(row.getString("phase")), row.getString("outcome") == null ? null : Phase.valueOf(row.getString("outcome")),
                         row.getString("reason"), read(row.getString("options"), MigrationOptions.class),
                         Instant.parse(row.getString("created_at")), Instant.parse(row.getString("updated_at")), nullableLong(row, "epoch"),
-                        row.getString("digest_left"), row.getString("digest_arrived"), nullableLong(row, "downtime_ms"),
+                        digest(row.getString("digest_left")), digest(row.getString("digest_arrived")), nullableLong(row, "downtime_ms"),
                         nullableLong(row, "total_ms"), readList(row.getString("rejected")),
                         row.getString("progress") == null ? null : read(row.getString("progress"), VmProgress.class),
                         row.getInt("switched_over") == 1, row.getInt("cleanup_pending") == 1, timings(connection, id)));
@@ -303,6 +335,10 @@ public final class MigrationJournal {
     private static Long nullableLong(ResultSet row, String column) throws SQLException {
         long value = row.getLong(column);
         return row.wasNull() ? null : value;
+    }
+
+    private static StateDigest digest(String hex) {
+        return hex == null ? null : StateDigest.parse(hex);
     }
 
     private static UUID uuid(String text) {

@@ -3,6 +3,7 @@ package org.vtpcm.engine.journal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.vtpcm.protocol.state.StateDigest;
 
 /**
  * One migration as the journal holds it.
@@ -13,10 +14,15 @@ import java.util.UUID;
  */
 public record MigrationRecord(UUID id, String nonce, UUID vmUuid, String vmName, UUID vtpcmId, String source, String destination,
         Phase phase, Phase outcome, String reason, MigrationOptions options, Instant createdAt, Instant updatedAt, Long epoch,
-        String digestLeft, String digestArrived, Long downtimeMillis, Long totalMillis, List<RejectedHost> rejectedHosts,
+        StateDigest digestLeft, StateDigest digestArrived, Long downtimeMillis, Long totalMillis, List<RejectedHost> rejectedHosts,
         VmProgress progress, boolean switchedOver, boolean cleanupPending, List<PhaseTiming> phases) {
 
     public boolean isActive() {
         return outcome == null;
+    }
+
+    /** Whether the phase's side effect is done (journaled as done, not only begun). */
+    public boolean done(Phase phase) {
+        return phases.stream().anyMatch(timing -> timing.phase() == phase && timing.millis() != null);
     }
 }

@@ -2,7 +2,6 @@ package org.vtpcm.engine.nova;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +22,7 @@ import org.vtpcm.engine.journal.MigrationRecord;
 import org.vtpcm.engine.journal.RejectedHost;
 import org.vtpcm.engine.protocol.NovaHooks;
 import org.vtpcm.engine.protocol.UnknownVmException;
+import org.vtpcm.nodeapi.AssociationView;
 import org.vtpcm.nova.Hypervisor;
 import org.vtpcm.nova.NovaCloud;
 import org.vtpcm.nova.NovaException;
@@ -70,9 +70,10 @@ public final class NovaMode implements AutoCloseable {
     public Requested migrate(String vm, Optional<String> to) {
         NovaCloud cloud = nova.orElseThrow(() -> new NovaModeException(409, "NOVA_NOT_CONFIGURED",
                 "this engine has no Nova endpoint (set nova.auth-url and credentials in its configuration)"));
-        JsonNode vtpcm = locator.find(vm).orElseThrow(() -> new UnknownVmException("no node holds a live vTPCM for VM '" + vm + "'"));
-        UUID instance = UUID.fromString(vtpcm.path("vmUuid").asText());
-        String source = vtpcm.path("host").asText();
+        AssociationView vtpcm = locator.find(vm).orElseThrow(() -> new UnknownVmException("no node holds a live vTPCM for VM '" + vm
+                + "'"));
+        UUID instance = vtpcm.vmUuid();
+        String source = vtpcm.host();
         List<RejectedHost> rejected = new ArrayList<>();
         String destination;
         try {

@@ -3,14 +3,14 @@ package org.vtpcm.engine.protocol;
 import static java.util.Objects.requireNonNull;
 
 import org.vtpcm.engine.attestation.AttestationResult;
-import org.vtpcm.engine.attestation.HostAttester;
+import org.vtpcm.engine.attestation.DestinationAttestation;
 import org.vtpcm.engine.journal.Phase;
 
 /** DEST_ATTESTED: the destination quotes over this migration's nonce; no proof, no state. */
 final class AttestDestination implements PhaseStep {
-    private final HostAttester attester;
+    private final DestinationAttestation attester;
 
-    AttestDestination(HostAttester attester) {
+    AttestDestination(DestinationAttestation attester) {
         this.attester = requireNonNull(attester, "attester is null");
     }
 
@@ -20,25 +20,25 @@ final class AttestDestination implements PhaseStep {
     }
 
     @Override
-    public String intent(MigrationRun run) {
-        return "quote of " + run.destinationName() + " over the migration nonce";
+    public String intent(MigrationContext context) {
+        return "quote of " + context.destinationName() + " over the migration nonce";
     }
 
     @Override
-    public String run(MigrationRun run) {
-        return check(run, attester.attest(run.destinationName(), run.nonce));
+    public Step run(ActiveRun run) {
+        MigrationContext context = run.context();
+        return check(context, attester.attest(context.destinationName(), context.nonce()));
     }
 
     /** Attests the destination again over a fresh nonce (an old quote cannot be replayed), outside the phase order. */
-    String renew(MigrationRun run) {
-        return check(run, attester.attest(run.destinationName()));
+    MigrationContext renew(MigrationContext context) {
+        return check(context, attester.attest(context.destinationName())).context();
     }
 
-    private static String check(MigrationRun run, AttestationResult result) {
+    private static Step check(MigrationContext context, AttestationResult result) {
         if (!result.trusted()) {
-            throw new ProtocolRefusal("destination " + run.destinationName() + " failed attestation: " + result.summary());
+            throw new ProtocolRefusal("destination " + context.destinationName() + " failed attestation: " + result.summary());
         }
-        run.destinationAttestedAt = result.checkedAt();
-        return "destination " + run.destinationName() + " trusted";
+        return new Step(context.withDestinationAttestedAt(result.checkedAt()), "destination " + context.destinationName() + " trusted");
     }
 }

@@ -2,23 +2,24 @@ package org.vtpcm.engine.protocol;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.journal.Phase;
-import org.vtpcm.engine.journal.VmProgress;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.nodeapi.ManagerClientException;
+import org.vtpcm.nodeapi.MigrateVmRequest;
+import org.vtpcm.nodeapi.OutgoingView;
 
 /**
  * VM_MIGRATING: the source manager live-migrates the VM with its local libvirtd, peer-to-peer
  * (TLS, multifd and compression as asked; paused at the destination for verify-before-resume). The
  * engine follows the job: progress into the journal; an abort request, a timeout, or a destination
- * manager lost before the switchover abort the libvirt job. COMPLETED is the switchover.
+ * manager lost before the switchover abort the libvirt job. The decisions are {@link VmMigrationDecisions}.
  */
 final class MigrateVm implements PhaseStep {
     private static final Logger LOG = LoggerFactory.getLogger(MigrateVm.class);
@@ -26,20 +27,29 @@ final class MigrateVm implements PhaseStep {
     private static final Duration DESTINATION_CHECK_EVERY = Duration.ofSeconds(1);
     private static final Duration ABORT_WAIT = Duration.ofSeconds(60);
 
-    private final Nodes nodes;
-    private final MigrationJournal journal;
-    private final Clock clock;
-    private final Duration poll;
-    private final Duration timeout;
-    private final Duration destinationLossTolerance;
+    /** How the VM migration is followed: poll interval, longest run, and how long the destination manager may be unreachable. */
+    record Limits(Duration poll, Duration timeout, Duration destinationLossTolerance) {
+        Limits {
+            requireNonNull(poll, "poll is null");
+            requireNonNull(timeout, "timeout is null");
+            requireNonNull(destinationLossTolerance, "destinationLossTolerance is null");
+        }
+    }
 
-    MigrateVm(Nodes nodes, MigrationJournal journal, Clock clock, Duration poll, Duration timeout, Duration destinationLossTolerance) {
+    private final NodeDirectory nodes;
+    private final MigrationJournal journal;
+    private final Switchovers switchovers;
+    private final Clock clock;
+    private final Pacer pacer;
+    private final Limits limits;
+
+    MigrateVm(NodeDirectory nodes, MigrationJournal journal, Switchovers switchovers, Clock clock, Pacer pacer, Limits limits) {
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.journal = requireNonNull(journal, "journal is null");
+        this.switchovers = requireNonNull(switchovers, "switchovers is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.poll = requireNonNull(poll, "poll is null");
-        this.timeout = requireNonNull(timeout, "timeout is null");
-        this.destinationLossTolerance = requireNonNull(destinationLossTolerance, "destinationLossTolerance is null");
+        this.pacer = requireNonNull(pacer, "pacer is null");
+        this.limits = requireNonNull(limits, "limits is null");
     }
 
     @Override
@@ -48,179 +58,127 @@ final class MigrateVm implements PhaseStep {
     }
 
     @Override
-    public String intent(MigrationRun run) {
-        return "libvirt live migration " + run.source + " -> " + run.destinationName() + " (" + run.options + ")";
+    public String intent(MigrationContext context) {
+        return "libvirt live migration " + context.sourceHost() + " -> " + context.destinationName() + " (" + context.options() + ")";
     }
 
     @Override
-    public String run(MigrationRun run) {
-        nodes.post(run.source, run.id, "migrate-vm", nodes.vmBody(run.vmUuid).put("destinationNode", run.destinationName())
-                .put("destinationUri", run.destination.libvirt())
-                .put("parallel", run.options.parallel()).put("compress", run.options.compress()).put("tls", run.options.tls())
-                .put("paused", run.options.verifyBeforeResume()).put("bandwidthMiBs", run.options.bandwidthMiBs()));
+    public Step run(ActiveRun run) {
+        MigrationContext context = run.context();
+        var options = context.options();
+        nodes.node(context.sourceHost()).migrateVm(context.id(), new MigrateVmRequest(context.vmUuid(), context.destination().libvirt(),
+                context.destinationName(), options.parallel(), options.compress(), options.tls(), options.verifyBeforeResume(),
+                options.bandwidthMiBs()));
         return follow(run);
     }
 
-    /** Follows a VM migration already started (also after an engine restart) until it completes or fails. */
-    String follow(MigrationRun run) {
+    /** Follows a VM migration already started (also after an engine restart) until it switches over or fails. */
+    Step follow(ActiveRun run) {
+        MigrationContext context = run.context();
         Instant start = clock.instant();
         Instant lastProgress = Instant.EPOCH;
-        Instant lastDestinationCheck = clock.instant();
+        Instant lastDestinationCheck = start;
         Instant destinationLostSince = null;
-        boolean abortSent = false;
-        String abortReason = null;
+        Optional<String> abortReason = Optional.empty();
         while (true) {
-            JsonNode status = outgoing(run);
-            String state = status.path("status").asText();
-            switch (state) {
-                case "COMPLETED" -> {
-                    // the source's verdict, not the destination's arrival: if libvirt's Finish reply is lost, the source
-                    // cancels and resumes its guest although the destination has it; under verify-before-resume the
-                    // destination's copy then stays paused and is destroyed by the rollback: never two running guests
-                    return switchedOver(run, status);
+            Optional<OutgoingView> status = outgoing(context);
+            switch (VmMigrationDecisions.verdict(status)) {
+                case COMPLETED -> {
+                    OutgoingView view = status.orElseThrow();
+                    Instant started = view.startedAt() == null ? clock.instant() : view.startedAt();
+                    long wall = view.wallMillis() == null ? 0 : view.wallMillis();
+                    MigrationContext next = switchedOver(run, new SwitchoverFacts(started.plusMillis(wall), view.suspendedAt()), "completed");
+                    return new Step(next, "the VM moved to " + context.destinationName() + " in " + wall + " ms (switchover)");
                 }
-                case "FAILED" -> throw new ProtocolRefusal(abortReason != null ? abortReason
-                        : "the VM migration failed: " + status.path("error").asText());
-                case "UNKNOWN" -> {
-                    String verdict = judgeByPlacement(run);
-                    if (verdict != null) {
-                        return verdict;
+                case CONFIRMED -> {
+                    // the source's libvirtd decided success (its Confirm phase) and is stopping QEMU there: the guest can no
+                    // longer resume at the source, 1-2 s before the migrate call returns; the commit still waits for the source
+                    OutgoingView view = status.orElseThrow();
+                    MigrationContext next = switchedOver(run, new SwitchoverFacts(clock.instant(), view.suspendedAt()), "confirmed");
+                    return new Step(next, "the VM moved to " + context.destinationName() + " (switchover confirmed by the source's "
+                            + "libvirtd after " + view.wallMillis() + " ms; it is still stopping QEMU there)");
+                }
+                case FAILED -> throw new ProtocolRefusal(abortReason.orElse("the VM migration failed: " + status.orElseThrow().error()));
+                case NO_RECORD -> {
+                    Optional<Step> judged = judgeByPlacement(run);
+                    if (judged.isPresent()) {
+                        return judged.get();
                     }
                 }
-                default -> {
-                    if (status.hasNonNull("confirmedAt")) {
-                        return confirmed(run, status);
-                    }
+                case RUNNING -> {
                 }
             }
             Instant now = clock.instant();
-            // libvirt 9.0 gives no byte counts for a running peer-to-peer job in the lab; progress then stays null
-            if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) >= 0 && status.path("progress").path("dataTotal").asLong() > 0) {
-                journal.progress(run.id, progress(status, now, start));
-                lastProgress = now;
+            if (Duration.between(lastProgress, now).compareTo(PROGRESS_EVERY) >= 0) {
+                Optional<org.vtpcm.engine.journal.VmProgress> progress = VmMigrationDecisions.progress(
+                        status.map(OutgoingView::progress).orElse(null), Duration.between(start, now));
+                if (progress.isPresent()) {
+                    journal.progress(context.id(), progress.get());
+                    lastProgress = now;
+                }
             }
             if (Duration.between(lastDestinationCheck, now).compareTo(DESTINATION_CHECK_EVERY) >= 0) {
                 lastDestinationCheck = now;
-                destinationLostSince = destinationReachable(run) ? null : destinationLostSince == null ? now : destinationLostSince;
+                destinationLostSince = VmMigrationDecisions.lostSince(destinationLostSince, destinationReachable(context), now);
             }
-            if (!abortSent) {
-                abortReason = abortReason(run, now, start, destinationLostSince);
-                if (abortReason != null) {
-                    LOG.warn("migration {}: aborting the VM migration: {}", run.id, abortReason);
-                    abortJob(run);
-                    abortSent = true;
-                }
-            } else if (Duration.between(start, now).compareTo(timeout.plus(ABORT_WAIT)) > 0) {
+            if (abortReason.isEmpty()) {
+                abortReason = VmMigrationDecisions.abortReason(run.abortPending(), Duration.between(start, now), limits.timeout(),
+                        destinationLostSince, now, limits.destinationLossTolerance(), context.destinationName());
+                abortReason.ifPresent(reason -> {
+                    LOG.warn("migration {}: aborting the VM migration: {}", context.id(), reason);
+                    abortJob(context);
+                });
+            } else if (Duration.between(start, now).compareTo(limits.timeout().plus(ABORT_WAIT)) > 0) {
                 throw new IllegalStateException("the VM migration did not stop after an abort; still at phase VM_MIGRATING");
             }
-            sleep(poll);
+            pacer.pause(limits.poll());
         }
     }
 
-    private String abortReason(MigrationRun run, Instant now, Instant start, Instant destinationLostSince) {
-        if (run.abortRequested) {
-            return "aborted by the operator";
-        }
-        if (Duration.between(start, now).compareTo(timeout) > 0) {
-            return "the VM migration took longer than " + timeout.toSeconds() + " s";
-        }
-        if (destinationLostSince != null && Duration.between(destinationLostSince, now).compareTo(destinationLossTolerance) >= 0) {
-            return "the destination manager on " + run.destinationName() + " became unreachable before the switchover";
-        }
-        return null;
+    private MigrationContext switchedOver(ActiveRun run, SwitchoverFacts facts, String how) {
+        MigrationContext next = switchovers.mark(run, facts, how);
+        journal.progress(next.id(), null);
+        return next;
     }
 
-    private JsonNode outgoing(MigrationRun run) {
+    private Optional<OutgoingView> outgoing(MigrationContext context) {
         try {
-            return nodes.vmMigration(run);
+            return Optional.of(nodes.node(context.sourceHost()).vmMigration(context.id(), context.vmUuid()));
         } catch (ManagerClientException e) {
             if (e.status() == 0) {
-                // the source manager is down: the libvirt job goes on without it; keep following
-                return nodes.body().put("status", "RUNNING");
+                return Optional.empty(); // the source manager is down: the libvirt job goes on without it; keep following
             }
             throw e;
         }
     }
 
-    private String switchedOver(MigrationRun run, JsonNode status) {
-        run.switchedOver = true;
-        Instant started = status.hasNonNull("startedAt") ? Instant.parse(status.path("startedAt").asText()) : clock.instant();
-        run.vmMigrationCompletedAt = started.plusMillis(status.path("wallMillis").asLong());
-        if (status.hasNonNull("suspendedAt")) {
-            run.sourceSuspendedAt = Instant.parse(status.path("suspendedAt").asText());
-        }
-        journal.update(run.id, Map.of("switched_over", 1));
-        journal.progress(run.id, null);
-        return "the VM moved to " + run.destinationName() + " in " + status.path("wallMillis").asLong() + " ms (switchover)";
+    /** No record at the source (its manager restarted): where the domain runs tells what happened; empty while unclear. */
+    private Optional<Step> judgeByPlacement(ActiveRun run) {
+        MigrationContext context = run.context();
+        boolean destinationActive = nodes.node(context.destinationName()).domain(context.vmUuid()).active();
+        boolean sourceActive = nodes.node(context.sourceHost()).domain(context.vmUuid()).active();
+        return switch (VmMigrationDecisions.placement(destinationActive, sourceActive)) {
+            case DESTINATION -> Optional.of(new Step(switchovers.mark(run, new SwitchoverFacts(clock.instant(), null), "judged by placement"),
+                    "the VM is at " + context.destinationName() + " (judged by placement after a restart)"));
+            case SOURCE -> throw new ProtocolRefusal("the VM migration did not complete: the VM still runs at " + context.sourceHost());
+            case UNSETTLED -> Optional.empty();
+        };
     }
 
-    /**
-     * The source's libvirtd has decided that the migration succeeded (its Confirm phase) and is
-     * stopping QEMU there: the guest can no longer resume at the source, so this is the switchover,
-     * 1-2 s before the migrate call returns. The commit still waits for the source to finish.
-     */
-    private String confirmed(MigrationRun run, JsonNode status) {
-        run.switchedOver = true;
-        run.vmMigrationCompletedAt = clock.instant();
-        if (status.hasNonNull("suspendedAt")) {
-            run.sourceSuspendedAt = Instant.parse(status.path("suspendedAt").asText());
-        }
-        journal.update(run.id, Map.of("switched_over", 1));
-        journal.progress(run.id, null);
-        return "the VM moved to " + run.destinationName() + " (switchover confirmed by the source's libvirtd after "
-                + status.path("wallMillis").asLong() + " ms; it is still stopping QEMU there)";
-    }
-
-    /** No record at the source (its manager restarted): where the domain runs tells what happened; null while unclear. */
-    private String judgeByPlacement(MigrationRun run) {
-        boolean destinationActive = nodes.domainActive(run.destinationName(), run);
-        boolean sourceActive = nodes.domainActive(run.source, run);
-        if (destinationActive && !sourceActive) {
-            run.switchedOver = true;
-            run.vmMigrationCompletedAt = clock.instant();
-            journal.update(run.id, Map.of("switched_over", 1));
-            return "the VM is at " + run.destinationName() + " (judged by placement after a restart)";
-        }
-        if (sourceActive && !destinationActive) {
-            throw new ProtocolRefusal("the VM migration did not complete: the VM still runs at " + run.source);
-        }
-        return null; // both active: the job still runs; neither: wait for libvirt to settle
-    }
-
-    private boolean destinationReachable(MigrationRun run) {
+    private boolean destinationReachable(MigrationContext context) {
         try {
-            nodes.client(run.destinationName()).node();
+            nodes.node(context.destinationName()).node();
             return true;
         } catch (ManagerClientException e) {
             return e.status() != 0;
         }
     }
 
-    private void abortJob(MigrationRun run) {
+    private void abortJob(MigrationContext context) {
         try {
-            nodes.post(run.source, run.id, "migrate-vm/abort", nodes.body());
+            nodes.node(context.sourceHost()).abortVmMigration(context.id());
         } catch (ManagerClientException e) {
-            LOG.warn("migration {}: abort of the VM migration failed: {}", run.id, e.getMessage());
-        }
-    }
-
-    private static VmProgress progress(JsonNode status, Instant now, Instant start) {
-        JsonNode progress = status.path("progress");
-        long total = progress.path("dataTotal").asLong();
-        long processed = progress.path("dataProcessed").asLong();
-        long remaining = progress.path("dataRemaining").asLong();
-        long elapsed = Math.max(1, progress.path("elapsedMillis").asLong(Duration.between(start, now).toMillis()));
-        long rate = processed * 1000 / elapsed;
-        Long eta = rate > 0 ? Long.valueOf(remaining / rate) : null;
-        return new VmProgress(total, processed, remaining, rate, eta);
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while following the VM migration");
+            LOG.warn("migration {}: abort of the VM migration failed: {}", context.id(), e.getMessage());
         }
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vtpcm.engine.hosts.NodeClients;
+import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.journal.MigrationRecord;
 import org.vtpcm.engine.metrics.EngineMetrics;
@@ -27,7 +27,7 @@ public final class MigrationCoordinator implements AutoCloseable {
     private static final long CLEANUP_EVERY_SECONDS = 15;
 
     private final MigrationJournal journal;
-    private final NodeClients nodes;
+    private final NodeDirectory nodes;
     private final MigrationOpener opener;
     private final NovaHooks nova;
     private final boolean allowPlaintext;
@@ -37,9 +37,9 @@ public final class MigrationCoordinator implements AutoCloseable {
     private final EngineMetrics metrics;
     private final ExecutorService workers;
     private final ScheduledExecutorService cleanup = Executors.newSingleThreadScheduledExecutor(daemon("migration-cleanup"));
-    private final Map<UUID, MigrationRun> running = new ConcurrentHashMap<>();
+    private final Map<UUID, ActiveRun> running = new ConcurrentHashMap<>();
 
-    MigrationCoordinator(MigrationJournal journal, NodeClients nodes, MigrationOpener opener, MigrationRunner runner, Rollback rollback,
+    MigrationCoordinator(MigrationJournal journal, NodeDirectory nodes, MigrationOpener opener, MigrationRunner runner, Rollback rollback,
             HostSlots slots, EngineMetrics metrics, int maxConcurrent, NovaHooks nova, boolean allowPlaintext) {
         this.journal = requireNonNull(journal, "journal is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
@@ -59,16 +59,16 @@ public final class MigrationCoordinator implements AutoCloseable {
             throw new PolicyRefusedException(400, PolicyRefusedException.PLAINTEXT_REFUSED, "a migration without TLS would carry the "
                     + "vTPCM's state in clear; this engine refuses it (migration.allow-plaintext=false)");
         }
-        MigrationRun run = opener.open(request);
+        ActiveRun run = opener.open(request);
         metrics.started();
         submit(run, () -> runner.runNew(run, slots));
-        return journal.find(run.id).orElseThrow();
+        return journal.find(run.id()).orElseThrow();
     }
 
     /** Asks a running migration to roll back; one Nova drives is rolled back at once (before its switchover). */
     public MigrationRecord abort(UUID id) {
         MigrationRecord record = journal.find(id).orElseThrow(() -> new UnknownMigrationException("no migration " + id));
-        MigrationRun run = running.get(id);
+        ActiveRun run = running.get(id);
         if (record.isActive() && run == null) {
             Optional<MigrationRecord> novaRun = nova.abortByOperator(id);
             if (novaRun.isPresent()) {
@@ -78,7 +78,7 @@ public final class MigrationCoordinator implements AutoCloseable {
         if (!record.isActive() || run == null) {
             throw new PastSwitchoverException("migration " + id + " has ended (" + record.phase() + ")");
         }
-        if (!MigrationRunner.requestAbort(run)) {
+        if (!run.requestAbort()) {
             throw new PastSwitchoverException("migration " + id + " is past the switchover; it can only complete");
         }
         LOG.info("migration {}: abort requested", id);
@@ -106,8 +106,7 @@ public final class MigrationCoordinator implements AutoCloseable {
     public void recover() {
         metrics.seed(journal.countsByOutcome());
         for (MigrationRecord record : journal.active()) {
-            MigrationRun run = MigrationRun.fromRecord(record, Optional.ofNullable(record.destination()).flatMap(nodes::host));
-            run.policy = "deny";
+            ActiveRun run = new ActiveRun(MigrationContext.fromRecord(record, Optional.ofNullable(record.destination()).flatMap(nodes::host)));
             metrics.started();
             submit(run, () -> runner.recover(record, run));
         }
@@ -118,9 +117,9 @@ public final class MigrationCoordinator implements AutoCloseable {
     private void retryCleanups() {
         try {
             for (MigrationRecord record : journal.cleanupPending()) {
-                MigrationRun run = MigrationRun.fromRecord(record, nodes.host(record.destination()));
-                if (rollback.abortDestination(run)) {
-                    journal.update(record.id(), Map.of("cleanup_pending", 0));
+                MigrationContext context = MigrationContext.fromRecord(record, nodes.host(record.destination()));
+                if (context.destination() != null && rollback.abortDestination(context)) {
+                    journal.cleanupPending(record.id(), false);
                     LOG.info("migration {}: clean-up on {} done", record.id(), record.destination());
                 }
             }
@@ -137,16 +136,16 @@ public final class MigrationCoordinator implements AutoCloseable {
         }
     }
 
-    private void submit(MigrationRun run, Runnable work) {
-        running.put(run.id, run);
+    private void submit(ActiveRun run, Runnable work) {
+        running.put(run.id(), run);
         workers.execute(() -> {
             try {
                 work.run();
             } catch (RuntimeException e) {
-                LOG.error("migration {}: unexpected error: {}", run.id, e.toString());
+                LOG.error("migration {}: unexpected error: {}", run.id(), e.toString());
             } finally {
                 slots.releaseHeld();
-                running.remove(run.id);
+                running.remove(run.id());
             }
         });
     }

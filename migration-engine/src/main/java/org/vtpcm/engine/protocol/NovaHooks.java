@@ -37,15 +37,25 @@ public final class NovaHooks {
     private final AttestDestination attestDestination;
     private final PrepareDestination prepareDestination;
     private final SendTpcmState sendTpcmState;
+    private final Switchovers switchovers;
     private final EngineMetrics metrics;
     private final Clock clock;
     private final EngineConfig.TrustSettings trust;
-    private final Map<UUID, MigrationRun> runsByVm = new ConcurrentHashMap<>();
+    private final Map<UUID, ActiveRun> runsByVm = new ConcurrentHashMap<>();
     private final Map<UUID, Object> locks = new ConcurrentHashMap<>();
 
-    NovaHooks(MigrationOpener opener, MigrationJournal journal, MigrationRunner runner, SelectTarget selectTarget,
-            AttestDestination attestDestination, PrepareDestination prepareDestination, SendTpcmState sendTpcmState, EngineMetrics metrics,
-            Clock clock, EngineConfig.TrustSettings trust) {
+    /** The phases Nova's hooks run before the switchover, in protocol order. */
+    record BeforeSwitchover(SelectTarget selectTarget, AttestDestination attestDestination, PrepareDestination prepareDestination,
+            SendTpcmState sendTpcmState) {
+    }
+
+    NovaHooks(MigrationOpener opener, MigrationJournal journal, MigrationRunner runner, BeforeSwitchover phases, Switchovers switchovers,
+            EngineMetrics metrics, Clock clock, EngineConfig.TrustSettings trust) {
+        SelectTarget selectTarget = phases.selectTarget();
+        AttestDestination attestDestination = phases.attestDestination();
+        PrepareDestination prepareDestination = phases.prepareDestination();
+        SendTpcmState sendTpcmState = phases.sendTpcmState();
+        this.switchovers = requireNonNull(switchovers, "switchovers is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.opener = requireNonNull(opener, "opener is null");
         this.trust = requireNonNull(trust, "trust is null");
@@ -83,11 +93,11 @@ public final class NovaHooks {
                     + "(this engine has migration.allow-plaintext=false)");
         }
         synchronized (lock(request.instance())) {
-            MigrationRun known = runsByVm.get(request.instance());
+            ActiveRun known = runsByVm.get(request.instance());
             if (known != null && isActive(known)) {
-                Phase phase = journal.find(known.id).orElseThrow().phase();
-                if (request.destination().equals(known.destinationName()) && phase == Phase.DEST_ATTESTED) {
-                    return journal.find(known.id).orElseThrow(); // Nova retried its pre-check
+                Phase phase = journal.find(known.id()).orElseThrow().phase();
+                if (request.destination().equals(known.context().destinationName()) && phase == Phase.DEST_ATTESTED) {
+                    return journal.find(known.id()).orElseThrow(); // Nova retried its pre-check
                 }
                 if (phase.ordinal() <= Phase.DEST_ATTESTED.ordinal()) {
                     // Nova gave that attempt up after our pre-check (a later check of its own failed) without telling us
@@ -95,29 +105,29 @@ public final class NovaHooks {
                     runsByVm.remove(request.instance());
                 }
             }
-            MigrationRun run = opener.open(new MigrationRequest(request.instance().toString(), Optional.of(request.destination()),
+            ActiveRun run = opener.open(new MigrationRequest(request.instance().toString(), Optional.of(request.destination()),
                     NovaScheduled.NAME, 1, false, request.nativeTls(), false, 0));
-            if (!run.source.equals(request.source())) {
+            if (!run.context().sourceHost().equals(request.source())) {
                 runner.rollBackNow(run, new ProtocolRefusal("Nova migrates from " + request.source() + " but the vTPCM of "
-                        + request.instance() + " lives on " + run.source));
+                        + request.instance() + " lives on " + run.context().sourceHost()));
                 throw refused("CONFLICT", run);
             }
             runsByVm.put(request.instance(), run);
             metrics.started();
-            LOG.info("migration {}: begun by Nova (its migration {}) for instance {} ({} -> {})", run.id,
+            LOG.info("migration {}: begun by Nova (its migration {}) for instance {} ({} -> {})", run.id(),
                     request.novaMigrationId().orElse("?"), request.instance(), request.source(), request.destination());
             step(run, selectTarget, "NO_TARGET");
             step(run, attestDestination, "UNTRUSTED");
-            return journal.find(run.id).orElseThrow();
+            return journal.find(run.id()).orElseThrow();
         }
     }
 
     /** pre_live_migration: DEST_PREPARED (the incoming vTPCM waits at the destination). */
     public MigrationRecord prepare(UUID instance, UUID migration) {
         synchronized (lock(instance)) {
-            MigrationRun run = active(instance, migration);
+            ActiveRun run = active(instance, migration);
             step(run, prepareDestination, "NODE_ERROR");
-            return journal.find(run.id).orElseThrow();
+            return journal.find(run.id()).orElseThrow();
         }
     }
 
@@ -127,15 +137,15 @@ public final class NovaHooks {
      */
     public MigrationRecord send(UUID instance, UUID migration) {
         synchronized (lock(instance)) {
-            MigrationRun run = active(instance, migration);
-            if (NovaRunPolicy.attestationStale(run.destinationAttestedAt, clock.instant(), trust.attestationFreshness())) {
+            ActiveRun run = active(instance, migration);
+            if (NovaRunPolicy.attestationStale(run.context().destinationAttestedAt(), clock.instant(), trust.attestationFreshness())) {
                 reattest(run);
             }
             step(run, sendTpcmState, "NODE_ERROR");
-            journal.begin(run.id, Phase.VM_MIGRATING, "Nova's libvirt driver migrates the VM " + run.source + " -> "
-                    + run.destinationName() + " (resume-first, network quarantined until verified)");
-            LOG.info("migration {}: VM_MIGRATING begins (Nova moves the VM)", run.id);
-            return journal.find(run.id).orElseThrow();
+            journal.begin(run.id(), Phase.VM_MIGRATING, "Nova's libvirt driver migrates the VM " + run.context().sourceHost() + " -> "
+                    + run.context().destinationName() + " (resume-first, network quarantined until verified)");
+            LOG.info("migration {}: VM_MIGRATING begins (Nova moves the VM)", run.id());
+            return journal.find(run.id()).orElseThrow();
         }
     }
 
@@ -145,63 +155,63 @@ public final class NovaHooks {
      */
     public MigrationRecord commit(UUID instance, UUID migration) {
         synchronized (lock(instance)) {
-            Optional<MigrationRecord> ended = find(instance, migration).filter(record -> record.phase() == Phase.COMMITTED);
-            MigrationRun run = runsByVm.get(instance);
-            if (run == null || !isActive(run) || !run.id.equals(migration)) {
+            Optional<MigrationRecord> ended = find(instance, migration).filter(record -> record.outcome() == Phase.COMMITTED);
+            ActiveRun run = runsByVm.get(instance);
+            if (run == null || !isActive(run) || !run.id().equals(migration)) {
                 return ended.orElseThrow(() -> new UnknownMigrationException("no migration of instance " + instance
                         + " is waiting for its commit"));
             }
-            if (journal.find(run.id).orElseThrow().phase() == Phase.VM_MIGRATING && !run.switchedOver) {
-                run.switchedOver = true;
-                run.vmMigrationCompletedAt = clock.instant();
-                journal.update(run.id, Map.of("switched_over", 1));
-                journal.done(run.id, Phase.VM_MIGRATING, "Nova's libvirt driver finished the VM migration at " + run.destinationName());
-            } else if (!run.switchedOver) {
-                throw new PastSwitchoverException("migration " + run.id + " of instance " + instance + " is at "
-                        + journal.find(run.id).orElseThrow().phase() + "; the TPCM state was not sent yet");
+            Phase phase = journal.find(run.id()).orElseThrow().phase();
+            if (phase == Phase.VM_MIGRATING && !run.context().switchedOver()) {
+                switchovers.mark(run, new SwitchoverFacts(clock.instant(), null), "Nova's libvirt driver finished");
+                journal.done(run.id(), Phase.VM_MIGRATING, "Nova's libvirt driver finished the VM migration at "
+                        + run.context().destinationName());
+            } else if (!run.context().switchedOver()) {
+                throw new PastSwitchoverException("migration " + run.id() + " of instance " + instance + " is at " + phase
+                        + "; the TPCM state was not sent yet");
             }
             try {
                 runner.finishOnce(run);
             } catch (StateMismatchException e) {
                 runsByVm.remove(instance);
-                throw new NovaRefusedException("STATE_MISMATCH", e.getMessage(), journal.find(run.id).orElseThrow());
+                throw new NovaRefusedException("STATE_MISMATCH", e.getMessage(), journal.find(run.id()).orElseThrow());
             }
             runsByVm.remove(instance);
-            return journal.find(run.id).orElseThrow();
+            return journal.find(run.id()).orElseThrow();
         }
     }
 
     /** rollback_live_migration_at_destination (or a failed source step): ROLLED_BACK with Nova's reason. */
     public MigrationRecord abort(UUID instance, UUID migration, String reason) {
         synchronized (lock(instance)) {
-            MigrationRun run = runsByVm.get(instance);
-            if (run == null || !isActive(run) || !run.id.equals(migration)) {
+            ActiveRun run = runsByVm.get(instance);
+            if (run == null || !isActive(run) || !run.id().equals(migration)) {
                 return find(instance, migration).orElseThrow(() -> new UnknownMigrationException("instance " + instance
                         + " has no migration " + migration));
             }
-            if (run.switchedOver) {
-                throw new PastSwitchoverException("migration " + run.id + " of instance " + instance + " is past the switchover; "
+            if (run.context().switchedOver()) {
+                throw new PastSwitchoverException("migration " + run.id() + " of instance " + instance + " is past the switchover; "
                         + "it can only complete");
             }
             runner.rollBackNow(run, new ProtocolRefusal("Nova rolled the live migration back: " + reason));
             runsByVm.remove(instance);
-            return journal.find(run.id).orElseThrow();
+            return journal.find(run.id()).orElseThrow();
         }
     }
 
     /** An operator's abort (POST /v1/migrations/{id}/abort) of a run Nova drives: rolled back now; empty if Nova drives no such run. */
     public Optional<MigrationRecord> abortByOperator(UUID migration) {
-        Optional<MigrationRun> known = runsByVm.values().stream().filter(run -> run.id.equals(migration)).findFirst();
+        Optional<ActiveRun> known = runsByVm.values().stream().filter(run -> run.id().equals(migration)).findFirst();
         if (known.isEmpty()) {
             return Optional.empty();
         }
-        UUID instance = known.get().vmUuid;
+        UUID instance = known.get().context().vmUuid();
         synchronized (lock(instance)) {
-            MigrationRun run = runsByVm.get(instance);
-            if (run == null || !run.id.equals(migration) || !isActive(run)) {
+            ActiveRun run = runsByVm.get(instance);
+            if (run == null || !run.id().equals(migration) || !isActive(run)) {
                 return journal.find(migration);
             }
-            if (run.switchedOver) {
+            if (run.context().switchedOver()) {
                 throw new PastSwitchoverException("migration " + migration + " is past the switchover; it can only complete");
             }
             LOG.info("migration {}: abort requested by an operator (Nova drives it)", migration);
@@ -213,18 +223,19 @@ public final class NovaHooks {
 
     /** The periodic sweep: every run Nova left before its switchover for longer than {@code nova.run-timeout-seconds} is rolled back. */
     public void expireStale() {
-        for (MigrationRun known : List.copyOf(runsByVm.values())) {
-            synchronized (lock(known.vmUuid)) {
-                MigrationRun run = runsByVm.get(known.vmUuid);
-                Optional<MigrationRecord> record = run == null ? Optional.empty() : journal.find(run.id);
+        for (ActiveRun known : List.copyOf(runsByVm.values())) {
+            UUID instance = known.context().vmUuid();
+            synchronized (lock(instance)) {
+                ActiveRun run = runsByVm.get(instance);
+                Optional<MigrationRecord> record = run == null ? Optional.empty() : journal.find(run.id());
                 if (record.isEmpty() || !record.get().isActive()) {
                     continue;
                 }
-                if (NovaRunPolicy.expired(record.get().createdAt(), run.switchedOver, clock.instant(), trust.novaRunTimeout())) {
-                    LOG.warn("migration {}: Nova left it unfinished for over {} s; rolling back", run.id, trust.novaRunTimeout().toSeconds());
+                if (NovaRunPolicy.expired(record.get().createdAt(), run.context().switchedOver(), clock.instant(), trust.novaRunTimeout())) {
+                    LOG.warn("migration {}: Nova left it unfinished for over {} s; rolling back", run.id(), trust.novaRunTimeout().toSeconds());
                     runner.rollBackNow(run, new ProtocolRefusal("expired: Nova did not finish the migration within "
                             + trust.novaRunTimeout().toSeconds() + " s"));
-                    runsByVm.remove(known.vmUuid);
+                    runsByVm.remove(instance);
                 }
             }
         }
@@ -232,8 +243,8 @@ public final class NovaHooks {
 
     /** The instance's migration the hooks act on: the one in progress, else its newest (exact queries, never a bounded list). */
     public Optional<MigrationRecord> current(UUID instance) {
-        MigrationRun run = runsByVm.get(instance);
-        Optional<MigrationRecord> active = run == null ? Optional.empty() : journal.find(run.id).filter(MigrationRecord::isActive);
+        ActiveRun run = runsByVm.get(instance);
+        Optional<MigrationRecord> active = run == null ? Optional.empty() : journal.find(run.id()).filter(MigrationRecord::isActive);
         return active.isPresent() ? active : journal.latestOf(instance);
     }
 
@@ -248,44 +259,44 @@ public final class NovaHooks {
     }
 
     /** The quote from begin is too old: the destination quotes again over the migration's nonce, or the migration is refused. */
-    private void reattest(MigrationRun run) {
+    private void reattest(ActiveRun run) {
         try {
-            LOG.info("migration {}: {}'s attestation is older than {} s; attesting again before the state leaves", run.id,
-                    run.destinationName(), trust.attestationFreshness().toSeconds());
-            attestDestination.renew(run);
+            LOG.info("migration {}: {}'s attestation is older than {} s; attesting again before the state leaves", run.id(),
+                    run.context().destinationName(), trust.attestationFreshness().toSeconds());
+            run.advance(attestDestination.renew(run.context()));
         } catch (RuntimeException e) {
             runner.rollBackNow(run, e instanceof ProtocolRefusal ? e : new ProtocolRefusal("re-attestation failed: " + e.getMessage()));
-            runsByVm.remove(run.vmUuid);
+            runsByVm.remove(run.context().vmUuid());
             throw refused("UNTRUSTED", run);
         }
     }
 
-    private void step(MigrationRun run, PhaseStep phase, String code) {
+    private void step(ActiveRun run, PhaseStep phase, String code) {
         try {
             runner.runPhase(run, phase);
         } catch (RuntimeException e) {
             runner.rollBackNow(run, e);
-            runsByVm.remove(run.vmUuid);
+            runsByVm.remove(run.context().vmUuid());
             throw refused(e instanceof ProtocolRefusal ? code : "NODE_ERROR", run);
         }
     }
 
-    private NovaRefusedException refused(String code, MigrationRun run) {
-        MigrationRecord record = journal.find(run.id).orElseThrow();
+    private NovaRefusedException refused(String code, ActiveRun run) {
+        MigrationRecord record = journal.find(run.id()).orElseThrow();
         return new NovaRefusedException(code, record.reason() == null ? "refused" : record.reason(), record);
     }
 
-    private MigrationRun active(UUID instance, UUID migration) {
-        MigrationRun run = runsByVm.get(instance);
-        if (run == null || !isActive(run) || !run.id.equals(migration)) {
+    private ActiveRun active(UUID instance, UUID migration) {
+        ActiveRun run = runsByVm.get(instance);
+        if (run == null || !isActive(run) || !run.id().equals(migration)) {
             throw new UnknownMigrationException("instance " + instance + " has no migration " + migration + " in progress at this "
                     + "engine (it may have ended, been superseded or been rolled back by a restart)");
         }
         return run;
     }
 
-    private boolean isActive(MigrationRun run) {
-        return journal.find(run.id).map(MigrationRecord::isActive).orElse(false);
+    private boolean isActive(ActiveRun run) {
+        return journal.find(run.id()).map(MigrationRecord::isActive).orElse(false);
     }
 
     private Object lock(UUID instance) {

@@ -7,8 +7,11 @@ interface PhaseStep {
     Phase phase();
 
     /** What the journal says when the phase begins. */
-    String intent(MigrationRun run);
+    String intent(MigrationContext context);
 
-    /** Does the phase; throws {@link ProtocolRefusal} (or anything) to stop before the switchover. */
-    String run(MigrationRun run);
+    /**
+     * Does the phase on the run's current context and returns the next one; throws {@link ProtocolRefusal}
+     * (or anything) to stop before the switchover.
+     */
+    Step run(ActiveRun run);
 }

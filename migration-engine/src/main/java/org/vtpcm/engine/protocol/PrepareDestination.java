@@ -2,17 +2,19 @@ package org.vtpcm.engine.protocol;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.Phase;
+import org.vtpcm.nodeapi.PrepareIncomingRequest;
+import org.vtpcm.nodeapi.PrepareView;
 
 /**
  * DEST_PREPARED: the destination creates the incoming vTPCM (MIGRATING_IN) with an empty engine and
  * an ephemeral key for the bundle; it learns which node's signing key the bundle must carry.
  */
 final class PrepareDestination implements PhaseStep {
-    private final Nodes nodes;
+    private final NodeDirectory nodes;
 
-    PrepareDestination(Nodes nodes) {
+    PrepareDestination(NodeDirectory nodes) {
         this.nodes = requireNonNull(nodes, "nodes is null");
     }
 
@@ -22,21 +24,23 @@ final class PrepareDestination implements PhaseStep {
     }
 
     @Override
-    public String intent(MigrationRun run) {
-        return "prepare incoming vTPCM " + run.vtpcmId + " on " + run.destinationName() + " at epoch " + run.newEpoch();
+    public String intent(MigrationContext context) {
+        return "prepare incoming vTPCM " + context.source().vtpcmId() + " on " + context.destinationName() + " at epoch "
+                + context.newEpoch();
     }
 
     @Override
-    public String run(MigrationRun run) {
-        String sourceKey = nodes.client(run.source).node().path("bundleSigningKey").asText();
-        JsonNode prepared = nodes.post(run.destinationName(), run.id, "prepare-incoming", nodes.body()
-                .put("vtpcmId", run.vtpcmId.toString()).put("vmUuid", run.vmUuid.toString()).put("vmName", run.vmName)
-                .put("epoch", run.newEpoch()).put("policy", run.policy).put("nonce", run.nonceHex())
-                .put("sourceNode", run.source).put("sourceSigningKey", sourceKey));
-        run.ephemeralPublicKey = prepared.path("ephemeralPublicKey").asText();
-        if (run.ephemeralPublicKey.isEmpty()) {
-            throw new ProtocolRefusal("destination " + run.destinationName() + " returned no ephemeral key");
+    public Step run(ActiveRun run) {
+        MigrationContext context = run.context();
+        SourceVtpcm source = context.source();
+        String sourceKey = nodes.node(source.host()).node().bundleSigningKey();
+        PrepareView prepared = nodes.node(context.destinationName()).prepareIncoming(context.id(), new PrepareIncomingRequest(
+                source.vtpcmId(), context.vmUuid(), source.vmName(), context.newEpoch(), source.policy(), context.nonceHex(), source.host(),
+                sourceKey));
+        if (prepared.ephemeralPublicKey() == null || prepared.ephemeralPublicKey().isEmpty()) {
+            throw new ProtocolRefusal("destination " + context.destinationName() + " returned no ephemeral key");
         }
-        return "incoming vTPCM ready on " + run.destinationName();
+        return new Step(context.withEphemeralPublicKey(prepared.ephemeralPublicKey()), "incoming vTPCM ready on "
+                + context.destinationName());
     }
 }

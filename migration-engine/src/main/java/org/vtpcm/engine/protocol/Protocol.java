@@ -2,18 +2,23 @@ package org.vtpcm.engine.protocol;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.config.EngineConfig;
 import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.engine.hosts.NodeClients;
+import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.hosts.VtpcmLocator;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.metrics.EngineMetrics;
 import org.vtpcm.engine.receipt.ReceiptSigner;
 import org.vtpcm.engine.target.TargetSelector;
 import org.vtpcm.engine.target.TargetStrategies;
+import org.vtpcm.nodeapi.AssociationView;
 
 /** Assembles the protocol's phases, in order, into a coordinator. */
 public final class Protocol {
@@ -24,28 +29,48 @@ public final class Protocol {
     public record Services(MigrationCoordinator coordinator, NovaHooks nova) {
     }
 
+    /** The protocol's settings out of the engine's configuration. */
+    record Settings(MigrateVm.Limits vmMigration, int maxConcurrentMigrations, EngineConfig.TrustSettings trust) {
+        static Settings of(EngineConfig config) {
+            return new Settings(new MigrateVm.Limits(config.pollInterval(), config.vmMigrationTimeout(), config.destinationLossTolerance()),
+                    config.maxConcurrentMigrations(), config.trust());
+        }
+    }
+
     public static Services build(EngineConfig config, MigrationJournal journal, NodeClients clients, HostAttester attester,
             ReceiptSigner receipts, EngineMetrics metrics, Clock clock) {
         Map<String, Integer> limits = config.hosts().stream().collect(Collectors.toMap(HostConfig::name, HostConfig::maxMigrations));
         HostSlots slots = new HostSlots(limits);
-        Nodes nodes = new Nodes(clients);
         TargetSelector selector = new TargetSelector(clients, attester, TargetStrategies.defaults(),
-                config.suite().name().toLowerCase(java.util.Locale.ROOT), slots::inUse);
-        SelectTarget selectTarget = new SelectTarget(selector, journal);
-        AttestDestination attestDestination = new AttestDestination(attester);
+                config.suite().name().toLowerCase(Locale.ROOT), slots::inUse);
+        VtpcmLocator locator = new VtpcmLocator(clients);
+        Assembly assembly = assemble(Settings.of(config), journal, clients, new SelectTarget(selector, journal),
+                new AttestDestination(attester), locator::find,
+                slots, receipts, metrics, clock, Pacer.SLEEP);
+        return new Services(assembly.coordinator(), assembly.nova());
+    }
+
+    /** Every part of the protocol, for the unit tests that drive one directly. */
+    record Assembly(MigrationOpener opener, MigrationRunner runner, Rollback rollback, MigrationCoordinator coordinator, NovaHooks nova) {
+    }
+
+    /** The same over any node directory, target selection and clock: what the protocol's unit tests assemble. */
+    static Assembly assemble(Settings settings, MigrationJournal journal, NodeDirectory nodes, SelectTarget selectTarget,
+            AttestDestination attestDestination, Function<String, Optional<AssociationView>> locator, HostSlots slots,
+            ReceiptSigner receipts, EngineMetrics metrics, Clock clock, Pacer pacer) {
+        Switchovers switchovers = new Switchovers(journal);
         PrepareDestination prepareDestination = new PrepareDestination(nodes);
         SendTpcmState sendTpcmState = new SendTpcmState(nodes);
-        List<PhaseStep> beforeSwitchover = List.of(selectTarget, attestDestination, prepareDestination, sendTpcmState);
-        MigrateVm migrateVm = new MigrateVm(nodes, journal, clock, config.pollInterval(), config.vmMigrationTimeout(),
-                config.destinationLossTolerance());
-        Rollback rollback = new Rollback(nodes, journal);
-        MigrationRunner runner = new MigrationRunner(journal, beforeSwitchover, migrateVm, new VerifyState(nodes, journal, clock),
-                new CommitMigration(nodes), rollback, receipts, metrics, clock);
-        MigrationOpener opener = new MigrationOpener(journal, new VtpcmLocator(clients));
-        NovaHooks nova = new NovaHooks(opener, journal, runner, selectTarget, attestDestination, prepareDestination, sendTpcmState,
-                metrics, clock, config.trust());
-        MigrationCoordinator coordinator = new MigrationCoordinator(journal, clients, opener, runner, rollback, slots, metrics,
-                config.maxConcurrentMigrations(), nova, config.trust().allowPlaintext());
-        return new Services(coordinator, nova);
+        MigrateVm migrateVm = new MigrateVm(nodes, journal, switchovers, clock, pacer, settings.vmMigration());
+        Rollback rollback = new Rollback(nodes, journal, clock, pacer);
+        MigrationRunner.Phases phases = new MigrationRunner.Phases(List.of(selectTarget, attestDestination, prepareDestination,
+                sendTpcmState), migrateVm, new VerifyState(nodes, journal, clock, pacer), new CommitMigration(nodes, clock, pacer));
+        MigrationRunner runner = new MigrationRunner(journal, phases, rollback, switchovers, receipts, metrics, clock, pacer);
+        MigrationOpener opener = new MigrationOpener(journal, locator);
+        NovaHooks nova = new NovaHooks(opener, journal, runner, new NovaHooks.BeforeSwitchover(selectTarget, attestDestination,
+                prepareDestination, sendTpcmState), switchovers, metrics, clock, settings.trust());
+        MigrationCoordinator coordinator = new MigrationCoordinator(journal, nodes, opener, runner, rollback, slots, metrics,
+                settings.maxConcurrentMigrations(), nova, settings.trust().allowPlaintext());
+        return new Assembly(opener, runner, rollback, coordinator, nova);
     }
 }

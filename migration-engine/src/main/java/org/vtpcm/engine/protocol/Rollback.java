@@ -2,13 +2,15 @@ package org.vtpcm.engine.protocol;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.MigrationJournal;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.nodeapi.ManagerClientException;
+import org.vtpcm.nodeapi.OutgoingView;
 
 /**
  * Undoes a migration that stopped before the switchover: the VM migration (if any) is aborted and
@@ -18,101 +20,105 @@ import org.vtpcm.manager.client.ManagerClientException;
 final class Rollback {
     private static final Logger LOG = LoggerFactory.getLogger(Rollback.class);
     private static final Duration VM_SETTLE = Duration.ofSeconds(60);
+    private static final Duration SETTLE_POLL = Duration.ofMillis(200);
     /** A manager's answer to a hook whose migration id is not its vTPCM's current migration. */
     static final String MIGRATION_MISMATCH = "MIGRATION_MISMATCH";
 
-    private final Nodes nodes;
+    private final NodeDirectory nodes;
     private final MigrationJournal journal;
+    private final Clock clock;
+    private final Pacer pacer;
 
-    Rollback(Nodes nodes, MigrationJournal journal) {
+    Rollback(NodeDirectory nodes, MigrationJournal journal, Clock clock, Pacer pacer) {
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.journal = requireNonNull(journal, "journal is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.pacer = requireNonNull(pacer, "pacer is null");
     }
 
     /** What rolling back found. */
     enum Result { ROLLED_BACK, CLEANUP_PENDING, SWITCHED_OVER }
 
-    Result run(MigrationRun run) {
-        if (run.source != null && vmMigrationSwitchedOver(run)) {
+    Result run(MigrationContext context) {
+        if (context.sourceHost() != null && vmMigrationSwitchedOver(context)) {
             return Result.SWITCHED_OVER;
         }
-        boolean destinationClean = run.destination == null || abortDestination(run);
-        if (run.source != null) {
-            nodes.post(run.source, run.id, "abort", nodes.vmBody(run.vmUuid));
+        boolean destinationClean = context.destination() == null || abortDestination(context);
+        if (context.sourceHost() != null) {
+            nodes.node(context.sourceHost()).abort(context.id(), context.vmUuid());
         }
         if (!destinationClean) {
-            journal.update(run.id, Map.of("cleanup_pending", 1));
+            journal.cleanupPending(context.id(), true);
             return Result.CLEANUP_PENDING;
         }
         return Result.ROLLED_BACK;
+    }
+
+    /** Whether a refusal of the destination's abort means nothing of this migration is left there. */
+    static boolean destinationClean(ManagerClientException refusal) {
+        // 404: nothing was prepared there, or it is already gone; MIGRATION_MISMATCH: the vTPCM there belongs to a
+        // later migration now: nothing of this one is left, and it is not ours to touch
+        return refusal.status() == 404 || refusal.status() == 409 && MIGRATION_MISMATCH.equals(refusal.code());
     }
 
     /**
      * Retried later for migrations marked cleanup_pending; true once the destination is clean. The abort names
      * this run's migration id (in its path), so the manager never applies a late clean-up to a later migration.
      */
-    boolean abortDestination(MigrationRun run) {
+    boolean abortDestination(MigrationContext context) {
         try {
-            nodes.post(run.destinationName(), run.id, "abort", nodes.vmBody(run.vmUuid));
+            nodes.node(context.destinationName()).abort(context.id(), context.vmUuid());
             return true;
         } catch (ManagerClientException e) {
-            if (e.status() == 404) {
-                return true; // nothing was prepared there, or it is already gone
+            if (destinationClean(e)) {
+                return true;
             }
-            if (e.status() == 409 && MIGRATION_MISMATCH.equals(e.code())) {
-                return true; // the vTPCM there belongs to a later migration now: nothing of this one is left, and it is not ours to touch
-            }
-            LOG.warn("migration {}: cannot clean up on {} yet: {}", run.id, run.destinationName(), e.getMessage());
+            LOG.warn("migration {}: cannot clean up on {} yet: {}", context.id(), context.destinationName(), e.getMessage());
             return false;
         }
     }
 
     /** Aborts a running VM migration and waits for libvirt's verdict; true if it completed anyway. */
-    private boolean vmMigrationSwitchedOver(MigrationRun run) {
-        long deadline = System.nanoTime() + VM_SETTLE.toNanos();
+    private boolean vmMigrationSwitchedOver(MigrationContext context) {
+        Instant deadline = clock.instant().plus(VM_SETTLE);
         boolean abortSent = false;
         while (true) {
-            JsonNode status;
+            OutgoingView status;
             try {
-                status = nodes.vmMigration(run);
+                status = nodes.node(context.sourceHost()).vmMigration(context.id(), context.vmUuid());
             } catch (ManagerClientException e) {
-                if (e.status() == 0 && System.nanoTime() < deadline) {
-                    pause();
+                if (e.status() == 0 && clock.instant().isBefore(deadline)) {
+                    pacer.pause(SETTLE_POLL);
                     continue;
                 }
                 throw e;
             }
-            switch (status.path("status").asText()) {
-                case "COMPLETED" -> {
+            switch (status.status()) {
+                case COMPLETED -> {
                     return true;
                 }
-                case "RUNNING" -> {
+                case RUNNING -> {
+                    if (status.confirmedAt() != null) {
+                        return true; // the source's libvirtd confirmed success: the guest can no longer resume there
+                    }
                     if (!abortSent) {
-                        nodes.post(run.source, run.id, "migrate-vm/abort", nodes.body());
+                        nodes.node(context.sourceHost()).abortVmMigration(context.id());
                         abortSent = true;
                     }
-                    if (System.nanoTime() > deadline) {
+                    if (clock.instant().isAfter(deadline)) {
                         throw new IllegalStateException("the VM migration did not stop within " + VM_SETTLE.toSeconds() + " s of its abort");
                     }
-                    pause();
+                    pacer.pause(SETTLE_POLL);
                 }
-                case "UNKNOWN" -> {
-                    return run.destination != null && nodes.domainActive(run.destinationName(), run)
-                            && !nodes.domainActive(run.source, run);
+                case UNKNOWN -> {
+                    return context.destination() != null && VmMigrationDecisions.placement(
+                            nodes.node(context.destinationName()).domain(context.vmUuid()).active(),
+                            nodes.node(context.sourceHost()).domain(context.vmUuid()).active()) == VmMigrationDecisions.Placement.DESTINATION;
                 }
-                default -> {
-                    return false; // FAILED: libvirt kept the VM at the source
+                case FAILED -> {
+                    return false; // libvirt kept the VM at the source
                 }
             }
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(200);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while rolling back");
         }
     }
 }

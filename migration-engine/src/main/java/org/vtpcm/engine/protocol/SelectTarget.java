@@ -2,18 +2,18 @@ package org.vtpcm.engine.protocol;
 
 import static java.util.Objects.requireNonNull;
 
-import java.util.Map;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.journal.Phase;
 import org.vtpcm.engine.target.NoTargetException;
+import org.vtpcm.engine.target.TargetChoice;
 import org.vtpcm.engine.target.TargetSelector;
 
 /** TARGET_SELECTED: the strategy picks a destination among hosts that pass every check. */
 final class SelectTarget implements PhaseStep {
-    private final TargetSelector selector;
+    private final TargetChoice selector;
     private final MigrationJournal journal;
 
-    SelectTarget(TargetSelector selector, MigrationJournal journal) {
+    SelectTarget(TargetChoice selector, MigrationJournal journal) {
         this.selector = requireNonNull(selector, "selector is null");
         this.journal = requireNonNull(journal, "journal is null");
     }
@@ -24,20 +24,20 @@ final class SelectTarget implements PhaseStep {
     }
 
     @Override
-    public String intent(MigrationRun run) {
-        return "strategy " + run.options.strategy() + run.requestedHost.map(host -> ", requested " + host).orElse("");
+    public String intent(MigrationContext context) {
+        return "strategy " + context.options().strategy() + context.requestedHost().map(host -> ", requested " + host).orElse("");
     }
 
     @Override
-    public String run(MigrationRun run) {
+    public Step run(ActiveRun run) {
+        MigrationContext context = run.context();
         try {
-            TargetSelector.Selection selection = selector.select(run.source, run.requestedHost, run.options.strategy());
-            journal.rejected(run.id, selection.rejected());
-            run.destination = selection.destination();
-            journal.update(run.id, Map.of("destination", run.destination.name()));
-            return "destination " + run.destination.name();
+            TargetSelector.Selection selection = selector.select(context.sourceHost(), context.requestedHost(), context.options().strategy());
+            journal.rejected(context.id(), selection.rejected());
+            journal.destination(context.id(), selection.destination().name());
+            return new Step(context.withDestination(selection.destination()), "destination " + selection.destination().name());
         } catch (NoTargetException e) {
-            journal.rejected(run.id, e.rejected());
+            journal.rejected(context.id(), e.rejected());
             throw new ProtocolRefusal(e.getMessage());
         }
     }

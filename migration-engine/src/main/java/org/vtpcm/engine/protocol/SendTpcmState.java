@@ -2,8 +2,12 @@ package org.vtpcm.engine.protocol;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.Phase;
+import org.vtpcm.nodeapi.AssociationView;
+import org.vtpcm.nodeapi.NodeApi;
+import org.vtpcm.nodeapi.SendRequest;
+import org.vtpcm.nodeapi.SendView;
 
 /**
  * TPCM_STATE_SENT: the source freezes the TPCM layer, builds the bundle (signed by the source node,
@@ -11,9 +15,9 @@ import org.vtpcm.engine.journal.Phase;
  * over mutual TLS; the destination verifies and stages it.
  */
 final class SendTpcmState implements PhaseStep {
-    private final Nodes nodes;
+    private final NodeDirectory nodes;
 
-    SendTpcmState(Nodes nodes) {
+    SendTpcmState(NodeDirectory nodes) {
         this.nodes = requireNonNull(nodes, "nodes is null");
     }
 
@@ -23,21 +27,22 @@ final class SendTpcmState implements PhaseStep {
     }
 
     @Override
-    public String intent(MigrationRun run) {
-        return "freeze on " + run.source + ", send the bundle to " + run.destinationName();
+    public String intent(MigrationContext context) {
+        return "freeze on " + context.sourceHost() + ", send the bundle to " + context.destinationName();
     }
 
     @Override
-    public String run(MigrationRun run) {
-        nodes.post(run.source, run.id, "freeze", nodes.vmBody(run.vmUuid));
-        JsonNode sent = nodes.post(run.source, run.id, "send", nodes.vmBody(run.vmUuid).put("destinationNode", run.destinationName())
-                .put("destinationManager", run.destination.manager().toString()).put("nonce", run.nonceHex())
-                .put("ephemeralPublicKey", run.ephemeralPublicKey).put("streams", 1));
-        String state = sent.path("staged").path("state").asText();
-        if (!"STAGED".equals(state)) {
+    public Step run(ActiveRun run) {
+        MigrationContext context = run.context();
+        NodeApi source = nodes.node(context.sourceHost());
+        source.freeze(context.id(), context.vmUuid());
+        SendView sent = source.send(context.id(), new SendRequest(context.vmUuid(), context.destinationName(),
+                context.destination().manager().toString(), context.nonceHex(), context.ephemeralPublicKey(), 1));
+        String state = sent.staged() == null ? null : sent.staged().state();
+        if (!AssociationView.STAGED.equals(state)) {
             throw new ProtocolRefusal("the destination did not stage the bundle (state " + state + ")");
         }
-        return "bundle of " + sent.path("bundleBytes").asLong() + " bytes staged on " + run.destinationName() + " in "
-                + sent.path("chunks").asInt() + " chunk(s), " + sent.path("retries").asInt() + " retries";
+        return new Step(context, "bundle of " + sent.bundleBytes() + " bytes staged on " + context.destinationName() + " in "
+                + sent.chunks() + " chunk(s), " + sent.retries() + " retries");
     }
 }

@@ -2,17 +2,20 @@ package org.vtpcm.engine.protocol;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.journal.Phase;
+import org.vtpcm.nodeapi.ArrivalView;
+import org.vtpcm.nodeapi.StateEvidence;
+import org.vtpcm.protocol.state.StateDigest;
 
 /**
- * VERIFIED: the SM3 of the TPM state blobs QEMU fetched at the source equals the SM3 of those it
+ * VERIFIED: the digest of the TPM state blobs QEMU fetched at the source equals the digest of those it
  * loaded at the destination (each seen by that node's control-channel interposer), and the staged
  * vTPCM has the expected epoch. Then, under verify-before-resume, the destination VM is resumed.
  */
@@ -20,14 +23,16 @@ final class VerifyState implements PhaseStep {
     private static final Duration EVIDENCE_WAIT = Duration.ofSeconds(10);
     private static final Duration EVIDENCE_POLL = Duration.ofMillis(10);
 
-    private final Nodes nodes;
+    private final NodeDirectory nodes;
     private final MigrationJournal journal;
     private final Clock clock;
+    private final Pacer pacer;
 
-    VerifyState(Nodes nodes, MigrationJournal journal, Clock clock) {
+    VerifyState(NodeDirectory nodes, MigrationJournal journal, Clock clock, Pacer pacer) {
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.journal = requireNonNull(journal, "journal is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.pacer = requireNonNull(pacer, "pacer is null");
     }
 
     @Override
@@ -36,72 +41,56 @@ final class VerifyState implements PhaseStep {
     }
 
     @Override
-    public String intent(MigrationRun run) {
-        return "compare the state digests of " + run.source + " and " + run.destinationName()
-                + (run.options.verifyBeforeResume() ? ", then resume" : "");
+    public String intent(MigrationContext context) {
+        return "compare the state digests of " + context.sourceHost() + " and " + context.destinationName()
+                + (context.options().verifyBeforeResume() ? ", then resume" : "");
     }
 
     @Override
-    public String run(MigrationRun run) {
-        if (run.digestLeft == null || run.digestArrived == null) {
-            run.digestLeft = digest(run, run.source, "fetched");
-            run.digestArrived = digest(run, run.destinationName(), "loaded");
-            Map<String, Object> digests = new LinkedHashMap<>();
-            digests.put("digest_left", run.digestLeft);
-            digests.put("digest_arrived", run.digestArrived);
-            journal.update(run.id, digests);
+    public Step run(ActiveRun run) {
+        MigrationContext context = run.context();
+        if (!context.digestsKnown()) {
+            StateDigest left = digest(context, context.sourceHost(), StateEvidence::left);
+            StateDigest arrived = digest(context, context.destinationName(), StateEvidence::arrived);
+            journal.digests(context.id(), left, arrived);
+            context = context.withDigests(left, arrived);
+            run.advance(context);
         }
-        if (run.digestLeft.isEmpty() || !run.digestLeft.equals(run.digestArrived)) {
-            throw new StateMismatchException("the TPM state that arrived at " + run.destinationName() + " (" + show(run.digestArrived)
-                    + ") is not the state that left " + run.source + " (" + show(run.digestLeft) + ")"
-                    + (run.options.verifyBeforeResume() ? "; the VM stays paused there" : "; the VM already runs there (resume-first)"));
+        if (!context.digestLeft().matches(context.digestArrived())) {
+            throw new StateMismatchException("the TPM state that arrived at " + context.destinationName() + " (" + context.digestArrived()
+                    + ") is not the state that left " + context.sourceHost() + " (" + context.digestLeft() + ")"
+                    + (context.options().verifyBeforeResume() ? "; the VM stays paused there" : "; the VM already runs there (resume-first)"));
         }
-        JsonNode staged = nodes.client(run.destinationName()).vtpcm(run.vmUuid).path("vtpcm");
-        long epoch = staged.path("epoch").asLong(-1);
-        if (epoch != run.newEpoch()) {
-            throw new StateMismatchException("the vTPCM at " + run.destinationName() + " has epoch " + epoch + ", expected "
-                    + run.newEpoch());
+        long epoch = nodes.node(context.destinationName()).vtpcm(context.vmUuid()).vtpcm().epoch();
+        if (epoch != context.newEpoch()) {
+            throw new StateMismatchException("the vTPCM at " + context.destinationName() + " has epoch " + epoch + ", expected "
+                    + context.newEpoch());
         }
-        JsonNode arrival = run.options.verifyBeforeResume()
-                ? nodes.post(run.destinationName(), run.id, "resume", nodes.vmBody(run.vmUuid))
-                : nodes.post(run.destinationName(), run.id, "arrival", nodes.vmBody(run.vmUuid));
+        var destination = nodes.node(context.destinationName());
+        ArrivalView arrival = context.options().verifyBeforeResume() ? destination.resume(context.id(), context.vmUuid())
+                : destination.arrival(context.id(), context.vmUuid());
         Instant resumed = clock.instant();
-        run.qemuDowntimeMillis = arrival.path("downtimeMillis").asLong(-1);
-        if (run.options.verifyBeforeResume() && run.vmMigrationCompletedAt != null) {
-            run.verificationPauseMillis = Math.max(0, Duration.between(run.vmMigrationCompletedAt, resumed).toMillis());
-        }
-        // what the guest lived through: from its stop at the source to the resume here (node clocks in sync, as NTP keeps them);
-        // without the source's event time, QEMU's figure plus the pause after the migration ended (a lower bound)
-        long downtime = run.options.verifyBeforeResume() && run.sourceSuspendedAt != null
-                ? Math.max(0, Duration.between(run.sourceSuspendedAt, resumed).toMillis())
-                : run.qemuDowntimeMillis < 0 ? -1 : run.qemuDowntimeMillis + run.verificationPauseMillis;
-        journal.update(run.id, Map.of("downtime_ms", downtime, "epoch", epoch));
-        return "digests equal (" + run.digestLeft + "), epoch " + epoch + "; guest " + arrival.path("domainState").asText()
-                + " at " + run.destinationName() + ", downtime " + downtime + " ms (QEMU's " + run.qemuDowntimeMillis + " ms; "
-                + run.verificationPauseMillis + " ms paused for verification after the migration ended)";
+        SwitchoverFacts switchover = context.switchover() == null ? SwitchoverFacts.unknownTimes() : context.switchover();
+        ArrivalFacts facts = ArrivalFacts.of(arrival.downtimeMillis(), context.options().verifyBeforeResume(), switchover, resumed);
+        journal.arrived(context.id(), facts.downtimeMillis(), epoch);
+        return new Step(context.withArrival(facts), "digests equal (" + context.digestLeft() + "), epoch " + epoch + "; guest "
+                + arrival.domainState() + " at " + context.destinationName() + ", downtime " + facts.downtimeMillis() + " ms (QEMU's "
+                + facts.qemuDowntimeMillis() + " ms; " + facts.verificationPauseMillis() + " ms paused for verification after the "
+                + "migration ended)");
     }
 
-    /** The interposer writes its report a few milliseconds after QEMU's last control command. */
-    private String digest(MigrationRun run, String host, String side) {
+    /** The interposer writes its report a few milliseconds after QEMU's last control command; NONE if it never does. */
+    private StateDigest digest(MigrationContext context, String host, Function<StateEvidence, Optional<StateDigest>> side) {
         Instant deadline = clock.instant().plus(EVIDENCE_WAIT);
         while (true) {
-            JsonNode evidence = nodes.post(host, run.id, "verify", nodes.vmBody(run.vmUuid));
-            if (evidence.path(side + "Types").asText().startsWith("PERMANENT,VOLATILE") && evidence.path("inSync").asBoolean()) {
-                return evidence.path(side + "Digest").asText();
+            Optional<StateDigest> digest = side.apply(nodes.node(host).verify(context.id(), context.vmUuid()));
+            if (digest.isPresent()) {
+                return digest.get();
             }
             if (clock.instant().isAfter(deadline)) {
-                return "";
+                return StateDigest.NONE;
             }
-            try {
-                Thread.sleep(EVIDENCE_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading the state evidence");
-            }
+            pacer.pause(EVIDENCE_POLL);
         }
-    }
-
-    private static String show(String digest) {
-        return digest == null || digest.isEmpty() ? "no digest" : digest;
     }
 }

@@ -17,7 +17,7 @@ import java.sql.ResultSet;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 
 /**
@@ -26,12 +26,12 @@ import org.vtpcm.protocol.crypto.CryptoSuite;
  */
 public final class ReceiptSigner {
     private final CryptoSuite suite;
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final ObjectMapper json = new ObjectMapper();
     private final PrivateKey privateKey;
     private final PublicKey publicKey;
 
-    public ReceiptSigner(CryptoSuite suite, NodeDatabase database, Path keyDirectory) {
+    public ReceiptSigner(CryptoSuite suite, SqliteDatabase database, Path keyDirectory) {
         this.suite = requireNonNull(suite, "suite is null");
         this.database = requireNonNull(database, "database is null");
         KeyPair pair = loadOrCreate(keyDirectory);

@@ -2,8 +2,8 @@ package org.vtpcm.engine.target;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,13 +14,15 @@ import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.engine.hosts.NodeClients;
 import org.vtpcm.engine.journal.RejectedHost;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.nodeapi.HostCpu;
+import org.vtpcm.nodeapi.ManagerClientException;
+import org.vtpcm.nodeapi.NodeView;
 
 /**
  * Checks every host but the source (reachable, vTPCM support, attestation, capacity, CPU) and lets
  * the strategy pick among those that pass; every other host gets its reason.
  */
-public final class TargetSelector {
+public final class TargetSelector implements TargetChoice {
     private final NodeClients nodes;
     private final HostAttester attester;
     private final TargetStrategies strategies;
@@ -40,6 +42,7 @@ public final class TargetSelector {
     public record Selection(HostConfig destination, List<RejectedHost> rejected) {
     }
 
+    @Override
     public Selection select(String source, Optional<String> requestedHost, String strategyName) {
         TargetStrategy strategy = strategies.get(strategyName);
         if (requestedHost.isPresent() && nodes.host(requestedHost.get()).isEmpty()) {
@@ -49,7 +52,7 @@ public final class TargetSelector {
         if (requestedHost.filter(source::equals).isPresent()) {
             throw new NoTargetException("the VM already runs on " + source, List.of(new RejectedHost(source, "is the source")));
         }
-        JsonNode sourceNode = nodes.client(source).node();
+        NodeView sourceNode = nodes.node(source).node();
         List<HostConfig> others = nodes.hosts().stream().filter(host -> !host.name().equals(source)
                 && (requestedHost.isEmpty() || requestedHost.get().equals(host.name()))).toList();
         // every host at once, each within the per-host timeout: a stalling node is rejected, it delays nobody
@@ -83,22 +86,21 @@ public final class TargetSelector {
     private record Checked(Optional<String> reason, int vtpcms) {
     }
 
-    private Checked checked(HostConfig host, JsonNode sourceNode) {
+    private Checked checked(HostConfig host, NodeView sourceNode) {
         Optional<String> reason = check(host, sourceNode);
         return new Checked(reason, reason.isPresent() ? 0 : vtpcms(host));
     }
 
     /** Why the host cannot receive the VM, or empty when it can. */
-    private Optional<String> check(HostConfig host, JsonNode sourceNode) {
-        JsonNode node;
+    private Optional<String> check(HostConfig host, NodeView sourceNode) {
+        NodeView node;
         try {
-            node = nodes.client(host.name()).node();
+            node = nodes.node(host.name()).node();
         } catch (ManagerClientException e) {
             return Optional.of("not attested: manager unreachable (" + e.getMessage() + ")");
         }
-        if (!suite.equals(node.path("suite").asText()) || node.path("rootOfTrust").asText().isEmpty()) {
-            return Optional.of("no vTPCM support: suite '" + node.path("suite").asText() + "' (the cloud uses " + suite
-                    + ") or no root of trust");
+        if (!suite.equals(node.suite()) || node.rootOfTrust() == null || node.rootOfTrust().isEmpty()) {
+            return Optional.of("no vTPCM support: suite '" + node.suite() + "' (the cloud uses " + suite + ") or no root of trust");
         }
         AttestationResult last = attester.last(host.name());
         if (last.state() == AttestationState.UNKNOWN || last.state() == AttestationState.UNREACHABLE) {
@@ -107,18 +109,31 @@ public final class TargetSelector {
         if (!last.trusted()) {
             return Optional.of(last.summary());
         }
-        JsonNode cpu = node.path("cpu");
-        JsonNode sourceCpu = sourceNode.path("cpu");
-        for (String field : List.of("arch", "vendor", "model")) {
-            if (!cpu.path(field).asText().equals(sourceCpu.path(field).asText())) {
-                return Optional.of("CPU incompatible: " + field + " " + cpu.path(field).asText() + " here, "
-                        + sourceCpu.path(field).asText() + " at the source");
+        return cpuMismatch(node.cpu(), sourceNode.cpu());
+    }
+
+    /** Why a host's CPU cannot take a VM from the source's, or empty when they match (an unknown CPU is all empty fields). */
+    static Optional<String> cpuMismatch(HostCpu here, HostCpu source) {
+        HostCpu cpu = here == null ? new HostCpu("", "", "") : here;
+        HostCpu at = source == null ? new HostCpu("", "", "") : source;
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        fields.put("arch", List.of(text(cpu.arch()), text(at.arch())));
+        fields.put("vendor", List.of(text(cpu.vendor()), text(at.vendor())));
+        fields.put("model", List.of(text(cpu.model()), text(at.model())));
+        for (Map.Entry<String, List<String>> field : fields.entrySet()) {
+            if (!field.getValue().get(0).equals(field.getValue().get(1))) {
+                return Optional.of("CPU incompatible: " + field.getKey() + " " + field.getValue().get(0) + " here, " + field.getValue().get(1)
+                        + " at the source");
             }
         }
         return Optional.empty();
     }
 
+    private static String text(String value) {
+        return value == null ? "" : value;
+    }
+
     private int vtpcms(HostConfig host) {
-        return nodes.client(host.name()).vtpcms().size(); // the manager lists live vTPCMs only
+        return nodes.node(host.name()).vtpcms().size(); // the manager lists live vTPCMs only
     }
 }

@@ -207,7 +207,8 @@ class EngineApiTest {
         UUID migration = UUID.randomUUID();
         MigrationOptions options = new MigrationOptions("nova", 1, false, true, false, 0);
         journal.create(migration, "00".repeat(32), vm, options);
-        journal.update(migration, Map.of("source", "n2", "destination", "n1"));
+        journal.source(migration, "vm", UUID.randomUUID(), "n2", 1);
+        journal.destination(migration, "n1");
         for (int i = 0; i < 520; i++) { // the attack: cheap failing begins used to push it out of the newest 500 rows
             UUID other = UUID.randomUUID();
             journal.create(other, "00".repeat(32), UUID.randomUUID(), options);

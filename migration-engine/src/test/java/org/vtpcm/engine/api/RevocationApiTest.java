@@ -37,7 +37,7 @@ import org.vtpcm.engine.cli.VtpcmCli;
 import org.vtpcm.engine.client.EngineClient;
 import org.vtpcm.engine.client.EngineClientException;
 import org.vtpcm.engine.config.EngineConfig;
-import org.vtpcm.manager.node.EnrollmentAuthority;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.pki.Pem;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vtpcm.attestation.PlatformEvent;
 import org.vtpcm.attestation.ReferenceValues;
 import org.vtpcm.engine.journal.EngineSchema;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 class ReferenceValueStoreTest {
     private static final String QEMU = "ab".repeat(32);
@@ -24,12 +24,12 @@ class ReferenceValueStoreTest {
     @TempDir
     Path temp;
 
-    private NodeDatabase database;
+    private SqliteDatabase database;
     private ReferenceValueStore store;
 
     @BeforeEach
     void open() {
-        database = NodeDatabase.open(temp.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        database = SqliteDatabase.open(temp.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
         store = new ReferenceValueStore(database, Clock.systemUTC());
     }
 
@@ -95,7 +95,7 @@ class ReferenceValueStoreTest {
     void valuesOfAnOlderEngineBecomeGlobal() {
         database.close();
         Path older = temp.resolve("older.db");
-        database = NodeDatabase.open(older, EngineSchema.VERSION, EngineSchema.DDL);
+        database = SqliteDatabase.open(older, EngineSchema.VERSION, EngineSchema.DDL);
         database.inTransaction(connection -> {
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO reference_value (id, pcr, description, digest, label, "
                     + "added_at) VALUES (5, 13, 'q', ?, 'old', '2026-11-01T00:00:00Z')")) {

@@ -1,5 +1,6 @@
 package org.vtpcm.engine.certificates;
 
+import org.vtpcm.protocol.time.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,11 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vtpcm.engine.enrollment.MutableClock;
 import org.vtpcm.engine.journal.EngineSchema;
-import org.vtpcm.manager.node.EnrollmentAuthority;
-import org.vtpcm.manager.store.NodeDatabase;
-import org.vtpcm.manager.store.StoreException;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
+import org.vtpcm.protocol.store.SqliteDatabase;
+import org.vtpcm.protocol.store.StoreException;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.protocol.tls.RevocationList;
@@ -32,15 +32,15 @@ class CertificateRegistryTest {
     @TempDir
     Path folder;
     private CloudCa ca;
-    private MutableClock clock;
-    private NodeDatabase database;
+    private ManualClock clock;
+    private SqliteDatabase database;
     private CertificateRegistry registry;
 
     @BeforeEach
     void open() {
         ca = CloudCa.create("test CA", folder.resolve("ca"));
-        clock = new MutableClock(Instant.now());
-        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        clock = new ManualClock(Instant.now());
+        database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
         registry = new CertificateRegistry(database, ca, clock);
     }
 
@@ -85,7 +85,7 @@ class CertificateRegistryTest {
         }));
         assertThrows(StoreException.class, () -> database.inTransaction(connection -> connection.createStatement()
                 .executeUpdate("DELETE FROM certificate")));
-        NodeDatabase reopened = database;
+        SqliteDatabase reopened = database;
         assertTrue(new CertificateRegistry(reopened, ca, clock).isRevoked(operator), "a new registry loads the revocation");
     }
 
@@ -165,7 +165,7 @@ class CertificateRegistryTest {
         PublishedList reissued = registry.reissueIfDue();
         assertEquals(BigInteger.TWO, reissued.number());
         database.close();
-        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
         CertificateRegistry restarted = new CertificateRegistry(database, ca, clock);
         assertEquals(BigInteger.TWO, restarted.current().number());
         X509Certificate operator = tls(Role.OPERATOR, "alice");

@@ -1,5 +1,6 @@
 package org.vtpcm.engine.certificates;
 
+import org.vtpcm.protocol.time.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,9 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vtpcm.engine.enrollment.MutableClock;
 import org.vtpcm.engine.journal.EngineSchema;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.pki.Role;
@@ -27,15 +27,15 @@ class EngineIdentityTest {
     @TempDir
     Path folder;
     private CloudCa ca;
-    private MutableClock clock;
-    private NodeDatabase database;
+    private ManualClock clock;
+    private SqliteDatabase database;
     private CertificateRegistry registry;
 
     @BeforeEach
     void open() {
         ca = CloudCa.create("test CA", folder.resolve("ca"));
-        clock = new MutableClock(Instant.now());
-        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        clock = new ManualClock(Instant.now());
+        database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
         registry = new CertificateRegistry(database, ca, clock);
     }
 

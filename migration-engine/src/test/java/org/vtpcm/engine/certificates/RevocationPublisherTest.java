@@ -1,5 +1,6 @@
 package org.vtpcm.engine.certificates;
 
+import org.vtpcm.protocol.time.ManualClock;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,10 +28,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vtpcm.engine.config.HostConfig;
-import org.vtpcm.engine.enrollment.MutableClock;
 import org.vtpcm.engine.hosts.NodeClients;
 import org.vtpcm.engine.journal.EngineSchema;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.pki.Role;
@@ -42,15 +42,15 @@ class RevocationPublisherTest {
     @TempDir
     Path folder;
     private CloudCa ca;
-    private NodeDatabase database;
+    private SqliteDatabase database;
     private CertificateRegistry registry;
     private final List<FakeManager> managers = new ArrayList<>();
 
     @BeforeEach
     void open() {
         ca = CloudCa.create("test CA", folder.resolve("ca"));
-        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
-        registry = new CertificateRegistry(database, ca, new MutableClock(Instant.now()));
+        database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        registry = new CertificateRegistry(database, ca, new ManualClock(Instant.now()));
     }
 
     @AfterEach
@@ -107,8 +107,9 @@ class RevocationPublisherTest {
         X509Certificate operator = operator();
         registry.recordClient(operator);
         registry.revoke(operator.getSerialNumber().toString(16), "test", "bob");
+        // a per-host timeout with room for one TLS handshake and the first typed answer on a loaded machine; the stall is 30 s
         try (NodeClients nodes = new NodeClients(List.of(host("n1", stalling), host("n2", prompt)), engineTls(), Duration.ofSeconds(60),
-                Duration.ofSeconds(1))) {
+                Duration.ofSeconds(3))) {
             RevocationPublisher publisher = new RevocationPublisher(registry, nodes, Duration.ofHours(1));
             long start = System.nanoTime();
             publisher.pushBehind();

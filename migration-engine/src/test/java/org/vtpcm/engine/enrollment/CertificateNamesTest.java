@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vtpcm.manager.node.EnrollmentAuthority;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
 import org.vtpcm.protocol.pki.CloudCa;
 
 /** Attacks on the names a node gets certified under: the engine's address and name are never a node's. */

@@ -1,5 +1,6 @@
 package org.vtpcm.engine.enrollment;
 
+import org.vtpcm.protocol.time.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -19,20 +20,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vtpcm.engine.journal.EngineSchema;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /** The token store: hashed at rest, single use, expiring, revocable. */
 class EnrollmentTokensTest {
     @TempDir
     Path folder;
-    private NodeDatabase database;
-    private MutableClock clock;
+    private SqliteDatabase database;
+    private ManualClock clock;
     private EnrollmentTokens tokens;
 
     @BeforeEach
     void open() {
-        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
-        clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+        database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
         tokens = new EnrollmentTokens(database, clock);
     }
 
@@ -149,7 +150,7 @@ class EnrollmentTokensTest {
     void tokensSurviveARestart() {
         IssuedToken issued = tokens.issue("vtpcm-n1", Duration.ofMinutes(15), "operator");
         database.close();
-        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
         tokens = new EnrollmentTokens(database, clock);
         assertEquals("vtpcm-n1", tokens.authenticate(issued.token()).node());
     }

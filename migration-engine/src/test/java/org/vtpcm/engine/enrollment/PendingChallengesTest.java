@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.vtpcm.attestation.Challenge;
-import org.vtpcm.manager.node.EnrollmentAuthority;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
 import org.vtpcm.protocol.pki.CloudCa;
 
 /** Open challenges: bound to their token, answered once, short-lived, bounded in number. */

@@ -20,9 +20,9 @@ import org.vtpcm.engine.attestation.HostAttester;
 import org.vtpcm.engine.attestation.ReferenceValueStore;
 import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.engine.journal.EngineSchema;
-import org.vtpcm.manager.store.NodeDatabase;
-import org.vtpcm.manager.client.ManagerClient;
-import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.protocol.store.SqliteDatabase;
+import org.vtpcm.nodeapi.ManagerClient;
+import org.vtpcm.nodeapi.ManagerClientException;
 
 /** A hostile manager cannot fill the engine's heap nor hold a call past its timeout, and a stalling host delays no other. */
 class BoundedAnswersTest {
@@ -104,10 +104,10 @@ class BoundedAnswersTest {
     @Test
     void aHostStallingItsQuoteIsUntrustedWithAClearProblem() {
         HostConfig host = new HostConfig("n1", manager.uri(), "qemu+tcp://127.0.0.1/system", 2, 64);
-        NodeDatabase database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        SqliteDatabase database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
         try (NodeClients nodes = new NodeClients(List.of(host), manager.engineTls(), Duration.ofSeconds(60), Duration.ofSeconds(1))) {
-            HostAttester attester = new HostAttester((name, nonce) -> nodes.attestationClient(name).quote(nonce), nodes.hosts(),
-                    manager.ca(), new org.vtpcm.engine.attestation.EnrolledAks(new org.vtpcm.manager.node.EnrollmentAuthority(manager.ca(),
+            HostAttester attester = new HostAttester((name, nonce) -> nodes.attestationNode(name).quote(nonce), nodes.hosts(),
+                    manager.ca(), new org.vtpcm.engine.attestation.EnrolledAks(new org.vtpcm.attestation.enrollment.EnrollmentAuthority(manager.ca(),
                     folder.resolve("ca")), database), new ReferenceValueStore(database, Clock.systemUTC()), Clock.systemUTC());
             long start = System.nanoTime();
             Map<HostConfig, AttestationResult> results = nodes.fanOut().each(nodes.hosts(), each -> attester.attest(each.name()),

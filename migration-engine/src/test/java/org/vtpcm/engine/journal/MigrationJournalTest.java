@@ -18,20 +18,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vtpcm.manager.store.NodeDatabase;
-import org.vtpcm.manager.store.StoreException;
+import org.vtpcm.protocol.state.StateDigest;
+import org.vtpcm.protocol.store.SqliteDatabase;
+import org.vtpcm.protocol.store.StoreException;
 
 class MigrationJournalTest {
     private static final MigrationOptions OPTIONS = new MigrationOptions("least-loaded", 1, false, true, true, 0);
 
     @TempDir
     Path folder;
-    private NodeDatabase database;
+    private SqliteDatabase database;
     private MigrationJournal journal;
 
     @BeforeEach
     void open() {
-        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
         journal = new MigrationJournal(database, new ObjectMapper().registerModule(new JavaTimeModule()), Clock.systemUTC());
     }
 
@@ -50,7 +51,8 @@ class MigrationJournalTest {
         assertNull(journal.find(id).orElseThrow().phases().get(1).millis(), "a phase that has begun but not ended has no duration");
         journal.done(id, Phase.TARGET_SELECTED, "n2");
         journal.rejected(id, List.of(new RejectedHost("n3", "quote failed: PCR 12")));
-        journal.update(id, Map.of("destination", "n2", "switched_over", 1));
+        journal.destination(id, "n2");
+        journal.switchedOver(id);
         MigrationRecord row = journal.find(id).orElseThrow();
         assertEquals("n2", row.destination());
         assertTrue(row.switchedOver());
@@ -95,10 +97,26 @@ class MigrationJournalTest {
     }
 
     @Test
-    void onlyKnownColumnsCanBeUpdated() {
+    void typedFactsLandInTheirColumns() {
         UUID id = UUID.randomUUID();
+        UUID vtpcm = UUID.randomUUID();
         journal.create(id, "05".repeat(32), UUID.randomUUID(), OPTIONS);
-        assertThrows(IllegalArgumentException.class, () -> journal.update(id, Map.of("phase", "COMMITTED")));
+        journal.source(id, "vm-5", vtpcm, "n1", 4);
+        StateDigest digest = StateDigest.parse("ab".repeat(32));
+        journal.digests(id, digest, StateDigest.NONE);
+        journal.arrived(id, 120, 4);
+        journal.cleanupPending(id, true);
+        journal.reason(id, "waiting");
+        MigrationRecord row = journal.find(id).orElseThrow();
+        assertEquals("vm-5", row.vmName());
+        assertEquals(vtpcm, row.vtpcmId());
+        assertEquals("n1", row.source());
+        assertEquals(4L, row.epoch());
+        assertEquals(digest, row.digestLeft());
+        assertEquals(StateDigest.NONE, row.digestArrived(), "no digest is kept as none, not as a missing value");
+        assertEquals(120L, row.downtimeMillis());
+        assertTrue(row.cleanupPending());
+        assertEquals("waiting", row.reason());
     }
 
     @Test
@@ -107,7 +125,7 @@ class MigrationJournalTest {
         journal.create(id, "06".repeat(32), UUID.randomUUID(), OPTIONS);
         journal.begin(id, Phase.VM_MIGRATING, "libvirt");
         database.close();
-        database = NodeDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
+        database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
         journal = new MigrationJournal(database, new ObjectMapper().registerModule(new JavaTimeModule()), Clock.systemUTC());
         assertEquals(Phase.VM_MIGRATING, journal.active().get(0).phase());
         assertEquals(OPTIONS, journal.active().get(0).options());

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
 import org.vtpcm.protocol.crypto.CryptoSuite;
@@ -79,6 +78,6 @@ public final class InterposerMain {
         StringBuilder sizes = new StringBuilder();
         blobs.forEach((type, blob) -> sizes.append(sizes.length() == 0 ? "" : ",").append(type).append('=').append(blob.length));
         properties.setProperty(prefix + ".sizes", sizes.toString());
-        properties.setProperty(prefix + ".digest", blobs.isEmpty() ? "" : HexFormat.of().formatHex(StateDigest.of(suite, blobs)));
+        properties.setProperty(prefix + ".digest", StateBlobDigest.of(suite, blobs).hex());
     }
 }

@@ -1,5 +1,6 @@
 package org.vtpcm.collector.store;
 
+import org.vtpcm.protocol.time.ManualClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +46,7 @@ class SnapshotStoreTest {
     @TempDir
     Path folder;
 
-    private final MutableClock clock = new MutableClock(NOW);
+    private final ManualClock clock = new ManualClock(NOW);
 
     private SnapshotStore store(SuiteName suite, byte[] key) {
         return new SnapshotStore(folder.resolve("snapshots"), CryptoSuites.of(suite), key, clock, RetentionPolicy.defaults());

@@ -59,8 +59,8 @@ class ControlChannelInterposerTest {
                 assertTrue(interposer.observer().inSync());
                 assertEquals(5, interposer.observer().commandsSeen());
                 var suite = CryptoSuites.of(SuiteName.SM);
-                assertArrayEquals(StateDigest.of(suite, interposer.observer().fetchedBlobs()),
-                        StateDigest.of(suite, interposer.observer().loadedBlobs()));
+                assertEquals(StateBlobDigest.of(suite, interposer.observer().fetchedBlobs()),
+                        StateBlobDigest.of(suite, interposer.observer().loadedBlobs()));
             }
         }
     }

@@ -1,5 +1,9 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.StageChunksRequest;
+import org.vtpcm.nodeapi.ChunkView;
+import org.vtpcm.nodeapi.AssociationView;
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,13 +29,7 @@ public final class BundleReceiveResource implements ApiRoutes {
         this.json = requireNonNull(json, "json is null");
     }
 
-    /** Body of stage-chunks: the whole bundle's chunk count, length and SHA-256 (hex). */
-    public record StageChunksRequest(Integer count, Long length, String sha256) {
-    }
 
-    /** Answer of a chunk upload: duplicate is true for a retry of a chunk already received. */
-    public record ChunkView(int index, int bytes, boolean duplicate) {
-    }
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
@@ -66,7 +64,7 @@ public final class BundleReceiveResource implements ApiRoutes {
             throw new BadRequestException("count and length are required");
         }
         byte[] sha256 = ApiRequests.hex(request.sha256(), "sha256", Sha256.BYTES, Sha256.BYTES);
-        context.json(AssociationView.of(receiver.stage(migrationId, ClientCertificate.commonName(context), request.count(),
+        context.json(AssociationViews.of(receiver.stage(migrationId, ClientCertificate.commonName(context), request.count(),
                 request.length(), sha256)));
     }
 

@@ -1,8 +1,11 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.manager.migration.TransferException;
+import org.vtpcm.nodeapi.AssociationView;
+import org.vtpcm.nodeapi.SendRequest;
+import org.vtpcm.nodeapi.SendView;
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
@@ -26,14 +29,7 @@ public final class BundleSendResource implements ApiRoutes {
         this.json = requireNonNull(json, "json is null");
     }
 
-    /** Body of send: export's fields, where the destination manager listens, and how many parallel streams (default 1). */
-    public record SendRequest(UUID vmUuid, String destinationNode, String destinationManager, String nonce, String ephemeralPublicKey,
-            Integer streams) {
-    }
 
-    /** Answer of send: the transfer's figures and the destination's staged vTPCM row. */
-    public record SendView(long bundleBytes, int chunks, int streams, int retries, long millis, long epoch, JsonNode staged) {
-    }
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
@@ -60,11 +56,13 @@ public final class BundleSendResource implements ApiRoutes {
                 pushed.epoch(), staged(report.staged())));
     }
 
-    private JsonNode staged(String body) {
+    /** The destination's answer to stage-chunks: its staged row. */
+    private AssociationView staged(String body) {
         try {
-            return json.readTree(body);
+            return json.readValue(body, AssociationView.class);
         } catch (IOException e) {
-            return json.getNodeFactory().textNode(body);
+            throw new TransferException(TransferException.Reason.DESTINATION_REFUSED,
+                    "the destination staged the bundle but its answer is not a vTPCM row");
         }
     }
 

@@ -1,5 +1,13 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.PrepareIncomingRequest;
+import org.vtpcm.nodeapi.PrepareView;
+import org.vtpcm.nodeapi.ExportRequest;
+import org.vtpcm.nodeapi.ExportView;
+import org.vtpcm.nodeapi.StageRequest;
+import org.vtpcm.nodeapi.VmRequest;
+import org.vtpcm.nodeapi.AssociationView;
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,34 +36,11 @@ public final class MigrationHookResource implements ApiRoutes {
         this.json = requireNonNull(json, "json is null");
     }
 
-    /**
-     * Body of prepare-incoming: epoch is the one the vTPCM will have here (source epoch + 1). The
-     * optional sourceNode (the source's certificate name) and sourceSigningKey (hex, its GET /v1/node
-     * bundleSigningKey) let the source manager push the state itself (send, stage-chunks).
-     */
-    public record PrepareIncomingRequest(UUID vtpcmId, UUID vmUuid, String vmName, Long epoch, String policy, String nonce,
-            String sourceNode, String sourceSigningKey) {
-    }
 
-    /** Answer of prepare-incoming. */
-    public record PrepareView(AssociationView vtpcm, String ephemeralPublicKey) {
-    }
 
-    /** Body of export. */
-    public record ExportRequest(UUID vmUuid, String destinationNode, String nonce, String ephemeralPublicKey) {
-    }
 
-    /** Answer of export: the sealed bundle, base64. */
-    public record ExportView(String bundle, long epoch) {
-    }
 
-    /** Body of stage. */
-    public record StageRequest(String bundle, String sourceSigningKey) {
-    }
 
-    /** Body of freeze and abort. */
-    public record VmRequest(UUID vmUuid) {
-    }
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
@@ -92,7 +77,7 @@ public final class MigrationHookResource implements ApiRoutes {
         }
         java.util.Optional<java.security.PublicKey> source = java.util.Optional.ofNullable(request.sourceSigningKey())
                 .map(hex -> ApiRequests.publicKey(suite, hex, "sourceSigningKey"));
-        context.json(AssociationView.of(transfer.stage(migrationId, bundle, source)));
+        context.json(AssociationViews.of(transfer.stage(migrationId, bundle, source)));
     }
 
     private void verify(Context context) {
@@ -110,7 +95,7 @@ public final class MigrationHookResource implements ApiRoutes {
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
-        context.json(AssociationView.of(transfer.commit(migrationId, request.vmUuid())));
+        context.json(AssociationViews.of(transfer.commit(migrationId, request.vmUuid())));
     }
 
     private void prepareIncoming(Context context) {
@@ -138,7 +123,7 @@ public final class MigrationHookResource implements ApiRoutes {
                 .map(hex -> ApiRequests.publicKey(suite, hex, "sourceSigningKey"));
         MigrationHooks.Prepared prepared = hooks.prepareIncoming(migrationId, request.vtpcmId(), request.vmUuid(), name,
                 request.epoch(), policy, nonce, sourceNode, sourceKey);
-        context.status(201).json(new PrepareView(AssociationView.of(prepared.association()),
+        context.status(201).json(new PrepareView(AssociationViews.of(prepared.association()),
                 java.util.HexFormat.of().formatHex(suite.encodePublicKey(prepared.ephemeralPublicKey()))));
     }
 
@@ -148,7 +133,7 @@ public final class MigrationHookResource implements ApiRoutes {
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
-        context.json(AssociationView.of(hooks.freeze(migrationId, request.vmUuid())));
+        context.json(AssociationViews.of(hooks.freeze(migrationId, request.vmUuid())));
     }
 
     private void abort(Context context) {
@@ -157,6 +142,6 @@ public final class MigrationHookResource implements ApiRoutes {
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
-        context.json(AssociationView.of(hooks.abort(migrationId, request.vmUuid())));
+        context.json(AssociationViews.of(hooks.abort(migrationId, request.vmUuid())));
     }
 }

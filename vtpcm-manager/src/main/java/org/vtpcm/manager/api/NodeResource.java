@@ -1,12 +1,14 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.NodeView;
+import org.vtpcm.nodeapi.QuoteRequest;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.function.Supplier;
-import org.vtpcm.manager.lifecycle.ReconcileReport;
+import org.vtpcm.nodeapi.ReconcileReport;
 import org.vtpcm.manager.node.NodeAttestation;
 
 /** The node: identity, root of trust, last reconciliation, and quotes for attestation. */
@@ -20,10 +22,10 @@ public final class NodeResource implements ApiRoutes {
     private final Supplier<ReconcileReport> reconcileReport;
     private final ObjectMapper json;
     private final String bundleSigningKey;
-    private final Supplier<org.vtpcm.manager.libvirt.HostCpu> cpu;
+    private final Supplier<org.vtpcm.nodeapi.HostCpu> cpu;
 
     public NodeResource(String nodeName, String suite, NodeAttestation attestation, Supplier<ReconcileReport> reconcileReport,
-            ObjectMapper json, String bundleSigningKey, Supplier<org.vtpcm.manager.libvirt.HostCpu> cpu) {
+            ObjectMapper json, String bundleSigningKey, Supplier<org.vtpcm.nodeapi.HostCpu> cpu) {
         this.cpu = requireNonNull(cpu, "cpu is null");
         this.bundleSigningKey = requireNonNull(bundleSigningKey, "bundleSigningKey is null");
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
@@ -33,14 +35,7 @@ public final class NodeResource implements ApiRoutes {
         this.json = requireNonNull(json, "json is null");
     }
 
-    /** Answer of GET /v1/node. */
-    public record NodeView(String name, String suite, String rootOfTrust, String bundleSigningKey, ReconcileReport reconcile,
-            org.vtpcm.manager.libvirt.HostCpu cpu) {
-    }
 
-    /** Body of POST /v1/attestation/quote. */
-    public record QuoteRequest(String nonce) {
-    }
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.RevocationStatus;
+
 import static java.util.Objects.requireNonNull;
 
 import io.javalin.http.Context;

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.MigrateVmRequest;
+import org.vtpcm.nodeapi.VmRequest;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,18 +30,7 @@ public final class VmMigrationResource implements ApiRoutes {
         this.json = requireNonNull(json, "json is null");
     }
 
-    /**
-     * Body of migrate-vm. destinationNode (required) must be the node the vTPCM's state was sent to in
-     * this migration (export/send's destinationNode). Absent options take the defaults: one stream, no
-     * compression, TLS, paused; tls false is refused unless the node's configuration allows plaintext.
-     */
-    public record MigrateVmRequest(UUID vmUuid, String destinationUri, String destinationNode, Integer parallel, Boolean compress,
-            Boolean tls, Boolean paused, Long bandwidthMiBs) {
-    }
 
-    /** Body of arrival and resume. */
-    public record VmRequest(UUID vmUuid) {
-    }
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {

@@ -1,5 +1,8 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.VtpcmDetail;
+import org.vtpcm.nodeapi.AssociationView;
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,9 +63,6 @@ public final class VmResource implements ApiRoutes {
     public record LogView(UUID vtpcmId, boolean valid, List<String> problems, List<LogEntry> entries) {
     }
 
-    /** Answer of GET /v1/vtpcms/{uuid}. */
-    public record DetailView(AssociationView vtpcm, List<String> history) {
-    }
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
@@ -78,25 +78,25 @@ public final class VmResource implements ApiRoutes {
 
     private void list(Context context) {
         boolean all = "true".equals(context.queryParam("all"));
-        context.json(associations.list(all).stream().map(AssociationView::of).toList());
+        context.json(associations.list(all).stream().map(AssociationViews::of).toList());
     }
 
     private void show(Context context) {
         Association row = lifecycle.live(ApiRequests.uuidParameter(context, "vmUuid"));
-        context.json(new DetailView(AssociationView.of(row), associations.history(row.vtpcmId())));
+        context.json(new VtpcmDetail(AssociationViews.of(row), associations.history(row.vtpcmId())));
     }
 
     private void create(Context context) {
         CreateVmRequest request = ApiRequests.body(context, json, CreateVmRequest.class);
         ControlPolicy policy = request.policy() == null ? defaultPolicy : parsePolicy(request.policy());
         Association row = lifecycle.create(ApiRequests.required(request.domainXml(), "domainXml"), policy);
-        context.status(201).json(AssociationView.of(row));
+        context.status(201).json(AssociationViews.of(row));
     }
 
     private void start(Context context) {
         StartReport report = lifecycle.start(ApiRequests.uuidParameter(context, "vmUuid"));
         String decision = report.decision().alert() ? "alert" : "allow";
-        context.json(new StartView(AssociationView.of(report.association()), report.measurements(), decision, report.decision().reasons()));
+        context.json(new StartView(AssociationViews.of(report.association()), report.measurements(), decision, report.decision().reasons()));
     }
 
     private void attach(Context context) {
@@ -113,11 +113,11 @@ public final class VmResource implements ApiRoutes {
     }
 
     private void stop(Context context) {
-        context.json(AssociationView.of(lifecycle.stop(ApiRequests.uuidParameter(context, "vmUuid"))));
+        context.json(AssociationViews.of(lifecycle.stop(ApiRequests.uuidParameter(context, "vmUuid"))));
     }
 
     private void destroy(Context context) {
-        context.json(AssociationView.of(lifecycle.destroy(ApiRequests.uuidParameter(context, "vmUuid"))));
+        context.json(AssociationViews.of(lifecycle.destroy(ApiRequests.uuidParameter(context, "vmUuid"))));
     }
 
     private void measurementLog(Context context) {

@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /**
  * The durable VM-vTPCM association list. Every change is one transaction that also appends to the
@@ -26,10 +26,10 @@ public final class AssociationStore {
     private static final String COLUMNS = "vtpcm_id, vm_uuid, vm_name, state, epoch, host, policy, created_at, updated_at, attention, "
             + "migration_id, migration_destination";
 
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final Clock clock;
 
-    public AssociationStore(NodeDatabase database, Clock clock) {
+    public AssociationStore(SqliteDatabase database, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.clock = requireNonNull(clock, "clock is null");
     }

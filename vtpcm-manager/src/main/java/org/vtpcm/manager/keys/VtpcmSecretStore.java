@@ -10,8 +10,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.Optional;
 import java.util.UUID;
-import org.vtpcm.manager.store.NodeDatabase;
-import org.vtpcm.manager.store.StoreException;
+import org.vtpcm.protocol.store.SqliteDatabase;
+import org.vtpcm.protocol.store.StoreException;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 
 /**
@@ -22,12 +22,12 @@ public final class VtpcmSecretStore {
     /** swtpm encrypts its state files with AES-256-CBC. */
     private static final int STATE_KEY_LENGTH = 32;
 
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final NodeMasterKey masterKey;
     private final CryptoSuite suite;
     private final SecureRandom random = new SecureRandom();
 
-    public VtpcmSecretStore(NodeDatabase database, NodeMasterKey masterKey, CryptoSuite suite) {
+    public VtpcmSecretStore(SqliteDatabase database, NodeMasterKey masterKey, CryptoSuite suite) {
         this.database = requireNonNull(database, "database is null");
         this.masterKey = requireNonNull(masterKey, "masterKey is null");
         this.suite = requireNonNull(suite, "suite is null");

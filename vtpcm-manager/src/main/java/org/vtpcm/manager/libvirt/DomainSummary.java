@@ -1,5 +1,7 @@
 package org.vtpcm.manager.libvirt;
 
+import org.vtpcm.nodeapi.DomainState;
+
 import static java.util.Objects.requireNonNull;
 
 import java.util.UUID;

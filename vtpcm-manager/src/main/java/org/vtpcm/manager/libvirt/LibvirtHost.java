@@ -1,5 +1,9 @@
 package org.vtpcm.manager.libvirt;
 
+import org.vtpcm.nodeapi.DomainState;
+import org.vtpcm.nodeapi.HostCpu;
+import org.vtpcm.nodeapi.JobProgress;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,9 @@
 package org.vtpcm.manager.libvirt;
 
+import org.vtpcm.nodeapi.DomainState;
+import org.vtpcm.nodeapi.HostCpu;
+import org.vtpcm.nodeapi.JobProgress;
+
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.lifecycle;
 
+import org.vtpcm.nodeapi.ReconcileReport;
+
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
@@ -18,7 +20,7 @@ import org.vtpcm.manager.association.Association;
 import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.engine.TpmEngines;
-import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.DomainSummary;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 

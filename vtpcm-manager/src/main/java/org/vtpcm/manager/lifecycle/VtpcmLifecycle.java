@@ -18,7 +18,7 @@ import org.vtpcm.manager.domain.PreparedDomain;
 import org.vtpcm.manager.engine.TpmEngines;
 import org.vtpcm.manager.keys.VtpcmKeys;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
-import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 import org.vtpcm.manager.tpcm.ActiveControl;
 import org.vtpcm.manager.tpcm.ArtifactMeasurement;

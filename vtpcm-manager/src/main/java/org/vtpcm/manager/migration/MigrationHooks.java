@@ -14,7 +14,7 @@ import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.engine.TpmEngines;
 import org.vtpcm.manager.keys.VtpcmKeys;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
-import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 
 /**

@@ -1,5 +1,8 @@
 package org.vtpcm.manager.migration;
 
+import org.vtpcm.nodeapi.StateEvidence;
+import org.vtpcm.protocol.state.StateDigest;
+
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
@@ -177,11 +180,15 @@ public final class StateTransferHooks implements BundleStager {
         try (Reader reader = Files.newBufferedReader(engines.interposerReport(row.vtpcmId()))) {
             report.load(reader);
         } catch (IOException e) {
-            return new StateEvidence("", "", "", "", false);
+            return StateEvidence.none();
         }
-        return new StateEvidence(report.getProperty("fetched.digest", ""), report.getProperty("fetched.types", ""),
-                report.getProperty("loaded.digest", ""), report.getProperty("loaded.types", ""),
-                Boolean.parseBoolean(report.getProperty("in_sync", "false")));
+        try {
+            return new StateEvidence(StateDigest.parse(report.getProperty("fetched.digest")), report.getProperty("fetched.types", ""),
+                    StateDigest.parse(report.getProperty("loaded.digest")), report.getProperty("loaded.types", ""),
+                    Boolean.parseBoolean(report.getProperty("in_sync", "false")));
+        } catch (IllegalArgumentException e) {
+            return StateEvidence.none(); // a report cut mid-write claims nothing
+        }
     }
 
     /** Destination: STAGED -> RUNNING, domain made persistent. Source: MIGRATING_OUT -> DESTROYED, state and keys erased. */

@@ -1,5 +1,9 @@
 package org.vtpcm.manager.migration;
 
+import org.vtpcm.nodeapi.VmMigrationStatus;
+import org.vtpcm.nodeapi.OutgoingView;
+import org.vtpcm.nodeapi.ArrivalView;
+import org.vtpcm.nodeapi.DomainView;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
@@ -20,9 +24,9 @@ import org.vtpcm.manager.association.MigrationBinding;
 import org.vtpcm.manager.association.MigrationMismatchException;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.libvirt.CompletedJob;
-import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.DomainSummary;
-import org.vtpcm.manager.libvirt.JobProgress;
+import org.vtpcm.nodeapi.JobProgress;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 import org.vtpcm.manager.libvirt.MigrationOptions;
 import org.vtpcm.manager.libvirt.SourceConfirmation;
@@ -67,27 +71,9 @@ public final class VmMigrations implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock is null");
     }
 
-    /** RUNNING, COMPLETED, FAILED; UNKNOWN when this manager holds no record of the migration. */
-    public enum Status { RUNNING, COMPLETED, FAILED, UNKNOWN }
 
-    /**
-     * One outgoing VM migration as seen at the source. {@code confirmedAt}: when this manager saw
-     * libvirtd decide that the migration succeeded (the guest can no longer resume here), while the
-     * status is still RUNNING because libvirtd is stopping the source's QEMU.
-     */
-    public record OutgoingView(UUID migrationId, UUID vmUuid, String vmName, Status status, String destinationUri,
-            Instant startedAt, Long wallMillis, JobProgress progress, String error, DomainState domainState, Instant suspendedAt,
-            Instant confirmedAt) {
-    }
 
-    /** What arrived at the destination: the domain's state and libvirt's statistics of the finished job. */
-    public record ArrivalView(UUID vmUuid, String vmName, DomainState domainState, long downtimeMillis, long elapsedMillis,
-            long dataBytes) {
-    }
 
-    /** Where a domain is on this host, by UUID. */
-    public record DomainView(UUID vmUuid, boolean present, String name, DomainState state) {
-    }
 
     private static final class Run {
         final UUID migrationId;
@@ -95,7 +81,7 @@ public final class VmMigrations implements AutoCloseable {
         final String vmName;
         final String destinationUri;
         final Instant startedAt;
-        volatile Status status = Status.RUNNING;
+        volatile VmMigrationStatus status = VmMigrationStatus.RUNNING;
         volatile Long wallMillis;
         volatile String error;
         volatile Instant suspendedAt;
@@ -143,7 +129,7 @@ public final class VmMigrations implements AutoCloseable {
                     + "there, not to " + destinationNode);
         }
         for (Run other : runs.values()) {
-            if (other.vmUuid.equals(vmUuid) && other.status == Status.RUNNING) {
+            if (other.vmUuid.equals(vmUuid) && other.status == VmMigrationStatus.RUNNING) {
                 throw new IllegalTransitionException("vm " + vmUuid + " is already migrating (migration " + other.migrationId + ")");
             }
         }
@@ -159,12 +145,12 @@ public final class VmMigrations implements AutoCloseable {
         try {
             Duration took = libvirt.migrateLive(run.vmName, run.destinationUri, options);
             run.wallMillis = took.toMillis();
-            run.status = Status.COMPLETED;
+            run.status = VmMigrationStatus.COMPLETED;
             LOG.info("migration {}: live migration of {} completed in {} ms", run.migrationId, run.vmName, took.toMillis());
         } catch (RuntimeException e) {
             run.wallMillis = Duration.between(run.startedAt, clock.instant()).toMillis();
             run.error = e.getMessage();
-            run.status = Status.FAILED;
+            run.status = VmMigrationStatus.FAILED;
             LOG.warn("migration {}: live migration of {} failed: {}", run.migrationId, run.vmName, e.getMessage());
         }
     }
@@ -175,7 +161,7 @@ public final class VmMigrations implements AutoCloseable {
      * QEMU after the switchover), and the engine's polls must not wait with it.
      */
     private void sampleProgress(Run run) {
-        while (run.status == Status.RUNNING && run.suspendedAt == null) {
+        while (run.status == VmMigrationStatus.RUNNING && run.suspendedAt == null) {
             try {
                 run.progress = monitor.jobProgress(run.vmName).filter(p -> p.dataTotal() > 0).orElse(run.progress);
             } catch (RuntimeException e) {
@@ -198,7 +184,7 @@ public final class VmMigrations implements AutoCloseable {
         }
         if (run == null) {
             DomainView domain = domain(vmUuid);
-            return new OutgoingView(migrationId, vmUuid, domain.name(), Status.UNKNOWN, null, null, null, null, null, domain.state(),
+            return new OutgoingView(migrationId, vmUuid, domain.name(), VmMigrationStatus.UNKNOWN, null, null, null, null, null, domain.state(),
                     null, null);
         }
         return view(run);
@@ -210,7 +196,7 @@ public final class VmMigrations implements AutoCloseable {
         if (run == null) {
             throw new org.vtpcm.manager.association.UnknownVtpcmException("no VM migration " + migrationId + " on this node");
         }
-        if (run.status == Status.RUNNING) {
+        if (run.status == VmMigrationStatus.RUNNING) {
             libvirt.abortJob(run.vmName);
         }
         return view(run);
@@ -266,7 +252,7 @@ public final class VmMigrations implements AutoCloseable {
     private OutgoingView view(Run run) {
         DomainState state = null;
         JobProgress progress = null;
-        if (run.status == Status.RUNNING) {
+        if (run.status == VmMigrationStatus.RUNNING) {
             progress = run.suspendedAt == null ? run.progress : null;
             noteConfirmation(run);
         } else {
@@ -302,7 +288,7 @@ public final class VmMigrations implements AutoCloseable {
     private void remember(Run run) {
         runs.put(run.migrationId, run);
         if (runs.size() > KEPT_RUNS) {
-            runs.entrySet().stream().filter(e -> e.getValue().status != Status.RUNNING).findFirst()
+            runs.entrySet().stream().filter(e -> e.getValue().status != VmMigrationStatus.RUNNING).findFirst()
                     .ifPresent(oldest -> runs.remove(oldest.getKey()));
         }
     }
@@ -317,7 +303,7 @@ public final class VmMigrations implements AutoCloseable {
         }
         Instant now = clock.instant();
         for (Run run : runs.values()) {
-            if (run.status == Status.RUNNING && run.vmName.equals(event.domainName()) && run.suspendedAt == null) {
+            if (run.status == VmMigrationStatus.RUNNING && run.vmName.equals(event.domainName()) && run.suspendedAt == null) {
                 run.suspendedAt = now;
             }
         }

@@ -1,5 +1,10 @@
 package org.vtpcm.manager.node;
 
+import org.vtpcm.attestation.enrollment.EnrollmentException;
+
+import org.vtpcm.nodeapi.EnrollmentMessages;
+import org.vtpcm.attestation.enrollment.CertifiedNode;
+
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -32,7 +37,7 @@ import org.vtpcm.protocol.pki.Pem;
  */
 public final class EngineEnrollment implements EnrollmentChannel {
     /** The common name of the engine's certificate ({@code vtpcm-engine}); a node's certificate from the same CA will not do. */
-    public static final String ENGINE_NAME = "vtpcm-engine";
+    public static final String ENGINE_NAME = org.vtpcm.protocol.pki.CloudCa.ENGINE_NAME;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_ANSWER_BYTES = 256 * 1024;

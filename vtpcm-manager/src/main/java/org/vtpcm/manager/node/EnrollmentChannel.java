@@ -1,5 +1,9 @@
 package org.vtpcm.manager.node;
 
+import org.vtpcm.attestation.enrollment.EnrollmentException;
+
+import org.vtpcm.attestation.enrollment.CertifiedNode;
+
 import java.security.PublicKey;
 import java.util.List;
 

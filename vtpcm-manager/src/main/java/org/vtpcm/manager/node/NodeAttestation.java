@@ -1,5 +1,7 @@
 package org.vtpcm.manager.node;
 
+import org.vtpcm.nodeapi.QuoteEvidence;
+
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
@@ -16,6 +18,7 @@ import org.vtpcm.attestation.PlatformEvent;
 import org.vtpcm.attestation.PlatformMeasurer;
 import org.vtpcm.attestation.PlatformTpm;
 import org.vtpcm.attestation.Quote;
+import org.vtpcm.nodeapi.NodePcrs;
 
 /**
  * The node's platform attestation. At start it measures the manager's own code (PCR 11), its
@@ -23,10 +26,10 @@ import org.vtpcm.attestation.Quote;
  * and keeps the event log; {@link #quote(byte[])} signs the PCRs with the attestation key.
  */
 public final class NodeAttestation implements AutoCloseable {
-    public static final int PCR_CODE = 11;
-    public static final int PCR_CONFIG = 12;
-    public static final int PCR_BINARIES = 13;
-    public static final int[] QUOTED_PCRS = {PCR_CODE, PCR_CONFIG, PCR_BINARIES};
+    public static final int PCR_CODE = NodePcrs.CODE;
+    public static final int PCR_CONFIG = NodePcrs.CONFIG;
+    public static final int PCR_BINARIES = NodePcrs.BINARIES;
+    public static final int[] QUOTED_PCRS = NodePcrs.quoted();
     private static final Logger LOG = LoggerFactory.getLogger(NodeAttestation.class);
 
     private final String nodeName;

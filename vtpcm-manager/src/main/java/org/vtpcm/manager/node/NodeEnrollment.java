@@ -1,5 +1,10 @@
 package org.vtpcm.manager.node;
 
+import org.vtpcm.attestation.enrollment.EnrollmentException;
+
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
+import org.vtpcm.attestation.enrollment.CertifiedNode;
+
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 
 /**
@@ -23,11 +23,11 @@ import org.vtpcm.protocol.crypto.CryptoSuite;
 public final class MeasurementLog {
     private static final HexFormat HEX = HexFormat.of();
 
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final CryptoSuite suite;
     private final Clock clock;
 
-    public MeasurementLog(NodeDatabase database, CryptoSuite suite, Clock clock) {
+    public MeasurementLog(SqliteDatabase database, CryptoSuite suite, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.suite = requireNonNull(suite, "suite is null");
         this.clock = requireNonNull(clock, "clock is null");

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vtpcm.manager.association.UnknownVtpcmException;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.crypto.CryptoSuite;
 
 /** The node's library of known-good boot artifact digests: register, list, revoke, look up. */
@@ -24,11 +24,11 @@ public final class ReferenceValueLibrary {
     private static final Pattern HEX_DIGEST = Pattern.compile("[0-9a-f]{64}");
     private static final int MAX_LABEL = 200;
 
-    private final NodeDatabase database;
+    private final SqliteDatabase database;
     private final CryptoSuite suite;
     private final Clock clock;
 
-    public ReferenceValueLibrary(NodeDatabase database, CryptoSuite suite, Clock clock) {
+    public ReferenceValueLibrary(SqliteDatabase database, CryptoSuite suite, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.suite = requireNonNull(suite, "suite is null");
         this.clock = requireNonNull(clock, "clock is null");

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.manager.store.NodeSchema;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +27,7 @@ import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.fakes.FakeLibvirtHost;
 import org.vtpcm.manager.migration.VmMigrations;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.protocol.tls.MutualTls;
@@ -39,14 +41,14 @@ class VmMigrationApiTest {
     Path folder;
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new Jdk8Module());
     private final UUID migration = UUID.randomUUID();
-    private NodeDatabase database;
+    private SqliteDatabase database;
     private VmMigrations migrations;
     private ApiServer server;
     private HttpClient engine;
 
     @BeforeEach
     void start() {
-        database = NodeDatabase.open(folder.resolve("node.db"));
+        database = NodeSchema.open(folder.resolve("node.db"));
         AssociationStore associations = new AssociationStore(database, Clock.systemUTC());
         UUID vtpcm = UUID.randomUUID();
         associations.create(vtpcm, VM, "guest", VtpcmState.CREATED, 0, "n1", ControlPolicy.DENY);

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.association;
 
+import org.vtpcm.manager.store.NodeSchema;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +15,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /**
  * kill -9 of a process in the middle of association-list writes, ten times at random moments:
@@ -47,7 +49,7 @@ class AssociationStoreCrashTest {
                 assertTrue(child.waitFor(10, TimeUnit.SECONDS));
             }
 
-            try (NodeDatabase database = NodeDatabase.open(db)) {
+            try (SqliteDatabase database = NodeSchema.open(db)) {
                 String integrity = database.inTransaction(c -> {
                     try (ResultSet result = c.createStatement().executeQuery("PRAGMA integrity_check")) {
                         return result.next() ? result.getString(1) : "none";

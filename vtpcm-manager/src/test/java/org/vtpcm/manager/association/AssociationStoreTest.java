@@ -1,5 +1,7 @@
 package org.vtpcm.manager.association;
 
+import org.vtpcm.manager.store.NodeSchema;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,17 +16,17 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 class AssociationStoreTest {
     @TempDir
     Path folder;
-    private NodeDatabase database;
+    private SqliteDatabase database;
     private AssociationStore store;
 
     @BeforeEach
     void open() {
-        database = NodeDatabase.open(folder.resolve("node.db"));
+        database = NodeSchema.open(folder.resolve("node.db"));
         store = new AssociationStore(database, Clock.systemUTC());
     }
 
@@ -141,7 +143,7 @@ class AssociationStoreTest {
         store.create(id, UUID.randomUUID(), "vm1", VtpcmState.CREATED, 3, "n1", ControlPolicy.AUDIT);
         store.flag(id, Optional.of("look at me"));
         database.close();
-        database = NodeDatabase.open(folder.resolve("node.db"));
+        database = NodeSchema.open(folder.resolve("node.db"));
         store = new AssociationStore(database, Clock.systemUTC());
         Association row = store.find(id).orElseThrow();
         assertEquals(3, row.epoch());

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.association;
 
+import org.vtpcm.manager.store.NodeSchema;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /** A node database written before migrations were recorded (schema 1) opens, upgrades once, and keeps its rows. */
 class AssociationStoreUpgradeTest {
@@ -36,7 +38,7 @@ class AssociationStoreUpgradeTest {
         }
 
         for (int open = 0; open < 2; open++) { // the second open finds schema 2 and changes nothing
-            try (NodeDatabase database = NodeDatabase.open(file)) {
+            try (SqliteDatabase database = NodeSchema.open(file)) {
                 AssociationStore store = new AssociationStore(database, Clock.systemUTC());
                 Association row = store.live(vm);
                 assertEquals(3, row.epoch());

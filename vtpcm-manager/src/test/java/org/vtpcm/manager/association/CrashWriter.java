@@ -1,9 +1,11 @@
 package org.vtpcm.manager.association;
 
+import org.vtpcm.manager.store.NodeSchema;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.UUID;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /** Child process of {@link AssociationStoreCrashTest}: changes the association list as fast as it can until killed. */
 public final class CrashWriter {
@@ -11,7 +13,7 @@ public final class CrashWriter {
     }
 
     public static void main(String[] args) {
-        NodeDatabase database = NodeDatabase.open(Path.of(args[0]));
+        SqliteDatabase database = NodeSchema.open(Path.of(args[0]));
         AssociationStore store = new AssociationStore(database, Clock.systemUTC());
         System.out.println("ready");
         System.out.flush();

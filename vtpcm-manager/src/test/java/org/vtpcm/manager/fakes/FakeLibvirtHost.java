@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.vtpcm.manager.libvirt.CompletedJob;
 import org.vtpcm.manager.libvirt.DomainLifecycleEvent;
-import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.DomainSummary;
 import org.vtpcm.manager.libvirt.LibvirtException;
 import org.vtpcm.manager.libvirt.LibvirtHost;
@@ -30,7 +30,7 @@ public final class FakeLibvirtHost implements LibvirtHost {
     /** When set, migrateLive waits for it (a migration in progress), then reports success. */
     public volatile java.util.concurrent.CountDownLatch migrationRelease;
     /** What jobProgress reports; when {@link #jobGate} is set, jobProgress first waits for it (libvirtd holding the domain). */
-    public volatile org.vtpcm.manager.libvirt.JobProgress progress;
+    public volatile org.vtpcm.nodeapi.JobProgress progress;
     public volatile java.util.concurrent.CountDownLatch jobGate;
     public boolean failNextDefine;
 
@@ -127,7 +127,7 @@ public final class FakeLibvirtHost implements LibvirtHost {
     }
 
     @Override
-    public Optional<org.vtpcm.manager.libvirt.JobProgress> jobProgress(String domainName) {
+    public Optional<org.vtpcm.nodeapi.JobProgress> jobProgress(String domainName) {
         java.util.concurrent.CountDownLatch gate = jobGate;
         if (gate != null) {
             await(gate);
@@ -141,8 +141,8 @@ public final class FakeLibvirtHost implements LibvirtHost {
     }
 
     @Override
-    public org.vtpcm.manager.libvirt.HostCpu hostCpu() {
-        return new org.vtpcm.manager.libvirt.HostCpu("x86_64", "Intel", "fake-model");
+    public org.vtpcm.nodeapi.HostCpu hostCpu() {
+        return new org.vtpcm.nodeapi.HostCpu("x86_64", "Intel", "fake-model");
     }
 
     @Override

@@ -1,5 +1,8 @@
 package org.vtpcm.manager.lifecycle;
 
+import org.vtpcm.nodeapi.ReconcileReport;
+import org.vtpcm.manager.store.NodeSchema;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,9 +27,9 @@ import org.vtpcm.manager.fakes.FakeLibvirtHost;
 import org.vtpcm.manager.fakes.FakeTpmEngines;
 import org.vtpcm.manager.keys.NodeMasterKey;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
-import org.vtpcm.manager.libvirt.DomainState;
+import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.LibvirtException;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.manager.tpcm.ArtifactKind;
 import org.vtpcm.manager.tpcm.BootMeasurer;
 import org.vtpcm.manager.tpcm.ControlDeniedException;
@@ -41,7 +44,7 @@ import org.vtpcm.protocol.crypto.SuiteName;
 class VtpcmLifecycleTest {
     @TempDir
     Path folder;
-    private NodeDatabase database;
+    private SqliteDatabase database;
     private FakeLibvirtHost libvirt;
     private FakeTpmEngines engines;
     private AssociationStore associations;
@@ -56,7 +59,7 @@ class VtpcmLifecycleTest {
 
     private void setUp(SuiteName name) throws Exception {
         suite = CryptoSuites.of(name);
-        database = NodeDatabase.open(folder.resolve("node.db"));
+        database = NodeSchema.open(folder.resolve("node.db"));
         libvirt = new FakeLibvirtHost();
         engines = new FakeTpmEngines();
         associations = new AssociationStore(database, Clock.systemUTC());

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.migration;
 
+import org.vtpcm.manager.store.NodeSchema;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,7 +32,7 @@ import org.vtpcm.manager.keys.NodeBundleKey;
 import org.vtpcm.manager.keys.NodeMasterKey;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
 import org.vtpcm.manager.libvirt.MigrationOptions;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.manager.tpcm.MeasurementLog;
 import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
 import org.vtpcm.protocol.crypto.CryptoSuite;
@@ -53,7 +55,7 @@ class MigrationBindingTest {
     private final UUID migration = UUID.randomUUID();
     private final UUID other = UUID.randomUUID();
     private final UUID vtpcm = UUID.randomUUID();
-    private NodeDatabase database;
+    private SqliteDatabase database;
     private AssociationStore associations;
     private FakeTpmEngines engines;
     private FakeLibvirtHost libvirt;
@@ -64,7 +66,7 @@ class MigrationBindingTest {
 
     @BeforeEach
     void setUp() {
-        database = NodeDatabase.open(folder.resolve("node.db"));
+        database = NodeSchema.open(folder.resolve("node.db"));
         associations = new AssociationStore(database, Clock.systemUTC());
         NodeMasterKey masterKey = NodeMasterKey.loadOrCreate(folder.resolve("keys/master.key"), suite);
         VtpcmSecretStore secrets = new VtpcmSecretStore(database, masterKey, suite);
@@ -249,7 +251,7 @@ class MigrationBindingTest {
     void theBindingSurvivesARestartOfTheManager() {
         exportedTo("n2");
         database.close();
-        database = NodeDatabase.open(folder.resolve("node.db"));
+        database = NodeSchema.open(folder.resolve("node.db"));
         Association reopened = new AssociationStore(database, Clock.systemUTC()).live(VM);
         assertEquals(Optional.of(migration), reopened.migrationId());
         assertEquals(Optional.of("n2"), reopened.migration().orElseThrow().destinationNode());

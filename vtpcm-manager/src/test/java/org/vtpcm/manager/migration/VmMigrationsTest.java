@@ -1,5 +1,7 @@
 package org.vtpcm.manager.migration;
 
+import org.vtpcm.manager.store.NodeSchema;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,9 +24,9 @@ import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.association.VtpcmState;
 import org.vtpcm.manager.fakes.FakeLibvirtHost;
 import org.vtpcm.manager.libvirt.DomainLifecycleEvent;
-import org.vtpcm.manager.libvirt.JobProgress;
+import org.vtpcm.nodeapi.JobProgress;
 import org.vtpcm.manager.libvirt.MigrationOptions;
-import org.vtpcm.manager.store.NodeDatabase;
+import org.vtpcm.protocol.store.SqliteDatabase;
 
 /** The source side of a VM migration with a fake libvirt: progress, the Confirm phase, the outcome. */
 class VmMigrationsTest {
@@ -34,7 +36,7 @@ class VmMigrationsTest {
 
     @TempDir
     Path folder;
-    private NodeDatabase database;
+    private SqliteDatabase database;
     private FakeLibvirtHost libvirt;
     private FakeLibvirtHost monitor;
     private final AtomicBoolean confirmed = new AtomicBoolean();
@@ -42,7 +44,7 @@ class VmMigrationsTest {
 
     @BeforeEach
     void setUp() {
-        database = NodeDatabase.open(folder.resolve("node.db"));
+        database = NodeSchema.open(folder.resolve("node.db"));
         AssociationStore associations = new AssociationStore(database, Clock.systemUTC());
         UUID vtpcm = UUID.randomUUID();
         associations.create(vtpcm, VM, "guest", VtpcmState.CREATED, 0, "n1", ControlPolicy.DENY);
@@ -71,28 +73,28 @@ class VmMigrationsTest {
 
         monitor.jobGate = new CountDownLatch(1); // from now on libvirtd holds the domain: any call on it waits
         migrations.onEvent(new DomainLifecycleEvent("guest", VM, DomainLifecycleEvent.Kind.SUSPENDED, "MIGRATED"));
-        VmMigrations.OutgoingView stopped = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> migrations.outgoing(MIGRATION, VM),
+        org.vtpcm.nodeapi.OutgoingView stopped = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> migrations.outgoing(MIGRATION, VM),
                 "the view makes no libvirt call once the guest stopped here");
-        assertEquals(VmMigrations.Status.RUNNING, stopped.status());
+        assertEquals(org.vtpcm.nodeapi.VmMigrationStatus.RUNNING, stopped.status());
         assertNotNull(stopped.suspendedAt());
         assertNull(stopped.confirmedAt(), "not before libvirtd enters its Confirm phase");
         assertNull(stopped.progress());
 
         confirmed.set(true);
-        VmMigrations.OutgoingView confirmedView = assertTimeoutPreemptively(Duration.ofSeconds(2),
+        org.vtpcm.nodeapi.OutgoingView confirmedView = assertTimeoutPreemptively(Duration.ofSeconds(2),
                 () -> migrations.outgoing(MIGRATION, VM));
-        assertEquals(VmMigrations.Status.RUNNING, confirmedView.status(), "libvirtd is still stopping QEMU");
+        assertEquals(org.vtpcm.nodeapi.VmMigrationStatus.RUNNING, confirmedView.status(), "libvirtd is still stopping QEMU");
         assertNotNull(confirmedView.confirmedAt());
         assertTrue(!confirmedView.confirmedAt().isBefore(confirmedView.suspendedAt()));
 
         release.countDown();
         monitor.jobGate.countDown();
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (migrations.outgoing(MIGRATION, VM).status() == VmMigrations.Status.RUNNING) {
+        while (migrations.outgoing(MIGRATION, VM).status() == org.vtpcm.nodeapi.VmMigrationStatus.RUNNING) {
             assertTrue(System.nanoTime() < deadline, "the migration did not complete");
             Thread.sleep(10);
         }
-        assertEquals(VmMigrations.Status.COMPLETED, migrations.outgoing(MIGRATION, VM).status());
+        assertEquals(org.vtpcm.nodeapi.VmMigrationStatus.COMPLETED, migrations.outgoing(MIGRATION, VM).status());
     }
 
     @Test

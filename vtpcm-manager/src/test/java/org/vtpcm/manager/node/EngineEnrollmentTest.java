@@ -1,5 +1,11 @@
 package org.vtpcm.manager.node;
 
+import org.vtpcm.attestation.enrollment.EnrollmentException;
+
+import org.vtpcm.nodeapi.EnrollmentMessages;
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
+import org.vtpcm.attestation.enrollment.CertifiedNode;
+
 import org.vtpcm.protocol.pki.Role;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

@@ -1,5 +1,9 @@
 package org.vtpcm.manager.node;
 
+import org.vtpcm.attestation.enrollment.EnrollmentException;
+
+import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

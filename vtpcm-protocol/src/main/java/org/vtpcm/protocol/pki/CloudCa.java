@@ -65,6 +65,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CloudCa {
 
+    /** The engine's certificate name: the name nodes expect of the engine, never a node's. */
+    public static final String ENGINE_NAME = "vtpcm-engine";
     public static final String KEY_FILE = "ca.key";
     public static final String CERTIFICATE_FILE = "ca.crt";
 
