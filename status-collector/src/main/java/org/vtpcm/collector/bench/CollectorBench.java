@@ -201,7 +201,7 @@ public final class CollectorBench {
         }
         return new StateBundle(StateBundle.FORMAT_VERSION, migration, nonce, vtpcm, UUID.randomUUID(), "bench-vm", 1, "vtpcm-n1",
                 "vtpcm-n2", suite.name(), suite.encodePrivateKey(identity.getPrivate()), suite.encodePublicKey(identity.getPublic()),
-                "deny", log, references, new byte[32], Instant.now());
+                "deny", log, references, Instant.now());
     }
 
     /** Control and TPM command latency against one swtpm, direct and through the interposer, alternated. */

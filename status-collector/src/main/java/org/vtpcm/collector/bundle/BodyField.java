@@ -2,8 +2,8 @@ package org.vtpcm.collector.bundle;
 
 /**
  * The fields of a bundle body, in their one allowed order. Tags are strictly increasing and every
- * field is required, so a body has exactly one valid layout. The length bounds are checked before
- * a field's bytes are touched.
+ * field of the body's format version is required, so a body has exactly one valid layout per
+ * version. The length bounds are checked before a field's bytes are touched.
  */
 enum BodyField {
     FORMAT_VERSION(0x01, 4, 4),
@@ -23,7 +23,11 @@ enum BodyField {
     MEASUREMENT_LOG(0x0e, 4, Limits.MAX_BUNDLE_BYTES),
     /** u32 count, then per value: a u32-length-prefixed ASCII hex string. */
     REFERENCE_VALUES(0x0f, 4, 4 + Checks.MAX_LIST * (4 + Limits.REFERENCE_VALUE_BYTES)),
-    TPM_STATE_DIGEST(0x10, Limits.DIGEST_BYTES, Limits.DIGEST_BYTES),
+    /**
+     * Format version 1 only: the TPM state digest, which was always zeros. Read (length checked)
+     * and skipped in a version-1 body, never written; its tag is not reused.
+     */
+    V1_TPM_STATE_DIGEST(0x10, Limits.DIGEST_BYTES, Limits.DIGEST_BYTES),
     /** i64 epoch seconds, then i32 nanoseconds in 0..999,999,999. */
     CREATED_AT(0x11, 12, 12);
 

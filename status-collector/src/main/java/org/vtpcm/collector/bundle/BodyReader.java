@@ -10,10 +10,16 @@ import org.vtpcm.collector.bundle.BundleRejectedException.Reason;
 import org.vtpcm.protocol.crypto.SuiteName;
 
 /**
- * Decodes a body written by {@link BodyWriter}, strictly: every field exactly once, in tag order,
- * within its length bounds, with exactly its own bytes and nothing after the last field. Any
- * other input is {@link Reason#MALFORMED}. Together with the strict value decoding this makes the
- * encoding canonical: an accepted body re-encodes to the same bytes.
+ * Decodes a body written by {@link BodyWriter}, strictly: every field of its format version
+ * exactly once, in tag order, within its length bounds, with exactly its own bytes and nothing
+ * after the last field. Any other input is {@link Reason#MALFORMED}. Together with the strict
+ * value decoding this makes the encoding canonical: an accepted body of the current version
+ * re-encodes to the same bytes.
+ *
+ * <p>A body of the {@linkplain StateBundle#PREVIOUS_FORMAT_VERSION previous version} is read the
+ * same way except that its {@link BodyField#V1_TPM_STATE_DIGEST} field (exactly 32 bytes) is
+ * required between the reference values and the creation time, and skipped. It decodes to a
+ * bundle of the current version (and so re-encodes as one).
  */
 final class BodyReader {
 
@@ -24,10 +30,14 @@ final class BodyReader {
         this.in = new ByteSource(body, Reason.MALFORMED, "body");
     }
 
-    /** @throws BundleRejectedException ({@link Reason#MALFORMED}) for anything but a valid body */
-    static StateBundle read(byte[] body) {
+    /**
+     * @param envelopeVersion the format version the envelope declares (one this code reads): the
+     *        body's own version field must say the same, and selects the layout
+     * @throws BundleRejectedException ({@link Reason#MALFORMED}) for anything but a valid body
+     */
+    static StateBundle read(byte[] body, int envelopeVersion) {
         try {
-            return new BodyReader(body).bundle();
+            return new BodyReader(body).bundle(envelopeVersion);
         } catch (BundleRejectedException e) {
             throw e;
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -40,8 +50,16 @@ final class BodyReader {
         }
     }
 
-    private StateBundle bundle() {
+    private StateBundle bundle(int envelopeVersion) {
         int formatVersion = fixed(BodyField.FORMAT_VERSION).i32();
+        if (formatVersion != envelopeVersion) {
+            throw malformed("the body says format version " + formatVersion + ", the envelope "
+                    + envelopeVersion);
+        }
+        if (formatVersion != StateBundle.FORMAT_VERSION && formatVersion != StateBundle.PREVIOUS_FORMAT_VERSION) {
+            throw malformed("format version " + formatVersion + " is not supported (supported: "
+                    + StateBundle.PREVIOUS_FORMAT_VERSION + ", " + StateBundle.FORMAT_VERSION + ")");
+        }
         UUID migrationId = fixed(BodyField.MIGRATION_ID).uuid();
         byte[] nonce = whole(BodyField.NONCE);
         UUID vtpcmId = fixed(BodyField.VTPCM_ID).uuid();
@@ -60,13 +78,16 @@ final class BodyReader {
         String policy = text(BodyField.POLICY);
         List<StateBundle.Entry> log = measurementLog(next(BodyField.MEASUREMENT_LOG));
         List<String> referenceValues = referenceValues(next(BodyField.REFERENCE_VALUES));
-        byte[] tpmStateDigest = whole(BodyField.TPM_STATE_DIGEST);
+        if (formatVersion == StateBundle.PREVIOUS_FORMAT_VERSION) {
+            next(BodyField.V1_TPM_STATE_DIGEST); // exactly 32 bytes, checked by next(); the value is not used
+        }
         Instant createdAt = createdAt(fixed(BodyField.CREATED_AT));
         requireEnd();
         try {
-            return new StateBundle(formatVersion, migrationId, nonce, vtpcmId, vmUuid, vmName, epoch, sourceNode,
-                    destinationNode, suite, identityPrivateKey, identityPublicKey, policy, log, referenceValues,
-                    tpmStateDigest, createdAt);
+            // A version-1 body carries nothing more than a version-2 one: it decodes to the current version.
+            return new StateBundle(StateBundle.FORMAT_VERSION, migrationId, nonce, vtpcmId, vmUuid, vmName, epoch,
+                    sourceNode, destinationNode, suite, identityPrivateKey, identityPublicKey, policy, log,
+                    referenceValues, createdAt);
         } finally {
             Arrays.fill(identityPrivateKey, (byte) 0); // the record holds its own copy
         }

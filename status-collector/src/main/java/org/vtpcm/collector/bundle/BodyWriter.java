@@ -5,7 +5,8 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Encodes a {@link StateBundle} as a body: each {@link BodyField} in order as
+ * Encodes a {@link StateBundle} as a body of format version {@value StateBundle#FORMAT_VERSION}
+ * (the only version written): each of its {@link BodyField}s in order as
  * {@code tag u8 | length u32 | value}. See {@link BundleCodec} for the layout. The result holds
  * the identity private key; callers wipe it when done.
  */
@@ -53,7 +54,6 @@ final class BodyWriter {
                     string(o, value);
                 }
             });
-            field(out, BodyField.TPM_STATE_DIGEST, o -> o.bytes(bundle.tpmStateDigest()));
             field(out, BodyField.CREATED_AT, o -> {
                 o.i64(bundle.createdAt().getEpochSecond());
                 o.i32(bundle.createdAt().getNano());

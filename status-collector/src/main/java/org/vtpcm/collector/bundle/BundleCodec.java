@@ -13,16 +13,16 @@ import org.vtpcm.protocol.crypto.CryptoSuite;
  * Seals a {@link StateBundle} at the source (encode, sign with the source node key, encrypt to
  * the destination's ephemeral key) and opens it at the destination, strictly. The format is
  * versioned, self-describing binary and canonical: exactly one byte string encodes a given bundle
- * body. It is not Java serialization and not JSON. All integers are unsigned big-endian unless
- * marked signed (two's complement, big-endian).
+ * body (in the version written). It is not Java serialization and not JSON. All integers are
+ * unsigned big-endian unless marked signed (two's complement, big-endian).
  *
  * <h2>Envelope (outer, unencrypted)</h2>
  * <pre>
  *   offset  size  field
  *   0       6     magic "VTPCMB" (ASCII 56 54 50 43 4d 42)
- *   6       1     format version, 0x01
+ *   6       1     format version, 0x02 (0x01, the previous version, is still read)
  *   7       1     suite id: 0x01 = SM, 0x02 = NIST
- *   8       1     flags, 0x00 (none are defined in version 1)
+ *   8       1     flags, 0x00 (none are defined in versions 1 and 2)
  *   9       32    recipient key id = digest(SPKI DER of the destination's ephemeral public key)
  *   41      4     L, ciphertext length (u32)
  *   45      L     ciphertext = suite.encryptTo(recipient, signed content, associated data = bytes 0..40)
@@ -38,15 +38,17 @@ import org.vtpcm.protocol.crypto.CryptoSuite;
  *   36+B    2     S, signature length (u16, at most 512)
  *   38+B    S     signature = sign(source node key, "vtpcm-bundle-v1" (15 ASCII bytes) || digest(body))
  * </pre>
- * Nothing may follow the signature.
+ * Nothing may follow the signature. The label is "vtpcm-bundle-v1" in every format version (it names
+ * this signature scheme, not the body layout; the body carries its own version).
  *
  * <h2>Body</h2>
- * Seventeen fields, each {@code tag (u8) | length (u32) | value}, every one required, in strictly
- * increasing tag order, nothing after the last. Strings are UTF-8 (strict: no overlong forms,
- * no surrogates). Lengths in bytes:
+ * Sixteen fields (format version 2), each {@code tag (u8) | length (u32) | value}, every one
+ * required, in strictly increasing tag order, nothing after the last (tag 0x10 was version 1's TPM
+ * state digest and is not used). Strings are UTF-8 (strict: no overlong forms, no surrogates).
+ * Lengths in bytes:
  * <pre>
  *   tag   field                length      value
- *   0x01  format version       4           signed 32-bit, must be 1
+ *   0x01  format version       4           signed 32-bit, 2; must equal the envelope's
  *   0x02  migration id         16          UUID: most then least significant 64 bits
  *   0x03  nonce                32          raw bytes
  *   0x04  vTPCM id             16          UUID
@@ -67,7 +69,6 @@ import org.vtpcm.protocol.crypto.CryptoSuite;
  *                                          (&le; 256), entry hash (&le; 256), signature (&le; 1024)
  *   0x0f  reference values     4..         count (u32, at most 100000), then per value:
  *                                          length (u32, 2..128) | lower-case hex, even length
- *   0x10  TPM state digest     32          raw bytes
  *   0x11  created at           12          signed 64-bit epoch seconds, then signed 32-bit
  *                                          nanoseconds in 0..999999999
  * </pre>
@@ -75,18 +76,34 @@ import org.vtpcm.protocol.crypto.CryptoSuite;
  * memory is allocated for it, and list counts against what the remaining bytes can hold, so a
  * hostile bundle cannot make the reader allocate much more than its own size.
  *
+ * <h2>Version 1 (read, never written)</h2>
+ * Only {@link StateBundle#FORMAT_VERSION} 2 is written; a version-1 bundle, from a node not yet
+ * upgraded, is still opened, so that during a rolling upgrade an upgraded node can receive from an
+ * old one (an old node refuses version 2 with UNSUPPORTED_VERSION: upgrade destinations first).
+ * Version 1 has the same envelope (version byte 0x01) and signed content; its body's format version
+ * field is 1, and one more field, required, sits between the reference values and the creation time:
+ * <pre>
+ *   0x10  TPM state digest     32          raw bytes
+ * </pre>
+ * It was always 32 zero bytes: the bundle is built and sent before libvirt migrates the VM, and the
+ * TPM engine's state blobs travel in QEMU's migration stream, so the digest of the state that leaves
+ * is not known yet (the engine compares the interposers' digests separately). The reader checks its
+ * length and skips it; the bundle decodes as a version-2 bundle. Any other version, in the envelope
+ * or in the body, is refused (UNSUPPORTED_VERSION, or MALFORMED if only the authenticated body has it).
+ *
  * <h2>Opening</h2>
  * {@link #open} applies its checks in this order, each failing with a
  * {@link BundleRejectedException} of the given {@link Reason}:
  * <ol>
  *   <li>shorter than the 45-byte header: TRUNCATED; longer than the limit: OVERSIZED;</li>
- *   <li>magic: BAD_MAGIC; version, or any flag set: UNSUPPORTED_VERSION; suite id: WRONG_SUITE;</li>
+ *   <li>magic: BAD_MAGIC; version other than 1 or 2, or any flag set: UNSUPPORTED_VERSION; suite id:
+ *       WRONG_SUITE;</li>
  *   <li>declared ciphertext length beyond the limit: OVERSIZED, beyond the input: TRUNCATED,
  *       short of it (trailing bytes): MALFORMED;</li>
  *   <li>recipient key id: WRONG_RECIPIENT; authenticated decryption: UNDECRYPTABLE;</li>
  *   <li>signer key id: UNKNOWN_SIGNER; signed-content framing: MALFORMED; signature: BAD_SIGNATURE;</li>
- *   <li>body parsing and value validation, suite equal to this codec's, identity key pair valid
- *       and matching: MALFORMED;</li>
+ *   <li>body parsing (the body's format version equal to the envelope's, and its layout) and value
+ *       validation, suite equal to this codec's, identity key pair valid and matching: MALFORMED;</li>
  *   <li>against the {@link Expectation}: migration id and nonce: REPLAYED; epoch: WRONG_EPOCH;
  *       vTPCM id: WRONG_VTPCM; destination node: WRONG_DESTINATION.</li>
  * </ol>
@@ -271,7 +288,7 @@ public final class BundleCodec {
                 throw new BundleRejectedException(Reason.BAD_SIGNATURE,
                         "the source node's signature over the bundle does not verify");
             }
-            StateBundle bundle = BodyReader.read(content.body());
+            StateBundle bundle = BodyReader.read(content.body(), envelope.version());
             checkContent(bundle);
             checkExpectation(bundle, expectation);
             return bundle;

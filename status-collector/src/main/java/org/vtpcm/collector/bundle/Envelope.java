@@ -13,7 +13,10 @@ import org.vtpcm.protocol.crypto.SuiteName;
 final class Envelope {
 
     static final byte[] MAGIC = "VTPCMB".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    /** The format version written: {@link StateBundle#FORMAT_VERSION}. */
+    static final int VERSION = StateBundle.FORMAT_VERSION;
+    /** Also read: {@link StateBundle#PREVIOUS_FORMAT_VERSION}, whose envelope is the same. */
+    static final int PREVIOUS_VERSION = StateBundle.PREVIOUS_FORMAT_VERSION;
     static final int FLAGS = 0;
     static final int VERSION_OFFSET = 6;
     static final int SUITE_OFFSET = 7;
@@ -55,7 +58,8 @@ final class Envelope {
 
     /**
      * Checks the framing in this order: fixed header present (TRUNCATED), total size within
-     * {@code maxBytes} (OVERSIZED), magic (BAD_MAGIC), version and flags (UNSUPPORTED_VERSION),
+     * {@code maxBytes} (OVERSIZED), magic (BAD_MAGIC), version ({@value #VERSION} or
+     * {@value #PREVIOUS_VERSION}) and flags (UNSUPPORTED_VERSION),
      * suite (WRONG_SUITE), then the declared ciphertext length: beyond the limit (OVERSIZED),
      * beyond the input (TRUNCATED), or short of it, leaving trailing bytes (MALFORMED).
      */
@@ -72,15 +76,15 @@ final class Envelope {
             throw new BundleRejectedException(Reason.BAD_MAGIC, "input does not start with \"VTPCMB\"");
         }
         int version = sealed[VERSION_OFFSET] & 0xff;
-        if (version != VERSION) {
+        if (version != VERSION && version != PREVIOUS_VERSION) {
             throw new BundleRejectedException(Reason.UNSUPPORTED_VERSION, "format version " + version
-                    + " is not supported (supported: " + VERSION + ")");
+                    + " is not supported (supported: " + PREVIOUS_VERSION + ", " + VERSION + ")");
         }
         int flags = sealed[FLAGS_OFFSET] & 0xff;
         if (flags != FLAGS) {
-            // Version 1 defines no flags: a writer that sets one needs a newer reader.
+            // Neither version defines flags: a writer that sets one needs a newer reader.
             throw new BundleRejectedException(Reason.UNSUPPORTED_VERSION, String.format(
-                    "flags 0x%02x are not defined in format version %d", flags, VERSION));
+                    "flags 0x%02x are not defined in format version %d", flags, version));
         }
         int suiteId = sealed[SUITE_OFFSET] & 0xff;
         if (suiteId != SuiteIds.id(suite)) {
@@ -107,6 +111,11 @@ final class Envelope {
 
     byte[] associatedData() {
         return associatedData;
+    }
+
+    /** The format version the header declares: {@link #VERSION} or {@link #PREVIOUS_VERSION}. */
+    int version() {
+        return associatedData[VERSION_OFFSET] & 0xff;
     }
 
     byte[] recipientKeyId() {

@@ -31,7 +31,6 @@ import org.vtpcm.protocol.crypto.SuiteName;
  * @param policy            control policy, "deny" or "audit"
  * @param measurementLog    copy of the vTPCM's signed measurement log, carried verbatim
  * @param referenceValues   lower-case hex digests in use (informational)
- * @param tpmStateDigest    digest of the TPM engine state blobs that left the source (32 bytes, zeros when unknown)
  * @param createdAt         when the source built the bundle
  */
 public record StateBundle(
@@ -50,11 +49,21 @@ public record StateBundle(
         String policy,
         List<Entry> measurementLog,
         List<String> referenceValues,
-        byte[] tpmStateDigest,
         Instant createdAt) {
 
-    /** The only content version this code writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The format version this code writes, and the only one a bundle object has. Version 2 dropped
+     * version 1's TPM state digest field; a version-1 body still decodes (see {@link BundleCodec}),
+     * to a bundle of this version.
+     */
+    public static final int FORMAT_VERSION = 2;
+    /**
+     * The previous format version, still read (for a rolling upgrade) but never written. Its body
+     * has one more field, the TPM state digest (tag 0x10, 32 bytes), which was always zeros: the
+     * bundle is built before libvirt migrates the VM, so the digest of the state that leaves is not
+     * known yet (the engine compares the interposers' digests instead). The reader skips it.
+     */
+    static final int PREVIOUS_FORMAT_VERSION = 1;
     /** Most entries {@link #measurementLog} and {@link #referenceValues} may hold. */
     public static final int MAX_LIST_ENTRIES = Checks.MAX_LIST;
 
@@ -89,7 +98,6 @@ public record StateBundle(
                         + "] is not a lower-case hex digest of 1..64 bytes");
             }
         }
-        tpmStateDigest = Checks.exactCopy(tpmStateDigest, Limits.DIGEST_BYTES, "tpmStateDigest");
         Checks.notNull(createdAt, "createdAt");
     }
 
@@ -107,11 +115,6 @@ public record StateBundle(
     @Override
     public byte[] identityPublicKey() {
         return identityPublicKey.clone();
-    }
-
-    @Override
-    public byte[] tpmStateDigest() {
-        return tpmStateDigest.clone();
     }
 
     @Override
@@ -138,7 +141,6 @@ public record StateBundle(
                 && policy.equals(that.policy)
                 && measurementLog.equals(that.measurementLog)
                 && referenceValues.equals(that.referenceValues)
-                && Arrays.equals(tpmStateDigest, that.tpmStateDigest)
                 && createdAt.equals(that.createdAt);
     }
 
@@ -147,7 +149,7 @@ public record StateBundle(
         // The private key is left out on purpose: a hash must not leak anything about it.
         return Objects.hash(formatVersion, migrationId, Arrays.hashCode(nonce), vtpcmId, vmUuid, vmName, epoch,
                 sourceNode, destinationNode, suite, Arrays.hashCode(identityPublicKey), policy, measurementLog,
-                referenceValues, Arrays.hashCode(tpmStateDigest), createdAt);
+                referenceValues, createdAt);
     }
 
     /** Identifying fields and sizes only: no private key, no nonce, no log content. */

@@ -23,7 +23,6 @@ final class BundleBuilder {
     String policy;
     List<StateBundle.Entry> measurementLog;
     List<String> referenceValues;
-    byte[] tpmStateDigest;
     Instant createdAt;
 
     BundleBuilder formatVersion(int v) { formatVersion = v; return this; }
@@ -41,12 +40,11 @@ final class BundleBuilder {
     BundleBuilder policy(String v) { policy = v; return this; }
     BundleBuilder measurementLog(List<StateBundle.Entry> v) { measurementLog = v; return this; }
     BundleBuilder referenceValues(List<String> v) { referenceValues = v; return this; }
-    BundleBuilder tpmStateDigest(byte[] v) { tpmStateDigest = v; return this; }
     BundleBuilder createdAt(Instant v) { createdAt = v; return this; }
 
     StateBundle build() {
         return new StateBundle(formatVersion, migrationId, nonce, vtpcmId, vmUuid, vmName, epoch, sourceNode,
                 destinationNode, suite, identityPrivateKey, identityPublicKey, policy, measurementLog,
-                referenceValues, tpmStateDigest, createdAt);
+                referenceValues, createdAt);
     }
 }

@@ -64,7 +64,6 @@ class BundleCodecTest {
                 .vmName("x".repeat(128))
                 .policy("audit")
                 .referenceValues(List.of())
-                .tpmStateDigest(new byte[32])
                 .createdAt(java.time.Instant.MIN)
                 .measurementLog(List.of(new StateBundle.Entry(Long.MAX_VALUE, "", "", "", "", "", "", "", "", ""),
                         new StateBundle.Entry(0, "a", "b", "c", "d", "e", "ʃ€𝄞", "f", "g", "h")))
@@ -95,7 +94,7 @@ class BundleCodecTest {
         StateBundle bundle = fixture.bundle();
         byte[] sealed = fixture.seal(bundle);
         assertArrayEquals("VTPCMB".getBytes(StandardCharsets.US_ASCII), Arrays.copyOf(sealed, 6));
-        assertEquals(1, sealed[6]);
+        assertEquals(2, sealed[6]);
         assertEquals(name == SuiteName.SM ? 1 : 2, sealed[7]);
         assertEquals(0, sealed[8]);
         assertArrayEquals(BundleCodec.keyId(fixture.suite, fixture.recipient.getPublic()),
@@ -114,13 +113,13 @@ class BundleCodecTest {
         byte[] signed = concat("vtpcm-bundle-v1".getBytes(StandardCharsets.US_ASCII), fixture.suite.digest(body));
         assertTrue(fixture.suite.verify(fixture.source.getPublic(), signed, signature));
 
-        // Body: tags 1..17 in order, each tag | u32 length | value.
+        // Body: tags 1..15 and 17 in order (0x10 was version 1's), each tag | u32 length | value.
         List<RawBody.Field> fields = RawBody.split(body);
-        assertEquals(17, fields.size());
+        assertEquals(16, fields.size());
         for (int i = 0; i < fields.size(); i++) {
-            assertEquals(i + 1, fields.get(i).tag());
+            assertEquals(i < 15 ? i + 1 : 0x11, fields.get(i).tag());
         }
-        assertArrayEquals(new byte[] {0, 0, 0, 1}, fields.get(0).value());
+        assertArrayEquals(new byte[] {0, 0, 0, 2}, fields.get(0).value());
         assertArrayEquals(fixture.nonce, fields.get(2).value());
         assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0, 0, 8}, fields.get(6).value());
         assertArrayEquals("node-2.lab".getBytes(StandardCharsets.UTF_8), fields.get(8).value());
@@ -128,7 +127,7 @@ class BundleCodecTest {
         assertArrayEquals("deny".getBytes(StandardCharsets.UTF_8), fields.get(12).value());
         assertEquals(5, RawBody.u32(fields.get(13).value(), 0));
         assertEquals(2, RawBody.u32(fields.get(14).value(), 0));
-        assertEquals(12, fields.get(16).value().length);
+        assertEquals(12, fields.get(15).value().length);
     }
 
     @ParameterizedTest
@@ -137,7 +136,7 @@ class BundleCodecTest {
         Fixture fixture = new Fixture(name);
         for (int entries : new int[] {0, 3, 40}) {
             byte[] body = fixture.body(fixture.builder(entries).build());
-            assertArrayEquals(body, fixture.body(BodyReader.read(body)));
+            assertArrayEquals(body, fixture.body(BodyReader.read(body, StateBundle.FORMAT_VERSION)));
         }
     }
 
@@ -283,11 +282,12 @@ class BundleCodecTest {
     void unsupportedVersionOrFlags(SuiteName name) {
         Fixture fixture = new Fixture(name);
         byte[] sealed = fixture.seal(fixture.bundle());
-        for (int version : new int[] {0, 2, 0xff}) {
+        for (int version : new int[] {0, 3, 0xff}) {
             byte[] copy = sealed.clone();
             copy[6] = (byte) version;
             BundleRejectedException e = rejected(Reason.UNSUPPORTED_VERSION, fixture, copy);
-            assertTrue(e.getMessage().contains("version " + version), e.getMessage());
+            assertTrue(e.getMessage().contains("format version " + version + " is not supported (supported: 1, 2)"),
+                    e.getMessage());
         }
         for (int flags : new int[] {1, 0x80}) {
             byte[] copy = sealed.clone();

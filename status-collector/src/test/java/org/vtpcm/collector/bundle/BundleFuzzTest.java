@@ -163,7 +163,8 @@ class BundleFuzzTest {
                 direct.skipped++;
                 continue;
             }
-            StateBundle read = attempt(direct, mutated, () -> BodyReader.read(mutated), "parser #" + i);
+            StateBundle read = attempt(direct, mutated, () -> BodyReader.read(mutated, StateBundle.FORMAT_VERSION),
+                    "parser #" + i);
             checkAuthentic(direct, fixture, mutated, read, "parser #" + i);
         }
 
@@ -225,7 +226,8 @@ class BundleFuzzTest {
                     0x00ff_ffffL, 100_001, body.length}) {
                 byte[] mutated = body.clone();
                 RawBody.putU32(mutated, offset, huge);
-                assertTrue(attempt(tally, mutated, () -> BodyReader.read(mutated), "offset " + offset) == null,
+                assertTrue(attempt(tally, mutated, () -> BodyReader.read(mutated, StateBundle.FORMAT_VERSION),
+                        "offset " + offset) == null,
                         "accepted a length of " + huge + " at " + offset);
             }
         }

@@ -66,7 +66,6 @@ final class Fixture {
                 .measurementLog(log(logEntries, 7))
                 .referenceValues(List.of(HEX.formatHex(suite.digest(new byte[] {1})),
                         HEX.formatHex(suite.digest(new byte[] {2}))))
-                .tpmStateDigest(suite.digest("tpm state".getBytes()))
                 .createdAt(Instant.parse("2025-03-01T10:15:30.123456789Z"));
     }
 

@@ -35,7 +35,7 @@ class StateBundleTest {
         Fixture fixture = new Fixture(name);
         BundleBuilder builder = fixture.builder(3);
         StateBundle bundle = builder.build();
-        assertEquals(1, bundle.formatVersion());
+        assertEquals(2, bundle.formatVersion());
         assertEquals(Fixture.MIGRATION_ID, bundle.migrationId());
         assertArrayEquals(fixture.nonce, bundle.nonce());
         assertEquals(Fixture.VTPCM_ID, bundle.vtpcmId());
@@ -50,7 +50,6 @@ class StateBundleTest {
         assertEquals("deny", bundle.policy());
         assertEquals(builder.measurementLog, bundle.measurementLog());
         assertEquals(builder.referenceValues, bundle.referenceValues());
-        assertArrayEquals(builder.tpmStateDigest, bundle.tpmStateDigest());
         assertEquals(builder.createdAt, bundle.createdAt());
     }
 
@@ -59,25 +58,20 @@ class StateBundleTest {
         BundleBuilder builder = valid();
         byte[] nonce = builder.nonce.clone();
         byte[] key = builder.identityPrivateKey.clone();
-        byte[] digest = builder.tpmStateDigest.clone();
         byte[] publicKey = builder.identityPublicKey.clone();
         StateBundle bundle = builder.build();
         builder.nonce[0] ^= 1;
         builder.identityPrivateKey[0] ^= 1;
         builder.identityPublicKey[0] ^= 1;
-        builder.tpmStateDigest[0] ^= 1;
         assertArrayEquals(nonce, bundle.nonce());
         assertArrayEquals(key, bundle.identityPrivateKey());
         assertArrayEquals(publicKey, bundle.identityPublicKey());
-        assertArrayEquals(digest, bundle.tpmStateDigest());
         bundle.nonce()[0] ^= 1;
         bundle.identityPrivateKey()[0] ^= 1;
         bundle.identityPublicKey()[0] ^= 1;
-        bundle.tpmStateDigest()[0] ^= 1;
         assertArrayEquals(nonce, bundle.nonce());
         assertArrayEquals(key, bundle.identityPrivateKey());
         assertArrayEquals(publicKey, bundle.identityPublicKey());
-        assertArrayEquals(digest, bundle.tpmStateDigest());
     }
 
     @Test
@@ -98,8 +92,7 @@ class StateBundleTest {
                 b -> b.migrationId(null), b -> b.nonce(null), b -> b.vtpcmId(null), b -> b.vmUuid(null),
                 b -> b.vmName(null), b -> b.sourceNode(null), b -> b.destinationNode(null), b -> b.suite(null),
                 b -> b.identityPrivateKey(null), b -> b.identityPublicKey(null), b -> b.policy(null),
-                b -> b.measurementLog(null), b -> b.referenceValues(null), b -> b.tpmStateDigest(null),
-                b -> b.createdAt(null)).map(Arguments::of);
+                b -> b.measurementLog(null), b -> b.referenceValues(null), b -> b.createdAt(null)).map(Arguments::of);
     }
 
     @ParameterizedTest
@@ -129,7 +122,7 @@ class StateBundleTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 2, -1})
+    @ValueSource(ints = {0, 1, 3, -1}) // 1, the previous version, is read but decodes to version 2
     void formatVersionMustBeCurrent(int version) {
         assertThrows(IllegalArgumentException.class, () -> valid().formatVersion(version).build());
     }
@@ -203,17 +196,6 @@ class StateBundleTest {
     void referenceValuesUpTo64Bytes() {
         valid().referenceValues(List.of("ab".repeat(64))).build();
         assertThrows(IllegalArgumentException.class, () -> valid().referenceValues(List.of("ab".repeat(65))).build());
-    }
-
-    @ParameterizedTest
-    @ValueSource(ints = {0, 31, 33})
-    void tpmStateDigestMustBe32Bytes(int length) {
-        assertThrows(IllegalArgumentException.class, () -> valid().tpmStateDigest(new byte[length]).build());
-    }
-
-    @Test
-    void allZeroTpmStateDigestMeansUnknownAndIsAllowed() {
-        assertArrayEquals(new byte[32], valid().tpmStateDigest(new byte[32]).build().tpmStateDigest());
     }
 
     @Test

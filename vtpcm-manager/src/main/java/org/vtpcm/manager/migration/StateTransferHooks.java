@@ -101,8 +101,7 @@ public final class StateTransferHooks implements BundleStager {
         List<String> referenceDigests = references.list(false).stream().map(value -> value.digest()).distinct().toList();
         StateBundle bundle = new StateBundle(StateBundle.FORMAT_VERSION, migrationId, nonce, row.vtpcmId(), row.vmUuid(), row.vmName(),
                 epoch, nodeName, destinationNode, suite.name(), suite.encodePrivateKey(keys.identityPrivate()),
-                suite.encodePublicKey(keys.identityPublic()), row.policy().text(), entries, referenceDigests, new byte[32],
-                clock.instant());
+                suite.encodePublicKey(keys.identityPublic()), row.policy().text(), entries, referenceDigests, clock.instant());
         byte[] sealed = codec.seal(bundle, nodeKey.privateKey(), nodeKey.publicKey(), destinationEphemeral);
         snapshots.write(new Snapshot(new SnapshotId(row.vtpcmId(), SnapshotKind.FROZEN, epoch), migrationId, clock.instant(), sealed));
         associations.transition(migrationId, row.vtpcmId(), VtpcmState.FROZEN, VtpcmState.MIGRATING_OUT, -1,
