@@ -269,16 +269,26 @@ final class FakeNode implements NodeApi {
         };
     }
 
+    /** As the manager's MigrationHooks.abort: an aborted attempt consumes the source's epoch; the incoming copy is destroyed. */
     @Override
     public AssociationView abort(UUID migrationId, UUID vmUuid) {
         enter("abort");
-        AssociationView row = bound(migrationId, vmUuid);
+        AssociationView row = live(vmUuid);
+        if (row.running() && row.migrationId() == null) {
+            return row;
+        }
+        row = bound(migrationId, vmUuid);
         return switch (row.state()) {
             case "MIGRATING_IN", "STAGED" -> {
                 domains.remove(vmUuid);
-                yield put(row, "DESTROYED", row.epoch(), null);
+                yield put(row, "DESTROYED", -1, null);
             }
-            case "FROZEN", "MIGRATING_OUT", "RUNNING" -> put(row, "RUNNING", row.epoch(), null);
+            case "FROZEN", "MIGRATING_OUT" -> {
+                if (!domains.containsKey(vmUuid)) {
+                    throw new ManagerClientException(409, "PAST_SWITCHOVER", "the VM's domain has left " + name);
+                }
+                yield put(row, "RUNNING", row.epoch() + 1, null);
+            }
             default -> throw new ManagerClientException(409, "ILLEGAL_TRANSITION", "cannot abort a " + row.state() + " vTPCM");
         };
     }

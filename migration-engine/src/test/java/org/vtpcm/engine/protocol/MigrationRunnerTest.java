@@ -77,7 +77,7 @@ class MigrationRunnerTest {
         assertTrue(record.reason().contains("job failed"), record.reason());
         assertFalse(record.switchedOver());
         assertEquals("RUNNING", harness.n("n1").row(Harness.VM).orElseThrow().state());
-        assertEquals(3, harness.n("n1").row(Harness.VM).orElseThrow().epoch(), "no epoch is spent on a rollback");
+        assertEquals(4, harness.n("n1").row(Harness.VM).orElseThrow().epoch(), "the aborted attempt consumed an epoch");
         assertEquals("DESTROYED", harness.n("n2").row(Harness.VM).orElseThrow().state(), "the staged copy is destroyed");
     }
 
