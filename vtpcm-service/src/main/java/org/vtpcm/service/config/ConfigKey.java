@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -78,6 +81,20 @@ public record ConfigKey<T>(String name, String defaultValue, String help, Parser
         return number(name, defaultValue, min, max, help).map(Duration::ofSeconds);
     }
 
+    /**
+     * Text a function turns into a value, refusing it with an IllegalArgumentException (e.g. an enum's or a library's
+     * {@code parse}); its own message is replaced by "must be {@code what}".
+     */
+    public static <T> ConfigKey<T> parsed(String name, String defaultValue, String help, Function<String, T> function, String what) {
+        return new ConfigKey<>(name, defaultValue, help, text -> {
+            try {
+                return function.apply(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("must be " + what + ", got '" + text + "'");
+            }
+        });
+    }
+
     /** Exactly {@code true} or {@code false}. */
     public static ConfigKey<Boolean> bool(String name, String defaultValue, String help) {
         return new ConfigKey<>(name, defaultValue, help, text -> switch (text) {
@@ -99,6 +116,30 @@ public record ConfigKey<T>(String name, String defaultValue, String help, Parser
                 throw new IllegalArgumentException("must be an absolute path, got '" + text + "'");
             }
             return Path.of(text).normalize();
+        });
+    }
+
+    /** An absolute path, normalized, or nothing when empty (the caller supplies a default derived from other keys). */
+    public static ConfigKey<Optional<Path>> optionalAbsolutePath(String name, String defaultValue, String help) {
+        ConfigKey<Path> path = absolutePath(name, defaultValue, help);
+        return new ConfigKey<>(name, defaultValue, help, text -> text.isEmpty() ? Optional.empty() : Optional.of(path.parser().parse(text)));
+    }
+
+    /** Absolute paths, comma separated; empty items are skipped. */
+    public static ConfigKey<List<Path>> absolutePaths(String name, String defaultValue, String help) {
+        return new ConfigKey<>(name, defaultValue, help, text -> {
+            List<Path> paths = new ArrayList<>();
+            for (String part : text.split(",")) {
+                String item = part.trim();
+                if (item.isEmpty()) {
+                    continue;
+                }
+                if (!Path.of(item).isAbsolute()) {
+                    throw new IllegalArgumentException("entries must be absolute paths, got '" + item + "'");
+                }
+                paths.add(Path.of(item));
+            }
+            return List.copyOf(paths);
         });
     }
 
