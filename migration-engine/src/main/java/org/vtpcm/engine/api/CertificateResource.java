@@ -15,6 +15,10 @@ import org.vtpcm.engine.certificates.CertificateRegistry;
 import org.vtpcm.engine.certificates.PublishedList;
 import org.vtpcm.engine.certificates.RevocationPublisher;
 import org.vtpcm.engine.hosts.NodeClients;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.NotFoundException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * The certificates the engine's CA issued and their revocation: {@code GET /v1/certificates},
@@ -84,7 +88,7 @@ public final class CertificateResource implements ApiRoutes {
 
     private void revoke(Context context) {
         String serial = context.pathParam("serial");
-        RevokeRequest request = ApiRequests.body(context, json, RevokeRequest.class);
+        RevokeRequest request = Requests.body(context, json, RevokeRequest.class);
         CertificateRecord revoked = certificates.revoke(serial, request.reason(), CallerRole.caller(context));
         context.json(new Revoked(revoked, certificates.current().number()));
     }
@@ -96,7 +100,7 @@ public final class CertificateResource implements ApiRoutes {
         }
         String reason = "node " + name + " revoked by an operator";
         if (context.bodyAsBytes().length > 0) {
-            RevokeRequest request = ApiRequests.body(context, json, RevokeRequest.class);
+            RevokeRequest request = Requests.body(context, json, RevokeRequest.class);
             reason = request.reason() == null ? reason : CertificateRegistry.reason(request.reason());
         }
         if (nodes.host(name).isEmpty() && certificates.list(Optional.of(name)).isEmpty()) {

@@ -8,6 +8,9 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import org.vtpcm.engine.enrollment.EnrollmentExchange;
 import org.vtpcm.engine.enrollment.EnrollmentToken;
 import org.vtpcm.manager.node.EnrollmentMessages;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * The enrollment exchange, {@code POST /v1/enrollment/challenge} and {@code /answer}: served only
@@ -30,7 +33,7 @@ public final class EnrollmentExchangeResource implements ApiRoutes {
 
     private void challenge(Context context) {
         EnrollmentToken token = exchange.authenticate(context.header("Authorization"));
-        EnrollmentMessages.ChallengeRequest request = ApiRequests.body(context, json, EnrollmentMessages.ChallengeRequest.class);
+        EnrollmentMessages.ChallengeRequest request = Requests.body(context, json, EnrollmentMessages.ChallengeRequest.class);
         try {
             context.json(exchange.challenge(token, request));
         } catch (IllegalArgumentException e) {
@@ -40,7 +43,7 @@ public final class EnrollmentExchangeResource implements ApiRoutes {
 
     private void answer(Context context) {
         EnrollmentToken token = exchange.authenticate(context.header("Authorization"));
-        EnrollmentMessages.AnswerRequest request = ApiRequests.body(context, json, EnrollmentMessages.AnswerRequest.class);
+        EnrollmentMessages.AnswerRequest request = Requests.body(context, json, EnrollmentMessages.AnswerRequest.class);
         try {
             context.json(exchange.answer(token, request));
         } catch (IllegalArgumentException e) {

@@ -14,6 +14,10 @@ import java.util.Set;
 import org.vtpcm.engine.enrollment.EnrollmentRefusal;
 import org.vtpcm.engine.enrollment.EnrollmentTokens;
 import org.vtpcm.engine.enrollment.IssuedToken;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.NotFoundException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * {@code /v1/enrollment-tokens}: operators issue, list and revoke one-time node enrollment tokens
@@ -64,7 +68,7 @@ public final class EnrollmentTokenResource implements ApiRoutes {
     }
 
     private void issue(Context context) {
-        IssueRequest request = ApiRequests.body(context, json, IssueRequest.class);
+        IssueRequest request = Requests.body(context, json, IssueRequest.class);
         String node = request.node() == null ? "" : request.node().trim();
         if (node.isEmpty()) {
             throw new BadRequestException("node is required");

@@ -14,6 +14,7 @@ import org.vtpcm.engine.hosts.NodeClients;
 import org.vtpcm.engine.hosts.UnknownHostException;
 import org.vtpcm.engine.protocol.MigrationCoordinator;
 import org.vtpcm.manager.client.ManagerClientException;
+import org.vtpcm.service.rest.ApiRoutes;
 
 /** /v1/hosts: each node's attestation state and load; attest now; trust its measured platform. */
 public final class HostResource implements ApiRoutes {

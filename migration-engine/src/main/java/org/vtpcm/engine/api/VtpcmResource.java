@@ -6,6 +6,9 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vtpcm.engine.hosts.VtpcmLocator;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.NotFoundException;
 
 /** /v1/vtpcms: the association list across nodes. */
 public final class VtpcmResource implements ApiRoutes {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +20,9 @@ public final class ErrorMapping {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapping.class);
 
     private final String service;
-    private final Map<Class<?>, Function<Exception, Answer>> answers;
+    private final Map<Class<?>, BiFunction<Exception, String, Answer>> answers;
 
-    private ErrorMapping(String service, Map<Class<?>, Function<Exception, Answer>> answers) {
+    private ErrorMapping(String service, Map<Class<?>, BiFunction<Exception, String, Answer>> answers) {
         this.service = service;
         this.answers = Map.copyOf(answers);
     }
@@ -56,13 +57,13 @@ public final class ErrorMapping {
     /**
      * The answer to a failure.
      *
-     * @param request the request, for the log line of an unexpected failure (e.g. {@code "GET /v1/vms"})
+     * @param request the request, for log lines (e.g. {@code "GET /v1/vms from 10.0.0.1"})
      */
     public Answer answer(Exception failure, String request) {
         for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
-            Function<Exception, Answer> answer = answers.get(type);
+            BiFunction<Exception, String, Answer> answer = answers.get(type);
             if (answer != null) {
-                return answer.apply(failure);
+                return answer.apply(failure, request);
             }
         }
         LOG.error("unexpected failure of {}", request, failure);
@@ -71,7 +72,7 @@ public final class ErrorMapping {
 
     public static final class Builder {
         private final String service;
-        private final Map<Class<?>, Function<Exception, Answer>> answers = new LinkedHashMap<>();
+        private final Map<Class<?>, BiFunction<Exception, String, Answer>> answers = new LinkedHashMap<>();
 
         private Builder(String service) {
             this.service = requireNonNull(service, "service is null");
@@ -88,7 +89,13 @@ public final class ErrorMapping {
         /** Answers this exception as the function says. */
         public <E extends Exception> Builder map(Class<E> type, Function<? super E, Answer> answer) {
             requireNonNull(answer, "answer is null");
-            answers.put(requireNonNull(type, "type is null"), e -> answer.apply(type.cast(e)));
+            return mapWithRequest(type, (e, request) -> answer.apply(e));
+        }
+
+        /** Answers this exception as the function says, given the request too (e.g. to log who was refused). */
+        public <E extends Exception> Builder mapWithRequest(Class<E> type, BiFunction<? super E, String, Answer> answer) {
+            requireNonNull(answer, "answer is null");
+            answers.put(requireNonNull(type, "type is null"), (e, request) -> answer.apply(type.cast(e), request));
             return this;
         }
 

@@ -4,12 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import java.io.IOException;
+import java.security.cert.X509Certificate;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Reading the parts of a request, with 400 answers ({@link BadRequestException}) that say exactly what is wrong. */
 public final class Requests {
+    /** Where Jetty puts the verified client chain (the servlet specification's attribute). */
+    private static final String CLIENT_CHAIN = "jakarta.servlet.request.X509Certificate";
+
     private Requests() {
     }
 
@@ -110,6 +115,12 @@ public final class Requests {
             throw new BadRequestException(name + " must be " + min + ".." + max);
         }
         return number;
+    }
+
+    /** The client certificate the TLS handshake verified (the leaf of the chain Jetty puts on the request), if any. */
+    public static Optional<X509Certificate> clientCertificate(Context context) {
+        Object chain = context.req().getAttribute(CLIENT_CHAIN);
+        return chain instanceof X509Certificate[] certificates && certificates.length > 0 ? Optional.of(certificates[0]) : Optional.empty();
     }
 
     /** A caller's text as it may go into a message: cut short, printable ASCII only. */

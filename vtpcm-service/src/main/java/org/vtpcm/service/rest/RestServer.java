@@ -43,8 +43,9 @@ public final class RestServer implements AutoCloseable {
             // only for a path that names an endpoint: an unknown path stays 404 NO_SUCH_ENDPOINT for everyone
             builder.beforeMatched.forEach(config.routes::beforeMatched);
             builder.routes.forEach(routes -> routes.register(config.routes));
-            config.routes.exception(Exception.class, (e, context) -> answer(context,
-                    errors.answer(e, context.method() + " " + context.path())));
+            config.routes.exception(Exception.class, (e, context) -> answer(context, errors.answer(e, request(context))));
+            // Javalin answers its own HTTP exceptions itself unless a handler names their class
+            config.routes.exception(ContentTooLargeResponse.class, (e, context) -> answer(context, errors.answer(e, request(context))));
             config.routes.error(404, "*", context -> {
                 // our own 404s carry a code already; Javalin's bare one means an unknown path
                 if (!String.valueOf(context.result()).contains("\"code\"")) {
@@ -66,6 +67,10 @@ public final class RestServer implements AutoCloseable {
 
     public int port() {
         return app.port();
+    }
+
+    private static String request(Context context) {
+        return context.method() + " " + context.path() + " from " + context.ip();
     }
 
     private static void answer(Context context, ErrorMapping.Answer answer) {

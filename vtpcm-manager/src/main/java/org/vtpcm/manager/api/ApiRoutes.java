@@ -1,8 +1,0 @@
-package org.vtpcm.manager.api;
-
-import io.javalin.router.JavalinDefaultRoutingApi;
-
-/** A group of REST endpoints; each resource registers its own. */
-public interface ApiRoutes {
-    void register(JavalinDefaultRoutingApi routes);
-}
