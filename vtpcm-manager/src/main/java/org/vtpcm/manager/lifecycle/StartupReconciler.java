@@ -2,6 +2,7 @@ package org.vtpcm.manager.lifecycle;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,6 +36,7 @@ public final class StartupReconciler {
     private final LibvirtHost libvirt;
     private final Clock clock;
 
+    @Inject
     public StartupReconciler(AssociationStore associations, TpmEngines engines, LibvirtHost libvirt, Clock clock) {
         this.associations = requireNonNull(associations, "associations is null");
         this.engines = requireNonNull(engines, "engines is null");
