@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.math.BigInteger;
@@ -37,6 +38,7 @@ public final class CertificateResource implements ApiRoutes {
     private final NodeClients nodes;
     private final ObjectMapper json;
 
+    @Inject
     public CertificateResource(CertificateRegistry certificates, RevocationPublisher publisher, NodeClients nodes, ObjectMapper json) {
         this.certificates = requireNonNull(certificates, "certificates is null");
         this.publisher = requireNonNull(publisher, "publisher is null");

@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import org.vtpcm.engine.enrollment.EnrollmentExchange;
@@ -20,6 +21,7 @@ public final class EnrollmentExchangeResource implements ApiRoutes {
     private final EnrollmentExchange exchange;
     private final ObjectMapper json;
 
+    @Inject
     public EnrollmentExchangeResource(EnrollmentExchange exchange, ObjectMapper json) {
         this.exchange = requireNonNull(exchange, "exchange is null");
         this.json = requireNonNull(json, "json is null");

@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public final class MigrationResource implements ApiRoutes {
     private final ReceiptSigner receipts;
     private final ObjectMapper json;
 
+    @Inject
     public MigrationResource(MigrationCoordinator coordinator, ReceiptSigner receipts, ObjectMapper json) {
         this.coordinator = requireNonNull(coordinator, "coordinator is null");
         this.receipts = requireNonNull(receipts, "receipts is null");

@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
@@ -32,6 +33,7 @@ public final class NovaHookResource implements ApiRoutes {
     private final ReceiptSigner receipts;
     private final ObjectMapper json;
 
+    @Inject
     public NovaHookResource(NovaHooks hooks, ReceiptSigner receipts, ObjectMapper json) {
         this.hooks = requireNonNull(hooks, "hooks is null");
         this.receipts = requireNonNull(receipts, "receipts is null");

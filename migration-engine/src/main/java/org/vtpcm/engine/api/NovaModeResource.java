@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ public final class NovaModeResource implements ApiRoutes {
     private final NovaMode nova;
     private final ObjectMapper json;
 
+    @Inject
     public NovaModeResource(NovaMode nova, ObjectMapper json) {
         this.nova = requireNonNull(nova, "nova is null");
         this.json = requireNonNull(json, "json is null");

@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Map;
@@ -17,6 +18,7 @@ public final class ReferenceValueResource implements ApiRoutes {
     private final ReferenceValueStore store;
     private final ObjectMapper json;
 
+    @Inject
     public ReferenceValueResource(ReferenceValueStore store, ObjectMapper json) {
         this.store = requireNonNull(store, "store is null");
         this.json = requireNonNull(json, "json is null");

@@ -2,6 +2,7 @@ package org.vtpcm.engine.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.vtpcm.service.rest.NotFoundException;
 public final class VtpcmResource implements ApiRoutes {
     private final VtpcmLocator locator;
 
+    @Inject
     public VtpcmResource(VtpcmLocator locator) {
         this.locator = requireNonNull(locator, "locator is null");
     }
