@@ -4,11 +4,9 @@ import com.google.inject.Guice;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.vtpcm.engine.certificates.CertificateRegistry;
-import org.vtpcm.engine.config.ConfigException;
 import org.vtpcm.engine.config.EngineConfig;
 import org.vtpcm.engine.journal.EngineSchema;
 import org.vtpcm.protocol.store.SqliteDatabase;
@@ -17,6 +15,7 @@ import org.vtpcm.protocol.pki.ClientRoles;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.pki.Role;
+import org.vtpcm.service.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -69,17 +68,7 @@ public final class EngineMain {
     static final class Config implements Callable<Integer> {
         @Override
         public Integer call() {
-            for (Map.Entry<String, String[]> key : EngineConfig.DEFAULTS.entrySet()) {
-                System.out.println("# " + key.getValue()[1]);
-                System.out.println(key.getKey() + " = " + key.getValue()[0]);
-                System.out.println();
-            }
-            System.out.println("# per host named in hosts:");
-            for (Map.Entry<String, String[]> key : EngineConfig.HOST_KEYS.entrySet()) {
-                System.out.println("# " + key.getValue()[1]);
-                System.out.println("host.<name>." + key.getKey() + " = " + key.getValue()[0]);
-                System.out.println();
-            }
+            System.out.print(EngineConfig.describe());
             return 0;
         }
     }

@@ -8,11 +8,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.Scopes;
+import com.google.inject.multibindings.Multibinder;
 import com.google.inject.Singleton;
 import com.google.inject.name.Named;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -49,9 +52,23 @@ import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.tls.MutualTls;
 import org.vtpcm.protocol.tls.Revocations;
+import org.vtpcm.engine.api.CertificateResource;
+import org.vtpcm.engine.api.EngineApi;
 import org.vtpcm.engine.api.EngineApiServer;
+import org.vtpcm.engine.api.EnrollmentTokenResource;
+import org.vtpcm.engine.api.HostResource;
+import org.vtpcm.engine.api.MigrationResource;
+import org.vtpcm.engine.api.NovaHookResource;
+import org.vtpcm.engine.api.NovaModeResource;
+import org.vtpcm.engine.api.ReferenceValueResource;
+import org.vtpcm.engine.api.VtpcmResource;
+import org.vtpcm.service.rest.ApiRoutes;
 
-/** Wires the migration engine from its configuration. */
+/**
+ * Wires the migration engine from its configuration. Classes with an injectable constructor are only bound here (the
+ * REST resources into the set the {@link EngineApi} serves); the providers left build what needs a value of the config
+ * or opens a resource (CA files, database, TLS identity) that the {@link EngineDaemon} then owns and closes.
+ */
 public final class EngineModule extends AbstractModule {
     /** How long `migrate --nova` waits for Nova's driver to begin the protocol before answering. */
     private static final Duration NOVA_BEGIN_WAIT = Duration.ofSeconds(60);
@@ -76,6 +93,18 @@ public final class EngineModule extends AbstractModule {
     protected void configure() {
         bind(EngineConfig.class).toInstance(config);
         bind(Clock.class).toInstance(Clock.systemUTC());
+        bind(CertificateRegistry.class).in(Scopes.SINGLETON);
+        // which certificates of the cloud CA are revoked, asked on every handshake of the engine: the registry's
+        bind(Revocations.class).to(CertificateRegistry.class);
+        bind(EnrollmentTokens.class).in(Scopes.SINGLETON);
+        bind(EngineMetrics.class).in(Scopes.SINGLETON);
+        bind(EngineApi.class).in(Scopes.SINGLETON);
+        Multibinder<ApiRoutes> resources = Multibinder.newSetBinder(binder(), ApiRoutes.class);
+        for (Class<? extends ApiRoutes> resource : List.of(MigrationResource.class, HostResource.class, ReferenceValueResource.class,
+                VtpcmResource.class, NovaHookResource.class, NovaModeResource.class, EnrollmentTokenResource.class,
+                CertificateResource.class)) {
+            resources.addBinding().to(resource);
+        }
     }
 
     /** The cloud CA, created on first start. */
@@ -110,20 +139,6 @@ public final class EngineModule extends AbstractModule {
     @Named(NODES_TLS)
     SSLContext nodesTls(IssuedIdentity identity, Revocations revocations) {
         return MutualTls.context(identity, Set.of(Role.NODE_MANAGER), revocations);
-    }
-
-    /** Every certificate the engine's CA issues, and the revocation list made from them. */
-    @Provides
-    @Singleton
-    CertificateRegistry certificates(SqliteDatabase database, CloudCa ca, Clock clock) {
-        return new CertificateRegistry(database, ca, clock);
-    }
-
-    /** Which certificates of the cloud CA are revoked, asked on every handshake of the engine: the registry's. */
-    @Provides
-    @Singleton
-    Revocations revocations(CertificateRegistry certificates) {
-        return certificates;
     }
 
     /** Delivers the revocation list to every host's manager (started by the daemon). */
@@ -179,12 +194,6 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    EnrollmentTokens enrollmentTokens(SqliteDatabase database, Clock clock) {
-        return new EnrollmentTokens(database, clock);
-    }
-
-    @Provides
-    @Singleton
     EnrollmentExchange enrollmentExchange(EnrollmentAuthority authority, EnrollmentTokens tokens, SqliteDatabase database,
             CertificateRegistry certificates, Clock clock) {
         return new EnrollmentExchange(authority, tokens, new EnrollmentRecords(database), new PendingChallenges(), config.hosts(),
@@ -210,12 +219,6 @@ public final class EngineModule extends AbstractModule {
             Clock clock) {
         return new HostAttester((host, nonce) -> nodes.attestationNode(host).quote(nonce), nodes.hosts(), ca, new EnrolledAks(authority, database),
                 references, clock);
-    }
-
-    @Provides
-    @Singleton
-    EngineMetrics metrics() {
-        return new EngineMetrics();
     }
 
     @Provides

@@ -6,32 +6,55 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
+import org.vtpcm.service.config.ConfigKey;
+import org.vtpcm.service.config.ConfigKeys;
+import org.vtpcm.service.config.ConfigReader;
 
 /**
  * How to reach Keystone and Nova. Read from the {@code nova.*} keys of a properties file ({@link #KEYS}); any other
- * {@code nova.*} key, or a missing or invalid value, fails with a message naming the key. {@link #toString()} never
+ * {@code nova.*} key, or a missing or invalid value, fails with a {@link org.vtpcm.service.config.ConfigException} naming
+ * the key. {@link #toString()} never
  * shows the password or secret.
  */
 public record NovaSettings(URI authUrl, Credentials credentials, Optional<String> region, Interface endpointInterface, Duration timeout,
         Optional<Path> caFile) {
 
     public static final String PREFIX = "nova.";
+
+    private static final ConfigKey<URI> AUTH_URL = new ConfigKey<>("nova.auth-url", "", "Keystone v3, e.g. http://controller:5000/v3",
+            NovaSettings::authUrl);
+    private static final ConfigKey<String> USERNAME = ConfigKey.text("nova.username", "",
+            "user (with nova.password, nova.project); or use an application credential");
+    private static final ConfigKey<String> PASSWORD = ConfigKey.text("nova.password", "", "the user's password");
+    private static final ConfigKey<String> PROJECT = ConfigKey.text("nova.project", "", "project name the token is scoped to");
+    private static final ConfigKey<String> USER_DOMAIN = ConfigKey.text("nova.user-domain", "Default", "the user's domain name");
+    private static final ConfigKey<String> PROJECT_DOMAIN = ConfigKey.text("nova.project-domain", "Default", "the project's domain name");
+    private static final ConfigKey<String> APPLICATION_ID = ConfigKey.text("nova.application-credential-id", "",
+            "instead of user/password/project");
+    private static final ConfigKey<String> APPLICATION_SECRET = ConfigKey.text("nova.application-credential-secret", "",
+            "the application credential's secret");
+    private static final ConfigKey<String> REGION = ConfigKey.text("nova.region", "",
+            "catalog region of the compute endpoint (empty: the only one)");
+    private static final ConfigKey<Interface> INTERFACE = ConfigKey.parsed("nova.interface", "public",
+            "catalog interface: public, internal or admin", text -> Interface.valueOf(text.toUpperCase(Locale.ROOT)),
+            "public, internal or admin");
+    private static final ConfigKey<Duration> TIMEOUT = ConfigKey.seconds("nova.timeout-seconds", "30", 1, 3600,
+            "connect and per-request timeout for Keystone and Nova");
+    private static final ConfigKey<Optional<Path>> CA_FILE = new ConfigKey<>("nova.ca-file", "",
+            "PEM CA bundle trusted for https (empty: the JDK's)", NovaSettings::caFile);
     /** Every key with its default ("" = none) and meaning. */
-    public static final Map<String, String[]> KEYS = keys();
+    public static final ConfigKeys KEYS = ConfigKeys.of(AUTH_URL, USERNAME, PASSWORD, PROJECT, USER_DOMAIN, PROJECT_DOMAIN,
+            APPLICATION_ID, APPLICATION_SECRET, REGION, INTERFACE, TIMEOUT, CA_FILE);
 
     /** Which catalog endpoint of the compute service to use. */
     public enum Interface {
         PUBLIC, INTERNAL, ADMIN;
 
         public String catalogName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -76,58 +99,32 @@ public record NovaSettings(URI authUrl, Credentials credentials, Optional<String
         requireNonNull(caFile, "caFile is null");
     }
 
-    private static Map<String, String[]> keys() {
-        Map<String, String[]> keys = new LinkedHashMap<>();
-        keys.put("nova.auth-url", new String[] {"", "Keystone v3, e.g. http://controller:5000/v3"});
-        keys.put("nova.username", new String[] {"", "user (with nova.password, nova.project); or use an application credential"});
-        keys.put("nova.password", new String[] {"", "the user's password"});
-        keys.put("nova.project", new String[] {"", "project name the token is scoped to"});
-        keys.put("nova.user-domain", new String[] {"Default", "the user's domain name"});
-        keys.put("nova.project-domain", new String[] {"Default", "the project's domain name"});
-        keys.put("nova.application-credential-id", new String[] {"", "instead of user/password/project"});
-        keys.put("nova.application-credential-secret", new String[] {"", "the application credential's secret"});
-        keys.put("nova.region", new String[] {"", "catalog region of the compute endpoint (empty: the only one)"});
-        keys.put("nova.interface", new String[] {"public", "catalog interface: public, internal or admin"});
-        keys.put("nova.timeout-seconds", new String[] {"30", "connect and per-request timeout for Keystone and Nova"});
-        keys.put("nova.ca-file", new String[] {"", "PEM CA bundle trusted for https (empty: the JDK's)"});
-        return Collections.unmodifiableMap(keys);
-    }
-
     /** Whether the properties ask for Nova at all (they set {@code nova.auth-url}). */
     public static boolean configured(Properties properties) {
-        return !properties.getProperty("nova.auth-url", "").isBlank();
+        return !properties.getProperty(AUTH_URL.name(), "").isBlank();
     }
 
+    /** Whether the configuration asks for Nova at all (it sets {@code nova.auth-url}). */
+    public static boolean configured(ConfigReader config) {
+        return !config.text(AUTH_URL).isEmpty();
+    }
+
+    /** Reads the {@code nova.*} keys of these properties; other keys are left alone. */
     public static NovaSettings from(Properties properties) {
-        Set<String> unknown = new TreeSet<>();
-        for (String key : properties.stringPropertyNames()) {
-            if (key.startsWith(PREFIX) && !KEYS.containsKey(key)) {
-                unknown.add(key);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new NovaSettingsException("unknown key(s) " + unknown + "; known: " + KEYS.keySet());
-        }
-        URI authUrl = authUrl(value(properties, "nova.auth-url"));
-        Credentials credentials = credentials(properties);
-        String region = value(properties, "nova.region");
-        Interface endpointInterface;
-        try {
-            endpointInterface = Interface.valueOf(value(properties, "nova.interface").toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new NovaSettingsException("nova.interface must be public, internal or admin, got '" + value(properties, "nova.interface") + "'");
-        }
-        Duration timeout = Duration.ofSeconds(number(value(properties, "nova.timeout-seconds"), "nova.timeout-seconds", 1, 3600));
-        String ca = value(properties, "nova.ca-file");
-        Optional<Path> caFile = Optional.empty();
-        if (!ca.isEmpty()) {
-            caFile = Optional.of(Path.of(ca));
-            if (!Files.isReadable(caFile.get())) {
-                throw new NovaSettingsException("nova.ca-file: cannot read " + ca);
-            }
-            if (!"https".equals(authUrl.getScheme())) {
-                throw new NovaSettingsException("nova.ca-file is set but nova.auth-url is not https: " + authUrl);
-            }
+        return from(ConfigReader.of(properties, "Nova settings"));
+    }
+
+    /** Reads the {@code nova.*} keys of a configuration; other keys are left alone (they are its owner's). */
+    public static NovaSettings from(ConfigReader config) {
+        config.refuseUnknown(name -> !name.startsWith(PREFIX) || KEYS.contains(name), KEYS.names().toString());
+        URI authUrl = config.get(AUTH_URL);
+        Credentials credentials = credentials(config);
+        String region = config.get(REGION);
+        Interface endpointInterface = config.get(INTERFACE);
+        Duration timeout = config.get(TIMEOUT);
+        Optional<Path> caFile = config.get(CA_FILE);
+        if (caFile.isPresent() && !"https".equals(authUrl.getScheme())) {
+            throw config.problem("nova.ca-file is set but nova.auth-url is not https: " + authUrl);
         }
         return new NovaSettings(authUrl, credentials, region.isEmpty() ? Optional.empty() : Optional.of(region), endpointInterface, timeout,
                 caFile);
@@ -135,63 +132,56 @@ public record NovaSettings(URI authUrl, Credentials credentials, Optional<String
 
     private static URI authUrl(String text) {
         if (text.isEmpty()) {
-            throw new NovaSettingsException("nova.auth-url is required (Keystone v3, e.g. http://controller:5000/v3)");
+            throw new IllegalArgumentException("is required (Keystone v3, e.g. http://controller:5000/v3)");
         }
         URI uri;
         try {
             uri = URI.create(text);
         } catch (IllegalArgumentException e) {
-            throw new NovaSettingsException("nova.auth-url is not a URL: " + text);
+            throw new IllegalArgumentException("is not a URL: " + text);
         }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-            throw new NovaSettingsException("nova.auth-url must be http(s)://HOST[:PORT]/v3, got " + text);
+            throw new IllegalArgumentException("must be http(s)://HOST[:PORT]/v3, got " + text);
         }
         String path = uri.getPath() == null ? "" : uri.getPath().replaceAll("/+$", "");
         if (!path.endsWith("/v3")) {
-            throw new NovaSettingsException("nova.auth-url must end in /v3 (Keystone v3), got " + text);
+            throw new IllegalArgumentException("must end in /v3 (Keystone v3), got " + text);
         }
         return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + path);
     }
 
-    private static Credentials credentials(Properties properties) {
-        String username = value(properties, "nova.username");
-        String password = value(properties, "nova.password");
-        String project = value(properties, "nova.project");
-        String appId = value(properties, "nova.application-credential-id");
-        String appSecret = value(properties, "nova.application-credential-secret");
+    private static Optional<Path> caFile(String text) {
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!Files.isReadable(Path.of(text))) {
+            throw new IllegalArgumentException("cannot be read: " + text);
+        }
+        return Optional.of(Path.of(text));
+    }
+
+    private static Credentials credentials(ConfigReader config) {
+        String username = config.get(USERNAME);
+        String password = config.get(PASSWORD);
+        String project = config.get(PROJECT);
+        String appId = config.get(APPLICATION_ID);
+        String appSecret = config.get(APPLICATION_SECRET);
         boolean user = !username.isEmpty() || !password.isEmpty() || !project.isEmpty();
         boolean application = !appId.isEmpty() || !appSecret.isEmpty();
         if (user && application) {
-            throw new NovaSettingsException("set either nova.username/nova.password/nova.project or "
+            throw config.problem("set either nova.username/nova.password/nova.project or "
                     + "nova.application-credential-id/nova.application-credential-secret, not both");
         }
         if (application) {
             if (appId.isEmpty() || appSecret.isEmpty()) {
-                throw new NovaSettingsException("nova.application-credential-id and nova.application-credential-secret are both required");
+                throw config.problem("nova.application-credential-id and nova.application-credential-secret are both required");
             }
             return new ApplicationCredential(appId, appSecret);
         }
         if (username.isEmpty() || password.isEmpty() || project.isEmpty()) {
-            throw new NovaSettingsException("nova.username, nova.password and nova.project are all required "
+            throw config.problem("nova.username, nova.password and nova.project are all required "
                     + "(or nova.application-credential-id and nova.application-credential-secret)");
         }
-        return new Password(username, password, value(properties, "nova.user-domain"), project, value(properties, "nova.project-domain"));
-    }
-
-    private static String value(Properties properties, String key) {
-        return properties.getProperty(key, KEYS.get(key)[0]).trim();
-    }
-
-    private static long number(String text, String key, long min, long max) {
-        long value;
-        try {
-            value = Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new NovaSettingsException(key + " must be a whole number, got '" + text + "'");
-        }
-        if (value < min || value > max) {
-            throw new NovaSettingsException(key + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
+        return new Password(username, password, config.get(USER_DOMAIN), project, config.get(PROJECT_DOMAIN));
     }
 }

@@ -11,6 +11,7 @@ import java.security.cert.CertificateFactory;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.vtpcm.service.config.ConfigException;
 
 /** The TLS context for Keystone and Nova: the JDK's trust store, or only the CAs of a PEM bundle. */
 public final class NovaTls {
@@ -31,7 +32,7 @@ public final class NovaTls {
                 }
             }
             if (index == 0) {
-                throw new NovaSettingsException("nova.ca-file " + caFile.get() + " holds no PEM certificate");
+                throw new ConfigException("invalid Nova settings: nova.ca-file " + caFile.get() + " holds no PEM certificate");
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
@@ -39,7 +40,7 @@ public final class NovaTls {
             context.init(null, factory.getTrustManagers(), null);
             return context;
         } catch (IOException | GeneralSecurityException e) {
-            throw new NovaSettingsException("nova.ca-file " + caFile.orElse(null) + ": " + e.getMessage());
+            throw new ConfigException("invalid Nova settings: nova.ca-file " + caFile.orElse(null) + ": " + e.getMessage());
         }
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.vtpcm.service.config.ConfigException;
 
 class NovaSettingsTest {
     private static Properties password() {
@@ -56,7 +57,7 @@ class NovaSettingsTest {
         Properties properties = password();
         properties.setProperty("nova.application-credential-id", "id-1");
 
-        assertTrue(assertThrows(NovaSettingsException.class, () -> NovaSettings.from(properties)).getMessage().contains("not both"));
+        assertTrue(assertThrows(ConfigException.class, () -> NovaSettings.from(properties)).getMessage().contains("not both"));
     }
 
     @Test
@@ -64,7 +65,7 @@ class NovaSettingsTest {
         Properties properties = password();
         properties.remove("nova.password");
 
-        assertTrue(assertThrows(NovaSettingsException.class, () -> NovaSettings.from(properties)).getMessage().contains("nova.password"));
+        assertTrue(assertThrows(ConfigException.class, () -> NovaSettings.from(properties)).getMessage().contains("nova.password"));
     }
 
     @Test
@@ -72,7 +73,7 @@ class NovaSettingsTest {
         Properties properties = password();
         properties.remove("nova.auth-url");
 
-        assertTrue(assertThrows(NovaSettingsException.class, () -> NovaSettings.from(properties)).getMessage().contains("nova.auth-url"));
+        assertTrue(assertThrows(ConfigException.class, () -> NovaSettings.from(properties)).getMessage().contains("nova.auth-url"));
     }
 
     @Test
@@ -80,7 +81,7 @@ class NovaSettingsTest {
         Properties properties = password();
         properties.setProperty("nova.auth-url", "http://10.200.0.1:5000/v2.0");
 
-        assertTrue(assertThrows(NovaSettingsException.class, () -> NovaSettings.from(properties)).getMessage().contains("/v3"));
+        assertTrue(assertThrows(ConfigException.class, () -> NovaSettings.from(properties)).getMessage().contains("/v3"));
     }
 
     @Test
@@ -88,7 +89,7 @@ class NovaSettingsTest {
         Properties properties = password();
         properties.setProperty("nova.pasword", "typo");
 
-        assertTrue(assertThrows(NovaSettingsException.class, () -> NovaSettings.from(properties)).getMessage().contains("nova.pasword"));
+        assertTrue(assertThrows(ConfigException.class, () -> NovaSettings.from(properties)).getMessage().contains("nova.pasword"));
     }
 
     @Test
@@ -98,8 +99,8 @@ class NovaSettingsTest {
         Properties badTimeout = password();
         badTimeout.setProperty("nova.timeout-seconds", "0");
 
-        assertTrue(assertThrows(NovaSettingsException.class, () -> NovaSettings.from(badInterface)).getMessage().contains("nova.interface"));
-        assertTrue(assertThrows(NovaSettingsException.class, () -> NovaSettings.from(badTimeout)).getMessage().contains("nova.timeout-seconds"));
+        assertTrue(assertThrows(ConfigException.class, () -> NovaSettings.from(badInterface)).getMessage().contains("nova.interface"));
+        assertTrue(assertThrows(ConfigException.class, () -> NovaSettings.from(badTimeout)).getMessage().contains("nova.timeout-seconds"));
     }
 
     @Test

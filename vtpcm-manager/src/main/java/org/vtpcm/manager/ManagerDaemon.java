@@ -2,41 +2,29 @@ package org.vtpcm.manager;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Inject;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vtpcm.collector.store.SnapshotStore;
 import org.vtpcm.manager.api.ApiServer;
-import org.vtpcm.manager.api.MigrationHookResource;
-import org.vtpcm.manager.api.NodeResource;
-import org.vtpcm.manager.api.ReferenceValueResource;
-import org.vtpcm.manager.api.VmMigrationResource;
-import org.vtpcm.manager.api.VmResource;
-import org.vtpcm.manager.association.AssociationStore;
-import org.vtpcm.manager.association.ControlPolicy;
+import org.vtpcm.manager.api.ManagerApi;
 import org.vtpcm.manager.config.ManagerConfig;
-import org.vtpcm.manager.keys.VtpcmSecretStore;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 import org.vtpcm.manager.lifecycle.DomainEventHandler;
 import org.vtpcm.nodeapi.ReconcileReport;
 import org.vtpcm.manager.lifecycle.StartupReconciler;
-import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
-import org.vtpcm.manager.migration.MigrationHooks;
+import org.vtpcm.manager.migration.BundleSpool;
 import org.vtpcm.manager.migration.VmMigrations;
 import org.vtpcm.manager.node.CodeFiles;
 import org.vtpcm.manager.node.NodeAttestation;
 import org.vtpcm.protocol.store.SqliteDatabase;
-import org.vtpcm.manager.tpcm.MeasurementLog;
-import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
-import org.vtpcm.protocol.crypto.CryptoSuite;
-import org.vtpcm.protocol.tls.MutualTls;
-import org.vtpcm.protocol.tls.RevocationList;
+import org.vtpcm.service.lifecycle.Lifecycle;
 
 /**
  * Owns the running manager's resources and starts and stops them in one place, in order:
- * measure the platform, open the database, reconcile with libvirt, follow domain events, serve.
+ * measure the platform, open the database, recover local state, reconcile with libvirt, follow
+ * domain events, serve; stopping goes in reverse.
  */
 public final class ManagerDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagerDaemon.class);
@@ -45,87 +33,67 @@ public final class ManagerDaemon implements AutoCloseable {
     private final NodeAttestation attestation;
     private final SqliteDatabase database;
     private final LibvirtHost libvirt;
+    private final LocalState state;
     private final StartupReconciler reconciler;
     private final DomainEventHandler domainEvents;
-    private final VtpcmLifecycle lifecycle;
-    private final MigrationHooks hooks;
-    private final AssociationStore associations;
-    private final ReferenceValueLibrary referenceValues;
-    private final MeasurementLog measurementLog;
-    private final VtpcmSecretStore secrets;
-    private final CryptoSuite suite;
-    private final ObjectMapper json;
-    private final ControlPolicy defaultPolicy;
-    private final org.vtpcm.manager.migration.StateTransferHooks transfer;
-    private final org.vtpcm.manager.keys.NodeBundleKey bundleKey;
-    private final AtomicReference<ReconcileReport> lastReconcile = new AtomicReference<>();
     private final VmMigrations vmMigrations;
-    private final org.vtpcm.manager.migration.BundlePush bundlePush;
-    private final org.vtpcm.manager.migration.ChunkedBundleReceiver bundleReceiver;
-    private final RevocationList revocations;
-    private ApiServer api;
+    private final ManagerApi api;
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final AtomicReference<ReconcileReport> lastReconcile = new AtomicReference<>();
+    private ApiServer server;
+
+    /** What the manager keeps on disk between runs and recovers at start. */
+    public static final class LocalState {
+        private final BundleSpool spool;
+        private final SnapshotStore snapshots;
+
+        @Inject
+        public LocalState(BundleSpool spool, SnapshotStore snapshots) {
+            this.spool = requireNonNull(spool, "spool is null");
+            this.snapshots = requireNonNull(snapshots, "snapshots is null");
+        }
+
+        void recover() {
+            spool.clear(); // prepared migrations live in memory: whatever a previous run spooled is orphaned
+            snapshots.recover();
+        }
+    }
 
     @Inject
-    public ManagerDaemon(ManagerConfig config, NodeAttestation attestation, SqliteDatabase database, LibvirtHost libvirt,
-            StartupReconciler reconciler, DomainEventHandler domainEvents, VtpcmLifecycle lifecycle, MigrationHooks hooks,
-            AssociationStore associations, ReferenceValueLibrary referenceValues, MeasurementLog measurementLog,
-            VtpcmSecretStore secrets, CryptoSuite suite, ObjectMapper json, ControlPolicy defaultPolicy,
-            org.vtpcm.manager.migration.StateTransferHooks transfer, org.vtpcm.manager.keys.NodeBundleKey bundleKey,
-            VmMigrations vmMigrations, org.vtpcm.manager.migration.BundlePush bundlePush,
-            org.vtpcm.manager.migration.ChunkedBundleReceiver bundleReceiver, RevocationList revocations) {
-        this.revocations = requireNonNull(revocations, "revocations is null");
-        this.vmMigrations = vmMigrations;
-        this.transfer = transfer;
-        this.bundleKey = bundleKey;
+    public ManagerDaemon(ManagerConfig config, NodeAttestation attestation, SqliteDatabase database, LibvirtHost libvirt, LocalState state,
+            StartupReconciler reconciler, DomainEventHandler domainEvents, VmMigrations vmMigrations, ManagerApi api) {
         this.config = requireNonNull(config, "config is null");
-        this.attestation = attestation;
-        this.database = database;
-        this.libvirt = libvirt;
-        this.reconciler = reconciler;
-        this.domainEvents = domainEvents;
-        this.lifecycle = lifecycle;
-        this.hooks = hooks;
-        this.associations = associations;
-        this.referenceValues = referenceValues;
-        this.measurementLog = measurementLog;
-        this.secrets = secrets;
-        this.suite = suite;
-        this.json = json;
-        this.defaultPolicy = defaultPolicy;
-        this.bundlePush = requireNonNull(bundlePush, "bundlePush is null");
-        this.bundleReceiver = requireNonNull(bundleReceiver, "bundleReceiver is null");
+        this.attestation = requireNonNull(attestation, "attestation is null");
+        this.database = requireNonNull(database, "database is null");
+        this.libvirt = requireNonNull(libvirt, "libvirt is null");
+        this.state = requireNonNull(state, "state is null");
+        this.reconciler = requireNonNull(reconciler, "reconciler is null");
+        this.domainEvents = requireNonNull(domainEvents, "domainEvents is null");
+        this.vmMigrations = requireNonNull(vmMigrations, "vmMigrations is null");
+        this.api = requireNonNull(api, "api is null");
+        // opened by the injector; closed here, last
+        lifecycle.opened("database", database::close);
+        lifecycle.opened("platform TPM", attestation::close);
+        lifecycle.opened("libvirt", libvirt::close);
+        lifecycle.opened("VM migrations", vmMigrations::close);
     }
 
     public void start() {
-        attestation.measureStart(CodeFiles.ofThisProcess(), config.file(), config.measuredBinaries());
-        lastReconcile.set(reconciler.reconcile());
-        libvirt.addLifecycleListener(domainEvents);
-        libvirt.addLifecycleListener(vmMigrations::onEvent);
-        api = new ApiServer(config.nodeName(), config.apiAddress(), config.apiPort(), config.apiMaxBodyBytes(),
-                MutualTls.context(config.tlsDirectory(), "node", ApiServer.ACCEPTED_ROLES, revocations), revocations, json, List.of(
-                        new NodeResource(config.nodeName(), suite.name().name().toLowerCase(java.util.Locale.ROOT), attestation,
-                                lastReconcile::get, json, java.util.HexFormat.of().formatHex(suite.encodePublicKey(bundleKey.publicKey())),
-                                libvirt::hostCpu),
-                        new VmResource(lifecycle, associations, measurementLog, secrets, json, defaultPolicy),
-                        new ReferenceValueResource(referenceValues, json),
-                        new MigrationHookResource(hooks, transfer, suite, json),
-                        new org.vtpcm.manager.api.BundleSendResource(bundlePush, suite, json),
-                        new org.vtpcm.manager.api.BundleReceiveResource(bundleReceiver, json),
-                        new VmMigrationResource(vmMigrations, json),
-                        new org.vtpcm.manager.api.RevocationResource(revocations)));
-        LOG.info("vtpcm-manager {} ready: suite {}, root of trust: {}, database {}", config.nodeName(), suite.name(),
+        lifecycle.run("measure start", () -> attestation.measureStart(CodeFiles.ofThisProcess(), config.file(), config.measuredBinaries()));
+        lifecycle.run("recover local state", state::recover);
+        lifecycle.run("reconcile", () -> lastReconcile.set(reconciler.reconcile()));
+        lifecycle.run("follow domain events", () -> {
+            libvirt.addLifecycleListener(domainEvents);
+            libvirt.addLifecycleListener(vmMigrations::onEvent);
+        });
+        lifecycle.start("REST API", () -> server = api.start(lastReconcile::get), () -> server.close());
+        LOG.info("vtpcm-manager {} ready: suite {}, root of trust: {}, database {}", config.nodeName(), config.suite(),
                 attestation.rootOfTrust(), database.file());
     }
 
     @Override
     public void close() {
-        if (api != null) {
-            api.close();
-        }
-        vmMigrations.close();
-        libvirt.close();
-        attestation.close();
-        database.close();
+        lifecycle.close();
         LOG.info("vtpcm-manager {} stopped", config.nodeName());
     }
 }

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.vtpcm.attestation.PlatformTpm;
@@ -46,7 +45,7 @@ public final class ManagerMain {
         // one clear line instead of a stack trace, whatever fails
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             line.getErr().println("vtpcm-manager: error: " + exception.getMessage());
-            return exception instanceof org.vtpcm.manager.config.ConfigException || exception instanceof IllegalArgumentException
+            return exception instanceof org.vtpcm.service.config.ConfigException || exception instanceof IllegalArgumentException
                     ? USAGE : 1;
         });
         return commandLine;
@@ -169,11 +168,7 @@ public final class ManagerMain {
     static final class Config implements Callable<Integer> {
         @Override
         public Integer call() {
-            for (Map.Entry<String, String[]> key : ManagerConfig.DEFAULTS.entrySet()) {
-                System.out.println("# " + key.getValue()[1]);
-                System.out.println(key.getKey() + " = " + key.getValue()[0]);
-                System.out.println();
-            }
+            System.out.print(ManagerConfig.KEYS.describe());
             return 0;
         }
     }

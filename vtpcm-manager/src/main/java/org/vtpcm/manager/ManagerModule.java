@@ -11,12 +11,14 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.Scopes;
 import com.google.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import org.vtpcm.attestation.DeviceTpm;
 import org.vtpcm.attestation.EmulatedPlatformTpm;
 import org.vtpcm.attestation.PlatformTpm;
+import org.vtpcm.manager.api.ManagerApi;
 import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.config.ManagerConfig;
@@ -55,7 +57,11 @@ import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.tls.MutualTls;
 import org.vtpcm.protocol.tls.RevocationList;
 
-/** Guice wiring of the vTPCM manager: everything is built from the one {@link ManagerConfig}. */
+/**
+ * Guice wiring of the vTPCM manager: everything is built from the one {@link ManagerConfig}. Classes with an injectable
+ * constructor are only bound here; the providers left build what needs a value of the config, or open a resource
+ * (database, libvirt, platform TPM, key files) that the {@link ManagerDaemon} then owns and closes.
+ */
 public final class ManagerModule extends AbstractModule {
     private static final Duration PLATFORM_TPM_START = Duration.ofSeconds(20);
 
@@ -70,7 +76,15 @@ public final class ManagerModule extends AbstractModule {
         bind(ManagerConfig.class).toInstance(config);
         bind(Clock.class).toInstance(Clock.systemUTC());
         bind(LibvirtConnector.class).to(LibvirtJavaConnector.class);
-        bind(DomainXmlPatcher.class).toInstance(new DomainXmlPatcher());
+        bind(DomainXmlPatcher.class).in(Scopes.SINGLETON);
+        bind(AssociationStore.class).in(Scopes.SINGLETON);
+        bind(VtpcmSecretStore.class).in(Scopes.SINGLETON);
+        bind(ReferenceValueLibrary.class).in(Scopes.SINGLETON);
+        bind(BootMeasurer.class).in(Scopes.SINGLETON);
+        bind(MeasurementLog.class).in(Scopes.SINGLETON);
+        bind(DomainEventHandler.class).in(Scopes.SINGLETON);
+        bind(StartupReconciler.class).in(Scopes.SINGLETON);
+        bind(ManagerApi.class).in(Scopes.SINGLETON);
     }
 
     @Provides
@@ -93,18 +107,6 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    AssociationStore associations(SqliteDatabase database, Clock clock) {
-        return new AssociationStore(database, clock);
-    }
-
-    @Provides
-    @Singleton
-    VtpcmSecretStore secrets(SqliteDatabase database, NodeMasterKey masterKey, CryptoSuite suite) {
-        return new VtpcmSecretStore(database, masterKey, suite);
-    }
-
-    @Provides
-    @Singleton
     TpmEngines engines() {
         return new SwtpmEngines(config.swtpmBinary(), config.stateDirectory().resolve("vtpcm"), config.runDirectory(),
                 config.suite().name().toLowerCase(java.util.Locale.ROOT));
@@ -114,24 +116,6 @@ public final class ManagerModule extends AbstractModule {
     @Singleton
     LibvirtHost libvirt(LibvirtConnector connector) {
         return connector.connectWithEvents(config.libvirtUri());
-    }
-
-    @Provides
-    @Singleton
-    ReferenceValueLibrary referenceValues(SqliteDatabase database, CryptoSuite suite, Clock clock) {
-        return new ReferenceValueLibrary(database, suite, clock);
-    }
-
-    @Provides
-    @Singleton
-    BootMeasurer bootMeasurer(CryptoSuite suite, ReferenceValueLibrary library) {
-        return new BootMeasurer(suite, library);
-    }
-
-    @Provides
-    @Singleton
-    MeasurementLog measurementLog(SqliteDatabase database, CryptoSuite suite, Clock clock) {
-        return new MeasurementLog(database, suite, clock);
     }
 
     @Provides
@@ -157,9 +141,8 @@ public final class ManagerModule extends AbstractModule {
     @Provides
     @Singleton
     BundleSpool bundleSpool() {
-        BundleSpool spool = new BundleSpool(config.stateDirectory().resolve("incoming"));
-        spool.clear(); // prepared migrations live in memory: whatever a previous run spooled is orphaned
-        return spool;
+        // cleared by the daemon at start (ManagerDaemon.LocalState)
+        return new BundleSpool(config.stateDirectory().resolve("incoming"));
     }
 
     @Provides
@@ -195,10 +178,9 @@ public final class ManagerModule extends AbstractModule {
     @Provides
     @Singleton
     SnapshotStore snapshots(NodeMasterKey masterKey, CryptoSuite suite, Clock clock) {
-        SnapshotStore store = new SnapshotStore(config.stateDirectory().resolve("snapshots"), suite, masterKey.snapshotStoreKey(), clock,
+        // recovered by the daemon at start (ManagerDaemon.LocalState)
+        return new SnapshotStore(config.stateDirectory().resolve("snapshots"), suite, masterKey.snapshotStoreKey(), clock,
                 RetentionPolicy.defaults());
-        store.recover();
-        return store;
     }
 
     @Provides
@@ -215,18 +197,6 @@ public final class ManagerModule extends AbstractModule {
     VmMigrations vmMigrations(AssociationStore associations, LibvirtHost libvirt, LibvirtConnector connector, Clock clock) {
         return new VmMigrations(associations, libvirt, connector.connect(config.libvirtUri()),
                 new LibvirtStatusFiles(config.libvirtStatusDirectory()), clock, config.allowPlaintextMigration());
-    }
-
-    @Provides
-    @Singleton
-    DomainEventHandler domainEvents(AssociationStore associations, TpmEngines engines) {
-        return new DomainEventHandler(associations, engines);
-    }
-
-    @Provides
-    @Singleton
-    StartupReconciler reconciler(AssociationStore associations, TpmEngines engines, LibvirtHost libvirt, Clock clock) {
-        return new StartupReconciler(associations, engines, libvirt, clock);
     }
 
     @Provides

@@ -8,6 +8,8 @@ import org.vtpcm.engine.certificates.CertificateRefusal;
 import org.vtpcm.protocol.pki.Certificates;
 import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.protocol.tls.Revocations;
+import org.vtpcm.service.rest.ForbiddenException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * Who calls: the role in the client certificate Jetty verified (never its name), checked against
@@ -16,7 +18,6 @@ import org.vtpcm.protocol.tls.Revocations;
  */
 final class CallerRole {
     static final String COMPUTE_PREFIX = "nova-compute.";
-    private static final String CERTIFICATES = "jakarta.servlet.request.X509Certificate";
     private static final String ATTRIBUTE = "vtpcm.caller";
 
     private CallerRole() {
@@ -45,25 +46,25 @@ final class CallerRole {
     static void check(Context context) {
         Caller caller = context.attribute(ATTRIBUTE);
         if (caller == null) {
-            throw new Forbidden("the caller was not identified");
+            throw new ForbiddenException("the caller was not identified");
         }
         if (!EndpointAccess.allows(caller.role(), context.method().name(), context.path())) {
-            throw new Forbidden("a " + caller.role().label() + " certificate may not call " + context.method() + " " + context.path());
+            throw new ForbiddenException("a " + caller.role().label() + " certificate may not call " + context.method() + " " + context.path());
         }
     }
 
     static Caller of(X509Certificate certificate, Set<String> nodeNames) {
         if (certificate == null) {
-            throw new Forbidden("a client certificate of the cloud CA is required");
+            throw new ForbiddenException("a client certificate of the cloud CA is required");
         }
-        Role role = Role.of(certificate).orElseThrow(() -> new Forbidden("the client certificate carries no single role"));
+        Role role = Role.of(certificate).orElseThrow(() -> new ForbiddenException("the client certificate carries no single role"));
         String name = Certificates.commonName(certificate).orElse("");
         if (role != Role.NOVA_COMPUTE) {
             return new Caller(role, name, Optional.empty());
         }
         String node = name.startsWith(COMPUTE_PREFIX) ? name.substring(COMPUTE_PREFIX.length()) : "";
         if (!nodeNames.contains(node)) {
-            throw new Forbidden("a compute service's certificate must be nova-compute.<host> of a configured host, not '" + name + "'");
+            throw new ForbiddenException("a compute service's certificate must be nova-compute.<host> of a configured host, not '" + name + "'");
         }
         return new Caller(role, name, Optional.of(node));
     }
@@ -81,16 +82,6 @@ final class CallerRole {
     }
 
     private static X509Certificate certificate(Context context) {
-        Object chain = context.req().getAttribute(CERTIFICATES);
-        return chain instanceof X509Certificate[] certificates && certificates.length > 0 ? certificates[0] : null;
-    }
-
-    /** The caller may not use this endpoint (403). */
-    static final class Forbidden extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Forbidden(String message) {
-            super(message);
-        }
+        return Requests.clientCertificate(context).orElse(null);
     }
 }

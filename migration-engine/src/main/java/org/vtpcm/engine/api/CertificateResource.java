@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.math.BigInteger;
@@ -15,6 +16,10 @@ import org.vtpcm.engine.certificates.CertificateRegistry;
 import org.vtpcm.engine.certificates.PublishedList;
 import org.vtpcm.engine.certificates.RevocationPublisher;
 import org.vtpcm.engine.hosts.NodeClients;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.NotFoundException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * The certificates the engine's CA issued and their revocation: {@code GET /v1/certificates},
@@ -33,6 +38,7 @@ public final class CertificateResource implements ApiRoutes {
     private final NodeClients nodes;
     private final ObjectMapper json;
 
+    @Inject
     public CertificateResource(CertificateRegistry certificates, RevocationPublisher publisher, NodeClients nodes, ObjectMapper json) {
         this.certificates = requireNonNull(certificates, "certificates is null");
         this.publisher = requireNonNull(publisher, "publisher is null");
@@ -84,7 +90,7 @@ public final class CertificateResource implements ApiRoutes {
 
     private void revoke(Context context) {
         String serial = context.pathParam("serial");
-        RevokeRequest request = ApiRequests.body(context, json, RevokeRequest.class);
+        RevokeRequest request = Requests.body(context, json, RevokeRequest.class);
         CertificateRecord revoked = certificates.revoke(serial, request.reason(), CallerRole.caller(context));
         context.json(new Revoked(revoked, certificates.current().number()));
     }
@@ -96,7 +102,7 @@ public final class CertificateResource implements ApiRoutes {
         }
         String reason = "node " + name + " revoked by an operator";
         if (context.bodyAsBytes().length > 0) {
-            RevokeRequest request = ApiRequests.body(context, json, RevokeRequest.class);
+            RevokeRequest request = Requests.body(context, json, RevokeRequest.class);
             reason = request.reason() == null ? reason : CertificateRegistry.reason(request.reason());
         }
         if (nodes.host(name).isEmpty() && certificates.list(Optional.of(name)).isEmpty()) {

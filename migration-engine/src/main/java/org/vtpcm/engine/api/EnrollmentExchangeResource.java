@@ -3,11 +3,15 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import org.vtpcm.engine.enrollment.EnrollmentExchange;
 import org.vtpcm.engine.enrollment.EnrollmentToken;
 import org.vtpcm.nodeapi.EnrollmentMessages;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * The enrollment exchange, {@code POST /v1/enrollment/challenge} and {@code /answer}: served only
@@ -17,6 +21,7 @@ public final class EnrollmentExchangeResource implements ApiRoutes {
     private final EnrollmentExchange exchange;
     private final ObjectMapper json;
 
+    @Inject
     public EnrollmentExchangeResource(EnrollmentExchange exchange, ObjectMapper json) {
         this.exchange = requireNonNull(exchange, "exchange is null");
         this.json = requireNonNull(json, "json is null");
@@ -30,7 +35,7 @@ public final class EnrollmentExchangeResource implements ApiRoutes {
 
     private void challenge(Context context) {
         EnrollmentToken token = exchange.authenticate(context.header("Authorization"));
-        EnrollmentMessages.ChallengeRequest request = ApiRequests.body(context, json, EnrollmentMessages.ChallengeRequest.class);
+        EnrollmentMessages.ChallengeRequest request = Requests.body(context, json, EnrollmentMessages.ChallengeRequest.class);
         try {
             context.json(exchange.challenge(token, request));
         } catch (IllegalArgumentException e) {
@@ -40,7 +45,7 @@ public final class EnrollmentExchangeResource implements ApiRoutes {
 
     private void answer(Context context) {
         EnrollmentToken token = exchange.authenticate(context.header("Authorization"));
-        EnrollmentMessages.AnswerRequest request = ApiRequests.body(context, json, EnrollmentMessages.AnswerRequest.class);
+        EnrollmentMessages.AnswerRequest request = Requests.body(context, json, EnrollmentMessages.AnswerRequest.class);
         try {
             context.json(exchange.answer(token, request));
         } catch (IllegalArgumentException e) {

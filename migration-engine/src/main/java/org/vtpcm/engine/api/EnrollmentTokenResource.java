@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.net.URI;
@@ -11,9 +12,17 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.vtpcm.engine.config.EngineConfig;
+import org.vtpcm.engine.config.HostConfig;
 import org.vtpcm.engine.enrollment.EnrollmentRefusal;
 import org.vtpcm.engine.enrollment.EnrollmentTokens;
 import org.vtpcm.engine.enrollment.IssuedToken;
+import org.vtpcm.protocol.pki.CloudCa;
+import org.vtpcm.protocol.tls.PinnedCaTls;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.NotFoundException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * {@code /v1/enrollment-tokens}: operators issue, list and revoke one-time node enrollment tokens
@@ -29,6 +38,13 @@ public final class EnrollmentTokenResource implements ApiRoutes {
     private final Optional<URI> endpoint;
     private final String caFingerprint;
     private final ObjectMapper json;
+
+    /** Tokens for the configured hosts, to enroll at the configured endpoint with the engine's CA. */
+    @Inject
+    public EnrollmentTokenResource(EnrollmentTokens tokens, EngineConfig config, CloudCa ca, ObjectMapper json) {
+        this(tokens, config.hosts().stream().map(HostConfig::name).collect(java.util.stream.Collectors.toSet()), config.enrollmentEndpoint(),
+                PinnedCaTls.fingerprint(ca.certificate()), json);
+    }
 
     /**
      * @param endpoint where nodes enroll; empty when {@code enrollment.port} is 0 (issuing answers 409)
@@ -64,7 +80,7 @@ public final class EnrollmentTokenResource implements ApiRoutes {
     }
 
     private void issue(Context context) {
-        IssueRequest request = ApiRequests.body(context, json, IssueRequest.class);
+        IssueRequest request = Requests.body(context, json, IssueRequest.class);
         String node = request.node() == null ? "" : request.node().trim();
         if (node.isEmpty()) {
             throw new BadRequestException("node is required");

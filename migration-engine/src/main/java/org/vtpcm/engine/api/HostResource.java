@@ -2,6 +2,7 @@ package org.vtpcm.engine.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import org.vtpcm.engine.hosts.NodeClients;
 import org.vtpcm.engine.hosts.UnknownHostException;
 import org.vtpcm.engine.protocol.MigrationCoordinator;
 import org.vtpcm.nodeapi.ManagerClientException;
+import org.vtpcm.service.rest.ApiRoutes;
 
 /** /v1/hosts: each node's attestation state and load; attest now; trust its measured platform. */
 public final class HostResource implements ApiRoutes {
@@ -21,6 +23,7 @@ public final class HostResource implements ApiRoutes {
     private final HostAttester attester;
     private final MigrationCoordinator coordinator;
 
+    @Inject
     public HostResource(NodeClients nodes, HostAttester attester, MigrationCoordinator coordinator) {
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.attester = requireNonNull(attester, "attester is null");

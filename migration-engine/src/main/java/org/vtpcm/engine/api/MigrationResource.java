@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Optional;
@@ -13,6 +14,9 @@ import org.vtpcm.engine.protocol.UnknownMigrationException;
 import org.vtpcm.engine.receipt.ReceiptSigner;
 import org.vtpcm.engine.target.ExplicitHost;
 import org.vtpcm.engine.target.LeastLoadedTrusted;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /** /v1/migrations: start, list, show, abort, receipt. */
 public final class MigrationResource implements ApiRoutes {
@@ -22,6 +26,7 @@ public final class MigrationResource implements ApiRoutes {
     private final ReceiptSigner receipts;
     private final ObjectMapper json;
 
+    @Inject
     public MigrationResource(MigrationCoordinator coordinator, ReceiptSigner receipts, ObjectMapper json) {
         this.coordinator = requireNonNull(coordinator, "coordinator is null");
         this.receipts = requireNonNull(receipts, "receipts is null");
@@ -37,17 +42,17 @@ public final class MigrationResource implements ApiRoutes {
     public void register(JavalinDefaultRoutingApi routes) {
         routes.post("/v1/migrations", this::start);
         routes.get("/v1/migrations", this::list);
-        routes.get("/v1/migrations/{id}", context -> context.json(MigrationView.of(coordinator.find(ApiRequests.uuid(context, "id"))
+        routes.get("/v1/migrations/{id}", context -> context.json(MigrationView.of(coordinator.find(Requests.uuid(context, "id"))
                 .orElseThrow(() -> new UnknownMigrationException("no migration " + context.pathParam("id"))))));
         routes.post("/v1/migrations/{id}/abort", context -> context.status(202).json(MigrationView.of(
-                coordinator.abort(ApiRequests.uuid(context, "id")))));
+                coordinator.abort(Requests.uuid(context, "id")))));
         routes.get("/v1/migrations/{id}/receipt", this::receipt);
     }
 
     private void start(Context context) {
-        StartRequest request = ApiRequests.body(context, json, StartRequest.class);
-        String vm = ApiRequests.vm(request.vm());
-        Optional<String> to = ApiRequests.host(request.to(), "to");
+        StartRequest request = Requests.body(context, json, StartRequest.class);
+        String vm = Names.vm(request.vm());
+        Optional<String> to = Names.host(request.to(), "to");
         String strategy = request.strategy() != null ? request.strategy() : to.isPresent() ? ExplicitHost.NAME : LeastLoadedTrusted.NAME;
         if (!strategy.equals(ExplicitHost.NAME) && !strategy.equals(LeastLoadedTrusted.NAME)) {
             throw new BadRequestException("strategy must be " + ExplicitHost.NAME + " or " + LeastLoadedTrusted.NAME);
@@ -73,13 +78,13 @@ public final class MigrationResource implements ApiRoutes {
         if (!state.equals("all") && !state.equals("active")) {
             throw new BadRequestException("state must be active or all");
         }
-        int limit = ApiRequests.intQuery(context, "limit", 50, 1, 1000);
+        int limit = Requests.intQuery(context, "limit", 50, 1, 1000);
         context.json(java.util.Map.of("migrations", coordinator.list(state.equals("active"), limit).stream().map(MigrationView::of)
                 .toList()));
     }
 
     private void receipt(Context context) {
-        UUID id = ApiRequests.uuid(context, "id");
+        UUID id = Requests.uuid(context, "id");
         coordinator.find(id).orElseThrow(() -> new UnknownMigrationException("no migration " + id));
         context.json(receipts.find(id).orElseThrow(() -> new UnknownMigrationException("migration " + id + " has no receipt (it is not "
                 + "committed)")));

@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
@@ -13,6 +14,10 @@ import org.vtpcm.engine.journal.MigrationRecord;
 import org.vtpcm.engine.protocol.NovaHooks;
 import org.vtpcm.engine.protocol.UnknownMigrationException;
 import org.vtpcm.engine.receipt.ReceiptSigner;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.ForbiddenException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * The hooks Nova's compute driver calls during a live migration ({@code docs/nova-integration.md}).
@@ -28,6 +33,7 @@ public final class NovaHookResource implements ApiRoutes {
     private final ReceiptSigner receipts;
     private final ObjectMapper json;
 
+    @Inject
     public NovaHookResource(NovaHooks hooks, ReceiptSigner receipts, ObjectMapper json) {
         this.hooks = requireNonNull(hooks, "hooks is null");
         this.receipts = requireNonNull(receipts, "receipts is null");
@@ -67,7 +73,7 @@ public final class NovaHookResource implements ApiRoutes {
     }
 
     private void begin(Context context) {
-        BeginRequest request = ApiRequests.body(context, json, BeginRequest.class);
+        BeginRequest request = Requests.body(context, json, BeginRequest.class);
         UUID instance = parseUuid(request.instanceUuid(), "instanceUuid");
         String source = host(request.source(), "source");
         String destination = host(request.destination(), "destination");
@@ -76,7 +82,7 @@ public final class NovaHookResource implements ApiRoutes {
         }
         String node = computeNode(context);
         if (!node.equals(destination)) {
-            throw new CallerRole.Forbidden("only the destination's compute service begins a migration (Nova's pre-check runs there), not "
+            throw new ForbiddenException("only the destination's compute service begins a migration (Nova's pre-check runs there), not "
                     + node);
         }
         Optional<String> novaMigration = Optional.ofNullable(request.novaMigrationId()).filter(id -> id.matches("[A-Za-z0-9-]{1,64}"));
@@ -86,7 +92,7 @@ public final class NovaHookResource implements ApiRoutes {
 
     private void abort(Context context) {
         MigrationRecord record = migration(context, Side.EITHER);
-        AbortRequest request = context.body().isBlank() ? new AbortRequest(null) : ApiRequests.body(context, json, AbortRequest.class);
+        AbortRequest request = context.body().isBlank() ? new AbortRequest(null) : Requests.body(context, json, AbortRequest.class);
         String reason = request.reason() == null || request.reason().isBlank() ? "no reason given" : request.reason();
         if (reason.length() > 1000) {
             reason = reason.substring(0, 1000) + "...";
@@ -116,7 +122,7 @@ public final class NovaHookResource implements ApiRoutes {
             case EITHER -> source || destination;
         };
         if (!allowed) {
-            throw new CallerRole.Forbidden("the compute service of " + node + " may not call this hook for migration " + record.id()
+            throw new ForbiddenException("the compute service of " + node + " may not call this hook for migration " + record.id()
                     + " of " + instance + " (" + record.source() + " -> " + record.destination() + ")");
         }
         return record;
@@ -132,7 +138,7 @@ public final class NovaHookResource implements ApiRoutes {
     }
 
     private static String computeNode(Context context) {
-        return CallerRole.computeNode(context).orElseThrow(() -> new CallerRole.Forbidden("only a compute service calls the Nova hooks"));
+        return CallerRole.computeNode(context).orElseThrow(() -> new ForbiddenException("only a compute service calls the Nova hooks"));
     }
 
     private void answer(Context context, int status, MigrationRecord record) {

@@ -3,6 +3,7 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
@@ -11,12 +12,16 @@ import java.util.Optional;
 import java.util.UUID;
 import org.vtpcm.engine.nova.NovaMode;
 import org.vtpcm.nova.ServerMigration;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /** Operators' Nova mode: ask Nova to live-migrate a vtpcm instance, and read Nova's migration records. */
 public final class NovaModeResource implements ApiRoutes {
     private final NovaMode nova;
     private final ObjectMapper json;
 
+    @Inject
     public NovaModeResource(NovaMode nova, ObjectMapper json) {
         this.nova = requireNonNull(nova, "nova is null");
         this.json = requireNonNull(json, "json is null");
@@ -33,9 +38,9 @@ public final class NovaModeResource implements ApiRoutes {
     }
 
     private void migrate(Context context) {
-        MigrateRequest request = ApiRequests.body(context, json, MigrateRequest.class);
-        String vm = ApiRequests.vm(request.vm());
-        Optional<String> to = ApiRequests.host(request.to(), "to");
+        MigrateRequest request = Requests.body(context, json, MigrateRequest.class);
+        String vm = Names.vm(request.vm());
+        Optional<String> to = Names.host(request.to(), "to");
         NovaMode.Requested requested = nova.migrate(vm, to);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("instance", requested.instance());

@@ -3,16 +3,22 @@ package org.vtpcm.engine.api;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.Inject;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.Map;
 import org.vtpcm.engine.attestation.ReferenceValueStore;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.NotFoundException;
+import org.vtpcm.service.rest.Requests;
 
 /** /v1/reference-values: the platform measurements nodes are attested against. */
 public final class ReferenceValueResource implements ApiRoutes {
     private final ReferenceValueStore store;
     private final ObjectMapper json;
 
+    @Inject
     public ReferenceValueResource(ReferenceValueStore store, ObjectMapper json) {
         this.store = requireNonNull(store, "store is null");
         this.json = requireNonNull(json, "json is null");
@@ -30,7 +36,7 @@ public final class ReferenceValueResource implements ApiRoutes {
     }
 
     private void add(Context context) {
-        AddRequest request = ApiRequests.body(context, json, AddRequest.class);
+        AddRequest request = Requests.body(context, json, AddRequest.class);
         if (request.pcr() == null) {
             throw new BadRequestException("pcr is required");
         }

@@ -2,15 +2,20 @@ package org.vtpcm.engine.api;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vtpcm.engine.hosts.VtpcmLocator;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.NotFoundException;
 
 /** /v1/vtpcms: the association list across nodes. */
 public final class VtpcmResource implements ApiRoutes {
     private final VtpcmLocator locator;
 
+    @Inject
     public VtpcmResource(VtpcmLocator locator) {
         this.locator = requireNonNull(locator, "locator is null");
     }

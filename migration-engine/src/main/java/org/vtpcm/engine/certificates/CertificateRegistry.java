@@ -2,6 +2,7 @@ package org.vtpcm.engine.certificates;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.math.BigInteger;
 import java.security.cert.CRLException;
 import java.security.cert.CertificateParsingException;
@@ -62,6 +63,7 @@ public final class CertificateRegistry implements Revocations {
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private volatile Set<BigInteger> revoked;
 
+    @Inject
     public CertificateRegistry(SqliteDatabase database, CloudCa ca, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.ca = requireNonNull(ca, "ca is null");

@@ -2,6 +2,7 @@ package org.vtpcm.engine.enrollment;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -33,6 +34,7 @@ public final class EnrollmentTokens {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
+    @Inject
     public EnrollmentTokens(SqliteDatabase database, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.clock = requireNonNull(clock, "clock is null");

@@ -1,5 +1,6 @@
 package org.vtpcm.engine.metrics;
 
+import com.google.inject.Inject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +17,7 @@ public final class EngineMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger active = new AtomicInteger();
 
+    @Inject
     public EngineMetrics() {
         Gauge.builder("vtpcm.migrations.active", active, AtomicInteger::get).description("migrations running now").register(registry);
         for (Phase outcome : new Phase[] {Phase.COMMITTED, Phase.ROLLED_BACK, Phase.FAILED}) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.vtpcm.service.config.ConfigException;
 
 /** enrollment.certificate-days: 30 by default, 1..365. */
 class CertificateConfigTest {

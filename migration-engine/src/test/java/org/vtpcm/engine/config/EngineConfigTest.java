@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.vtpcm.service.config.ConfigException;
 
 class EngineConfigTest {
     private static Properties base() {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.vtpcm.service.config.ConfigException;
 
 /** enrollment.port: off unless set, never the API's port. */
 class EnrollmentConfigTest {
@@ -26,7 +27,7 @@ class EnrollmentConfigTest {
         EngineConfig config = EngineConfig.from(base(), Path.of("engine.conf"));
         assertEquals(0, config.enrollmentPort());
         assertEquals(Optional.empty(), config.enrollmentEndpoint());
-        assertEquals("0", EngineConfig.DEFAULTS.get("enrollment.port")[0]);
+        assertEquals("0", EngineConfig.ENROLLMENT_PORT.defaultValue());
     }
 
     @Test

@@ -14,6 +14,9 @@ import org.vtpcm.manager.migration.BundleSpool;
 import org.vtpcm.manager.migration.ChunkedBundleReceiver;
 import org.vtpcm.manager.migration.Sha256;
 import org.vtpcm.manager.migration.TransferException;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * Destination: the source manager uploads a state bundle in chunks (PUT .../bundle/chunks/{index},
@@ -38,7 +41,7 @@ public final class BundleReceiveResource implements ApiRoutes {
     }
 
     private void chunk(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        UUID migrationId = Requests.uuid(context, "migrationId");
         int index = (int) number(context.pathParam("index"), "chunk index", Integer.MAX_VALUE);
         String type = context.contentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/octet-stream")) {
@@ -46,7 +49,7 @@ public final class BundleReceiveResource implements ApiRoutes {
         }
         int count = (int) number(context.header("X-Chunk-Count"), "X-Chunk-Count", Integer.MAX_VALUE);
         long length = number(context.header("X-Bundle-Length"), "X-Bundle-Length", Long.MAX_VALUE);
-        byte[] sha256 = ApiRequests.hex(context.header("X-Chunk-Sha256"), "X-Chunk-Sha256", Sha256.BYTES, Sha256.BYTES);
+        byte[] sha256 = Requests.hex(context.header("X-Chunk-Sha256"), "X-Chunk-Sha256", Sha256.BYTES, Sha256.BYTES);
         if (context.contentLength() > ChunkedBundleReceiver.MAX_CHUNK_BYTES) {
             throw new TransferException(TransferException.Reason.BUNDLE_TOO_LARGE, "a chunk may have at most "
                     + ChunkedBundleReceiver.MAX_CHUNK_BYTES + " bytes (Content-Length " + context.contentLength() + ")");
@@ -58,12 +61,12 @@ public final class BundleReceiveResource implements ApiRoutes {
     }
 
     private void stageChunks(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        StageChunksRequest request = ApiRequests.body(context, json, StageChunksRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        StageChunksRequest request = Requests.body(context, json, StageChunksRequest.class);
         if (request.count() == null || request.length() == null) {
             throw new BadRequestException("count and length are required");
         }
-        byte[] sha256 = ApiRequests.hex(request.sha256(), "sha256", Sha256.BYTES, Sha256.BYTES);
+        byte[] sha256 = Requests.hex(request.sha256(), "sha256", Sha256.BYTES, Sha256.BYTES);
         context.json(AssociationViews.of(receiver.stage(migrationId, ClientCertificate.commonName(context), request.count(),
                 request.length(), sha256)));
     }

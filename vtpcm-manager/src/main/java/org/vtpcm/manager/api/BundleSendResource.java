@@ -16,6 +16,9 @@ import java.util.UUID;
 import org.vtpcm.manager.migration.BundlePush;
 import org.vtpcm.manager.migration.BundleSender;
 import org.vtpcm.protocol.crypto.CryptoSuite;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /** Source: POST /v1/migrations/{migrationId}/send exports the frozen vTPCM and pushes it to the destination manager. */
 public final class BundleSendResource implements ApiRoutes {
@@ -37,15 +40,15 @@ public final class BundleSendResource implements ApiRoutes {
     }
 
     private void send(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        SendRequest request = ApiRequests.body(context, json, SendRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        SendRequest request = Requests.body(context, json, SendRequest.class);
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
-        String destination = ApiRequests.required(request.destinationNode(), "destinationNode");
-        URI manager = managerUri(ApiRequests.required(request.destinationManager(), "destinationManager"));
-        byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", 32, 32);
-        var ephemeral = ApiRequests.publicKey(suite, request.ephemeralPublicKey(), "ephemeralPublicKey");
+        String destination = Requests.required(request.destinationNode(), "destinationNode");
+        URI manager = managerUri(Requests.required(request.destinationManager(), "destinationManager"));
+        byte[] nonce = Requests.hex(request.nonce(), "nonce", 32, 32);
+        var ephemeral = SuitePublicKeys.decode(suite, request.ephemeralPublicKey(), "ephemeralPublicKey");
         int streams = request.streams() == null ? 1 : request.streams();
         if (streams < 1 || streams > BundleSender.MAX_STREAMS) {
             throw new BadRequestException("streams must be 1.." + BundleSender.MAX_STREAMS + " (got " + streams + ")");

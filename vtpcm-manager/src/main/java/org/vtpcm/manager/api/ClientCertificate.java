@@ -5,12 +5,10 @@ import java.security.cert.X509Certificate;
 import java.util.Optional;
 import org.vtpcm.protocol.pki.Certificates;
 import org.vtpcm.protocol.pki.Role;
+import org.vtpcm.service.rest.Requests;
 
 /** Who called: the role and common name of the client certificate the TLS handshake verified (the cloud CA issued it). */
 final class ClientCertificate {
-    /** Where Jetty puts the verified client chain (the servlet specification's attribute). */
-    static final String CHAIN_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
-
     private ClientCertificate() {
     }
 
@@ -24,10 +22,6 @@ final class ClientCertificate {
     }
 
     static Optional<X509Certificate> leaf(Context context) {
-        Object chain = context.req().getAttribute(CHAIN_ATTRIBUTE);
-        if (!(chain instanceof X509Certificate[] certificates) || certificates.length == 0) {
-            return Optional.empty();
-        }
-        return Optional.of(certificates[0]);
+        return Requests.clientCertificate(context);
     }
 }

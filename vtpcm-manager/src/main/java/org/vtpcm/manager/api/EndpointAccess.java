@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.vtpcm.protocol.pki.Role;
+import org.vtpcm.service.rest.ForbiddenException;
 
 /**
  * Which role may call which endpoint of a manager, decided from the role in the caller's certificate

@@ -16,6 +16,9 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.UUID;
 import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.migration.MigrationHooks;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * The migration hooks the engine and the Nova extension call, under /v1/migrations/{migrationId}/,
@@ -54,35 +57,35 @@ public final class MigrationHookResource implements ApiRoutes {
     }
 
     private void export(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        ExportRequest request = ApiRequests.body(context, json, ExportRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        ExportRequest request = Requests.body(context, json, ExportRequest.class);
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
-        String destination = ApiRequests.required(request.destinationNode(), "destinationNode");
-        byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", 32, 32);
-        java.security.PublicKey ephemeral = ApiRequests.publicKey(suite, request.ephemeralPublicKey(), "ephemeralPublicKey");
+        String destination = Requests.required(request.destinationNode(), "destinationNode");
+        byte[] nonce = Requests.hex(request.nonce(), "nonce", 32, 32);
+        java.security.PublicKey ephemeral = SuitePublicKeys.decode(suite, request.ephemeralPublicKey(), "ephemeralPublicKey");
         var exported = transfer.export(migrationId, request.vmUuid(), destination, nonce, ephemeral);
         context.json(new ExportView(java.util.Base64.getEncoder().encodeToString(exported.bundle()), exported.epoch()));
     }
 
     private void stage(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        StageRequest request = ApiRequests.body(context, json, StageRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        StageRequest request = Requests.body(context, json, StageRequest.class);
         byte[] bundle;
         try {
-            bundle = java.util.Base64.getDecoder().decode(ApiRequests.required(request.bundle(), "bundle"));
+            bundle = java.util.Base64.getDecoder().decode(Requests.required(request.bundle(), "bundle"));
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("bundle must be base64");
         }
         java.util.Optional<java.security.PublicKey> source = java.util.Optional.ofNullable(request.sourceSigningKey())
-                .map(hex -> ApiRequests.publicKey(suite, hex, "sourceSigningKey"));
+                .map(hex -> SuitePublicKeys.decode(suite, hex, "sourceSigningKey"));
         context.json(AssociationViews.of(transfer.stage(migrationId, bundle, source)));
     }
 
     private void verify(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        VmRequest request = ApiRequests.body(context, json, VmRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        VmRequest request = Requests.body(context, json, VmRequest.class);
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
@@ -90,8 +93,8 @@ public final class MigrationHookResource implements ApiRoutes {
     }
 
     private void commit(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        VmRequest request = ApiRequests.body(context, json, VmRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        VmRequest request = Requests.body(context, json, VmRequest.class);
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
@@ -99,12 +102,12 @@ public final class MigrationHookResource implements ApiRoutes {
     }
 
     private void prepareIncoming(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        PrepareIncomingRequest request = ApiRequests.body(context, json, PrepareIncomingRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        PrepareIncomingRequest request = Requests.body(context, json, PrepareIncomingRequest.class);
         if (request.vtpcmId() == null || request.vmUuid() == null || request.epoch() == null || request.epoch() < 0) {
             throw new BadRequestException("vtpcmId, vmUuid and a non-negative epoch are required");
         }
-        String name = ApiRequests.required(request.vmName(), "vmName");
+        String name = Requests.required(request.vmName(), "vmName");
         if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.+-]{0,127}")) {
             throw new BadRequestException("invalid vmName");
         }
@@ -114,13 +117,13 @@ public final class MigrationHookResource implements ApiRoutes {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException(e.getMessage());
         }
-        byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", 32, 32);
+        byte[] nonce = Requests.hex(request.nonce(), "nonce", 32, 32);
         java.util.Optional<String> sourceNode = java.util.Optional.ofNullable(request.sourceNode());
         if (sourceNode.isPresent() && !sourceNode.get().matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
             throw new BadRequestException("sourceNode must be a node name (host name)");
         }
         java.util.Optional<java.security.PublicKey> sourceKey = java.util.Optional.ofNullable(request.sourceSigningKey())
-                .map(hex -> ApiRequests.publicKey(suite, hex, "sourceSigningKey"));
+                .map(hex -> SuitePublicKeys.decode(suite, hex, "sourceSigningKey"));
         MigrationHooks.Prepared prepared = hooks.prepareIncoming(migrationId, request.vtpcmId(), request.vmUuid(), name,
                 request.epoch(), policy, nonce, sourceNode, sourceKey);
         context.status(201).json(new PrepareView(AssociationViews.of(prepared.association()),
@@ -128,8 +131,8 @@ public final class MigrationHookResource implements ApiRoutes {
     }
 
     private void freeze(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        VmRequest request = ApiRequests.body(context, json, VmRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        VmRequest request = Requests.body(context, json, VmRequest.class);
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
@@ -137,8 +140,8 @@ public final class MigrationHookResource implements ApiRoutes {
     }
 
     private void abort(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        VmRequest request = ApiRequests.body(context, json, VmRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        VmRequest request = Requests.body(context, json, VmRequest.class);
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }

@@ -10,6 +10,8 @@ import io.javalin.router.JavalinDefaultRoutingApi;
 import java.util.function.Supplier;
 import org.vtpcm.nodeapi.ReconcileReport;
 import org.vtpcm.manager.node.NodeAttestation;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.Requests;
 
 /** The node: identity, root of trust, last reconciliation, and quotes for attestation. */
 public final class NodeResource implements ApiRoutes {
@@ -45,8 +47,8 @@ public final class NodeResource implements ApiRoutes {
     }
 
     private void quote(Context context) {
-        QuoteRequest request = ApiRequests.body(context, json, QuoteRequest.class);
-        byte[] nonce = ApiRequests.hex(request.nonce(), "nonce", MIN_NONCE, MAX_NONCE);
+        QuoteRequest request = Requests.body(context, json, QuoteRequest.class);
+        byte[] nonce = Requests.hex(request.nonce(), "nonce", MIN_NONCE, MAX_NONCE);
         context.json(attestation.quote(nonce));
     }
 }

@@ -7,6 +7,9 @@ import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
 import org.vtpcm.manager.tpcm.ArtifactKind;
 import org.vtpcm.manager.tpcm.ReferenceValueLibrary;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /** The reference-value library: register, list, revoke. */
 public final class ReferenceValueResource implements ApiRoutes {
@@ -30,7 +33,7 @@ public final class ReferenceValueResource implements ApiRoutes {
     }
 
     private void add(Context context) {
-        RegisterRequest request = ApiRequests.body(context, json, RegisterRequest.class);
+        RegisterRequest request = Requests.body(context, json, RegisterRequest.class);
         ArtifactKind kind;
         try {
             kind = ArtifactKind.parse(request.kind());
@@ -45,7 +48,7 @@ public final class ReferenceValueResource implements ApiRoutes {
     }
 
     private void revoke(Context context) {
-        library.revoke(ApiRequests.uuidParameter(context, "id"));
+        library.revoke(Requests.uuid(context, "id"));
         context.status(204);
     }
 }

@@ -10,6 +10,9 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vtpcm.protocol.tls.RevocationList;
+import org.vtpcm.service.rest.ApiError;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
 
 /**
  * The cloud CA's revocation list on this node: the engine pushes each new list (DER, {@code

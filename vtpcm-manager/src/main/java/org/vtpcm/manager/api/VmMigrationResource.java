@@ -11,6 +11,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.vtpcm.manager.libvirt.MigrationOptions;
 import org.vtpcm.manager.migration.VmMigrations;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /**
  * The VM's own move, driven on the source node with its local libvirtd: migrate-vm (start, progress,
@@ -39,20 +42,20 @@ public final class VmMigrationResource implements ApiRoutes {
         routes.post("/v1/migrations/{migrationId}/migrate-vm/abort", this::abort);
         routes.post("/v1/migrations/{migrationId}/arrival", this::arrival);
         routes.post("/v1/migrations/{migrationId}/resume", this::resume);
-        routes.get("/v1/vms/{vmUuid}/domain", context -> context.json(migrations.domain(ApiRequests.uuidParameter(context, "vmUuid"))));
+        routes.get("/v1/vms/{vmUuid}/domain", context -> context.json(migrations.domain(Requests.uuid(context, "vmUuid"))));
     }
 
     private void start(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
-        MigrateVmRequest request = ApiRequests.body(context, json, MigrateVmRequest.class);
+        UUID migrationId = Requests.uuid(context, "migrationId");
+        MigrateVmRequest request = Requests.body(context, json, MigrateVmRequest.class);
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }
-        String destination = ApiRequests.required(request.destinationUri(), "destinationUri");
+        String destination = Requests.required(request.destinationUri(), "destinationUri");
         if (!LIBVIRT_URI.matcher(destination).matches()) {
             throw new BadRequestException("destinationUri must be a libvirt URI like qemu+tcp://HOST/system");
         }
-        String destinationNode = ApiRequests.required(request.destinationNode(), "destinationNode");
+        String destinationNode = Requests.required(request.destinationNode(), "destinationNode");
         int parallel = request.parallel() == null ? 1 : request.parallel();
         if (parallel < 1 || parallel > MAX_PARALLEL) {
             throw new BadRequestException("parallel must be 1.." + MAX_PARALLEL);
@@ -67,11 +70,11 @@ public final class VmMigrationResource implements ApiRoutes {
     }
 
     private void outgoing(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        UUID migrationId = Requests.uuid(context, "migrationId");
         String vm = context.queryParam("vmUuid");
         UUID vmUuid;
         try {
-            vmUuid = UUID.fromString(ApiRequests.required(vm, "vmUuid"));
+            vmUuid = UUID.fromString(Requests.required(vm, "vmUuid"));
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("the query parameter vmUuid must be a UUID");
         }
@@ -79,21 +82,21 @@ public final class VmMigrationResource implements ApiRoutes {
     }
 
     private void abort(Context context) {
-        context.json(migrations.abort(ApiRequests.uuidParameter(context, "migrationId")));
+        context.json(migrations.abort(Requests.uuid(context, "migrationId")));
     }
 
     private void arrival(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        UUID migrationId = Requests.uuid(context, "migrationId");
         context.json(migrations.arrival(migrationId, vm(context)));
     }
 
     private void resume(Context context) {
-        UUID migrationId = ApiRequests.uuidParameter(context, "migrationId");
+        UUID migrationId = Requests.uuid(context, "migrationId");
         context.json(migrations.resume(migrationId, vm(context)));
     }
 
     private UUID vm(Context context) {
-        VmRequest request = ApiRequests.body(context, json, VmRequest.class);
+        VmRequest request = Requests.body(context, json, VmRequest.class);
         if (request.vmUuid() == null) {
             throw new BadRequestException("vmUuid is required");
         }

@@ -19,6 +19,9 @@ import org.vtpcm.manager.lifecycle.StartReport;
 import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
 import org.vtpcm.manager.tpcm.LogEntry;
 import org.vtpcm.manager.tpcm.MeasurementLog;
+import org.vtpcm.service.rest.ApiRoutes;
+import org.vtpcm.service.rest.BadRequestException;
+import org.vtpcm.service.rest.Requests;
 
 /** VMs with their vTPCM: create, start, stop, destroy, list, show, measurement log. */
 public final class VmResource implements ApiRoutes {
@@ -82,28 +85,28 @@ public final class VmResource implements ApiRoutes {
     }
 
     private void show(Context context) {
-        Association row = lifecycle.live(ApiRequests.uuidParameter(context, "vmUuid"));
+        Association row = lifecycle.live(Requests.uuid(context, "vmUuid"));
         context.json(new VtpcmDetail(AssociationViews.of(row), associations.history(row.vtpcmId())));
     }
 
     private void create(Context context) {
-        CreateVmRequest request = ApiRequests.body(context, json, CreateVmRequest.class);
+        CreateVmRequest request = Requests.body(context, json, CreateVmRequest.class);
         ControlPolicy policy = request.policy() == null ? defaultPolicy : parsePolicy(request.policy());
-        Association row = lifecycle.create(ApiRequests.required(request.domainXml(), "domainXml"), policy);
+        Association row = lifecycle.create(Requests.required(request.domainXml(), "domainXml"), policy);
         context.status(201).json(AssociationViews.of(row));
     }
 
     private void start(Context context) {
-        StartReport report = lifecycle.start(ApiRequests.uuidParameter(context, "vmUuid"));
+        StartReport report = lifecycle.start(Requests.uuid(context, "vmUuid"));
         String decision = report.decision().alert() ? "alert" : "allow";
         context.json(new StartView(AssociationViews.of(report.association()), report.measurements(), decision, report.decision().reasons()));
     }
 
     private void attach(Context context) {
-        UUID vmUuid = ApiRequests.uuidParameter(context, "vmUuid");
-        AttachRequest request = ApiRequests.body(context, json, AttachRequest.class);
+        UUID vmUuid = Requests.uuid(context, "vmUuid");
+        AttachRequest request = Requests.body(context, json, AttachRequest.class);
         ControlPolicy policy = request.policy() == null ? defaultPolicy : parsePolicy(request.policy());
-        AttachReport report = lifecycle.attach(vmUuid, ApiRequests.required(request.domainXml(), "domainXml"), policy);
+        AttachReport report = lifecycle.attach(vmUuid, Requests.required(request.domainXml(), "domainXml"), policy);
         if (request.vmName() != null && !request.vmName().equals(report.association().vmName())) {
             LOG.warn("vm {}: the caller names it {}, its domain XML {}", vmUuid, request.vmName(), report.association().vmName());
         }
@@ -113,15 +116,15 @@ public final class VmResource implements ApiRoutes {
     }
 
     private void stop(Context context) {
-        context.json(AssociationViews.of(lifecycle.stop(ApiRequests.uuidParameter(context, "vmUuid"))));
+        context.json(AssociationViews.of(lifecycle.stop(Requests.uuid(context, "vmUuid"))));
     }
 
     private void destroy(Context context) {
-        context.json(AssociationViews.of(lifecycle.destroy(ApiRequests.uuidParameter(context, "vmUuid"))));
+        context.json(AssociationViews.of(lifecycle.destroy(Requests.uuid(context, "vmUuid"))));
     }
 
     private void measurementLog(Context context) {
-        UUID vmUuid = ApiRequests.uuidParameter(context, "vmUuid");
+        UUID vmUuid = Requests.uuid(context, "vmUuid");
         Association row = associations.list(true).stream().filter(a -> a.vmUuid().equals(vmUuid))
                 .findFirst().orElseGet(() -> lifecycle.live(vmUuid));
         List<LogEntry> entries = log.entries(row.vtpcmId());

@@ -2,6 +2,7 @@ package org.vtpcm.manager.association;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +30,7 @@ public final class AssociationStore {
     private final SqliteDatabase database;
     private final Clock clock;
 
+    @Inject
     public AssociationStore(SqliteDatabase database, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.clock = requireNonNull(clock, "clock is null");

@@ -2,6 +2,7 @@ package org.vtpcm.manager.keys;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -27,6 +28,7 @@ public final class VtpcmSecretStore {
     private final CryptoSuite suite;
     private final SecureRandom random = new SecureRandom();
 
+    @Inject
     public VtpcmSecretStore(SqliteDatabase database, NodeMasterKey masterKey, CryptoSuite suite) {
         this.database = requireNonNull(database, "database is null");
         this.masterKey = requireNonNull(masterKey, "masterKey is null");

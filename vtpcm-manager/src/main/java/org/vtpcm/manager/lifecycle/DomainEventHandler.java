@@ -2,6 +2,7 @@ package org.vtpcm.manager.lifecycle;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -24,6 +25,7 @@ public final class DomainEventHandler implements Consumer<DomainLifecycleEvent> 
     private final AssociationStore associations;
     private final TpmEngines engines;
 
+    @Inject
     public DomainEventHandler(AssociationStore associations, TpmEngines engines) {
         this.associations = requireNonNull(associations, "associations is null");
         this.engines = requireNonNull(engines, "engines is null");

@@ -4,6 +4,7 @@ import org.vtpcm.nodeapi.ReconcileReport;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +38,7 @@ public final class StartupReconciler {
     private final LibvirtHost libvirt;
     private final Clock clock;
 
+    @Inject
     public StartupReconciler(AssociationStore associations, TpmEngines engines, LibvirtHost libvirt, Clock clock) {
         this.associations = requireNonNull(associations, "associations is null");
         this.engines = requireNonNull(engines, "engines is null");

@@ -2,6 +2,7 @@ package org.vtpcm.manager.tpcm;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ public final class BootMeasurer {
     private final CryptoSuite suite;
     private final ReferenceValueLibrary library;
 
+    @Inject
     public BootMeasurer(CryptoSuite suite, ReferenceValueLibrary library) {
         this.suite = requireNonNull(suite, "suite is null");
         this.library = requireNonNull(library, "library is null");

@@ -2,6 +2,7 @@ package org.vtpcm.manager.tpcm;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -27,6 +28,7 @@ public final class MeasurementLog {
     private final CryptoSuite suite;
     private final Clock clock;
 
+    @Inject
     public MeasurementLog(SqliteDatabase database, CryptoSuite suite, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.suite = requireNonNull(suite, "suite is null");

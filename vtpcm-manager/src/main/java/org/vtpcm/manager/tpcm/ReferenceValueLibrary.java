@@ -2,6 +2,7 @@ package org.vtpcm.manager.tpcm;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -28,6 +29,7 @@ public final class ReferenceValueLibrary {
     private final CryptoSuite suite;
     private final Clock clock;
 
+    @Inject
     public ReferenceValueLibrary(SqliteDatabase database, CryptoSuite suite, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.suite = requireNonNull(suite, "suite is null");

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vtpcm.protocol.pki.Role;
+import org.vtpcm.service.rest.ForbiddenException;
 
 /** Every endpoint of the manager against every role: exactly the listed roles get through, nobody else. */
 class EndpointAccessTest {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vtpcm.protocol.pki.CloudCa;
 import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.protocol.tls.MutualTls;
+import org.vtpcm.service.rest.ApiRoutes;
 
 /**
  * The allow-list through the real server and real mutual TLS: another node's certificate is refused

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.vtpcm.service.config.ConfigException;
 import org.vtpcm.protocol.crypto.SuiteName;
 
 class ManagerConfigTest {
@@ -30,8 +31,8 @@ class ManagerConfigTest {
         assertEquals("deny", config.defaultPolicy());
         assertEquals(3, config.measuredBinaries().size());
         assertEquals(false, config.allowPlaintextMigration(), "a VM migration without TLS is refused unless asked for");
-        for (String[] entry : ManagerConfig.DEFAULTS.values()) {
-            assertTrue(!entry[1].isBlank(), "every key is documented");
+        for (org.vtpcm.service.config.ConfigKey<?> key : ManagerConfig.KEYS.list()) {
+            assertTrue(!key.help().isBlank(), "every key is documented");
         }
     }
 
@@ -52,7 +53,7 @@ class ManagerConfigTest {
         assertEquals(SuiteName.SM, config.suite());
         try {
             String text = java.nio.file.Files.readString(example);
-            for (String key : ManagerConfig.DEFAULTS.keySet()) {
+            for (String key : ManagerConfig.KEYS.names()) {
                 assertTrue(text.contains(key + " ="), "the example documents " + key);
             }
         } catch (java.io.IOException e) {

@@ -1,6 +1,6 @@
-package org.vtpcm.manager.api;
+package org.vtpcm.service.rest;
 
-/** The request itself is malformed (answered with 400). */
+/** The request is malformed or a value in it is invalid: 400 {@code BAD_REQUEST}. */
 public final class BadRequestException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -1,4 +1,4 @@
-package org.vtpcm.manager.api;
+package org.vtpcm.service.rest;
 
 import io.javalin.router.JavalinDefaultRoutingApi;
 

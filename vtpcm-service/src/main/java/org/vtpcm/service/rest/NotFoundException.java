@@ -1,6 +1,6 @@
-package org.vtpcm.engine.api;
+package org.vtpcm.service.rest;
 
-/** The named thing does not exist (404). */
+/** The named thing does not exist: 404 {@code NOT_FOUND}. */
 public final class NotFoundException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,6 @@
-package org.vtpcm.engine.config;
+package org.vtpcm.service.config;
 
-/** The engine's configuration is missing, unreadable or invalid; the message names the key. */
+/** A configuration is missing, unreadable or invalid; the message names the file and the key. */
 public final class ConfigException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

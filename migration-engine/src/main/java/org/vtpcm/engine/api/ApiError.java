@@ -1,7 +1,0 @@
-package org.vtpcm.engine.api;
-
-import java.util.List;
-
-/** Every failure's body. */
-public record ApiError(String code, String message, List<String> details) {
-}
