@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.vtpcm.engine.attestation.AttestationResult;
 import org.vtpcm.engine.attestation.AttestationState;
@@ -47,7 +48,10 @@ final class Harness implements AutoCloseable {
     /** Each host's attestation verdict (trusted unless set). */
     final Map<String, AttestationState> verdicts = new HashMap<>();
     final List<String> attested = new ArrayList<>();
+    /** What an attestation throws instead of answering (a verifier that cannot be reached); a supplier answering null lets it answer. */
+    Supplier<RuntimeException> attestationFault = () -> null;
     final Protocol.Assembly protocol;
+    private final EngineConfig.TrustSettings trust;
 
     Harness(Path folder) {
         this(folder, new EngineConfig.TrustSettings(false, Duration.ofSeconds(900), Duration.ofSeconds(60), Duration.ofSeconds(10)));
@@ -57,11 +61,24 @@ final class Harness implements AutoCloseable {
         database = SqliteDatabase.open(folder.resolve("engine.db"), EngineSchema.VERSION, EngineSchema.DDL);
         journal = new MigrationJournal(database, new ObjectMapper().registerModule(new JavaTimeModule()), time.clock);
         receipts = new ReceiptSigner(CryptoSuites.of(SuiteName.SM), database, folder.resolve("receipt-key"));
+        this.trust = trust;
+        protocol = assemble();
+        nodes.node("n1").runVm(VM, "vm-a", 3);
+    }
+
+    /**
+     * The engine restarted: a new protocol (coordinator, Nova's hooks, runner, host slots) over the same journal, receipts,
+     * nodes and time; nothing of the old one's memory. Its coordinator is the caller's to close.
+     */
+    Protocol.Assembly restarted() {
+        return assemble();
+    }
+
+    private Protocol.Assembly assemble() {
         Map<String, Integer> limits = nodes.hosts().stream().collect(Collectors.toMap(HostConfig::name, host -> 2));
-        protocol = Protocol.assemble(new Protocol.Settings(new MigrateVm.Limits(Duration.ofMillis(100), Duration.ofSeconds(300),
+        return Protocol.assemble(new Protocol.Settings(new MigrateVm.Limits(Duration.ofMillis(100), Duration.ofSeconds(300),
                 Duration.ofSeconds(10)), 2, trust), journal, nodes, new SelectTarget(this::select, journal),
                 new AttestDestination(new Verdicts()), this::locate, new HostSlots(limits), receipts, metrics, time.clock, time);
-        nodes.node("n1").runVm(VM, "vm-a", 3);
     }
 
     /** The destination: the requested host, else the first host other than the source. */
@@ -85,6 +102,10 @@ final class Harness implements AutoCloseable {
         @Override
         public AttestationResult attest(String host, byte[] nonce) {
             attested.add(host);
+            RuntimeException fault = attestationFault.get();
+            if (fault != null) {
+                throw fault;
+            }
             AttestationState state = verdicts.getOrDefault(host, AttestationState.TRUSTED);
             return new AttestationResult(host, state, time.clock.instant(), state == AttestationState.TRUSTED ? List.of()
                     : List.of("PCR 11 does not match"));
