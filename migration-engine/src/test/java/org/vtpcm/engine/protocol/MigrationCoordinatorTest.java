@@ -137,7 +137,7 @@ class MigrationCoordinatorTest {
         assertTrue(record.reason().startsWith("aborted by the operator"), record.reason());
         assertEquals(1, source.count("migrate-vm/abort"), "the libvirt job was cancelled");
         assertEquals("RUNNING", source.row(Harness.VM).orElseThrow().state());
-        assertEquals(3, source.row(Harness.VM).orElseThrow().epoch());
+        assertEquals(4, source.row(Harness.VM).orElseThrow().epoch(), "the aborted attempt consumed an epoch");
         assertEquals("DESTROYED", harness.n("n2").row(Harness.VM).orElseThrow().state());
         PastSwitchoverException again = assertThrows(PastSwitchoverException.class, () -> coordinator.abort(id));
         assertTrue(again.getMessage().contains("has ended (ROLLED_BACK)"), again.getMessage());

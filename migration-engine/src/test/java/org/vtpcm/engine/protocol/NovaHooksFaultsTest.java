@@ -115,7 +115,7 @@ class NovaHooksFaultsTest {
         assertEquals(Phase.ROLLED_BACK, refused.record().outcome());
         assertEquals(1, harness.n("n1").count("freeze"), "it was frozen before the send failed");
         assertEquals("RUNNING", harness.n("n1").row(Harness.VM).orElseThrow().state(), "thawed by the rollback");
-        assertEquals(3, harness.n("n1").row(Harness.VM).orElseThrow().epoch());
+        assertEquals(4, harness.n("n1").row(Harness.VM).orElseThrow().epoch(), "the aborted attempt consumed an epoch");
         assertEquals("DESTROYED", harness.n("n2").row(Harness.VM).orElseThrow().state());
         assertFalse(phases().contains(Phase.VM_MIGRATING), "Nova is not told to move the VM");
     }

@@ -246,7 +246,7 @@ class NovaHooksTest {
         assertTrue(aborted.reason().startsWith("Nova rolled the live migration back: pre_live_migration failed on n2"), aborted.reason());
         assertEquals("DESTROYED", harness.n("n2").row(Harness.VM).orElseThrow().state());
         assertEquals("RUNNING", harness.n("n1").row(Harness.VM).orElseThrow().state());
-        assertEquals(3, harness.n("n1").row(Harness.VM).orElseThrow().epoch(), "no epoch is spent on a rollback");
+        assertEquals(3, harness.n("n1").row(Harness.VM).orElseThrow().epoch(), "before the freeze, a rollback spends no epoch");
         MigrationRecord again = nova.abort("rollback_live_migration_at_source");
         assertEquals(aborted.id(), again.id());
         assertEquals(aborted.reason(), again.reason(), "the first reason stays");
@@ -262,7 +262,7 @@ class NovaHooksTest {
         assertEquals(Phase.ROLLED_BACK, aborted.outcome(), aborted.reason());
         assertFalse(aborted.switchedOver());
         assertEquals("RUNNING", harness.n("n1").row(Harness.VM).orElseThrow().state());
-        assertEquals(3, harness.n("n1").row(Harness.VM).orElseThrow().epoch());
+        assertEquals(4, harness.n("n1").row(Harness.VM).orElseThrow().epoch(), "the aborted attempt consumed an epoch");
         assertEquals("DESTROYED", harness.n("n2").row(Harness.VM).orElseThrow().state(), "the staged copy is destroyed");
         assertTrue(harness.receipts.find(nova.migration).isEmpty());
     }

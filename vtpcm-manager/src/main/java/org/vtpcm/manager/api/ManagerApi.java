@@ -14,7 +14,7 @@ import org.vtpcm.manager.config.ManagerConfig;
 import org.vtpcm.manager.keys.NodeBundleKey;
 import org.vtpcm.manager.keys.VtpcmSecretStore;
 import org.vtpcm.manager.libvirt.LibvirtHost;
-import org.vtpcm.manager.lifecycle.ReconcileReport;
+import org.vtpcm.nodeapi.ReconcileReport;
 import org.vtpcm.manager.lifecycle.VtpcmLifecycle;
 import org.vtpcm.manager.migration.BundlePush;
 import org.vtpcm.manager.migration.ChunkedBundleReceiver;
