@@ -155,9 +155,7 @@ final class MigrateVm implements PhaseStep {
     /** No record at the source (its manager restarted): where the domain runs tells what happened; empty while unclear. */
     private Optional<Step> judgeByPlacement(ActiveRun run) {
         MigrationContext context = run.context();
-        boolean destinationActive = nodes.node(context.destinationName()).domain(context.vmUuid()).active();
-        boolean sourceActive = nodes.node(context.sourceHost()).domain(context.vmUuid()).active();
-        return switch (VmMigrationDecisions.placement(destinationActive, sourceActive)) {
+        return switch (new VmPlacement(nodes).of(context)) {
             case DESTINATION -> Optional.of(new Step(switchovers.mark(run, new SwitchoverFacts(clock.instant(), null), "judged by placement"),
                     "the VM is at " + context.destinationName() + " (judged by placement after a restart)"));
             case SOURCE -> throw new ProtocolRefusal("the VM migration did not complete: the VM still runs at " + context.sourceHost());

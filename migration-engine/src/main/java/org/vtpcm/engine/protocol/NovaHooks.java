@@ -38,6 +38,7 @@ public final class NovaHooks {
     private final PrepareDestination prepareDestination;
     private final SendTpcmState sendTpcmState;
     private final Switchovers switchovers;
+    private final VmPlacement placement;
     private final EngineMetrics metrics;
     private final Clock clock;
     private final EngineConfig.TrustSettings trust;
@@ -50,7 +51,8 @@ public final class NovaHooks {
     }
 
     NovaHooks(MigrationOpener opener, MigrationJournal journal, MigrationRunner runner, BeforeSwitchover phases, Switchovers switchovers,
-            EngineMetrics metrics, Clock clock, EngineConfig.TrustSettings trust) {
+            VmPlacement placement, EngineMetrics metrics, Clock clock, EngineConfig.TrustSettings trust) {
+        this.placement = requireNonNull(placement, "placement is null");
         SelectTarget selectTarget = phases.selectTarget();
         AttestDestination attestDestination = phases.attestDestination();
         PrepareDestination prepareDestination = phases.prepareDestination();
@@ -214,6 +216,12 @@ public final class NovaHooks {
             if (run.context().switchedOver()) {
                 throw new PastSwitchoverException("migration " + migration + " is past the switchover; it can only complete");
             }
+            Phase phase = journal.find(migration).orElseThrow().phase();
+            if (phase == Phase.VM_MIGRATING && placement.of(run.context()) != VmMigrationDecisions.Placement.SOURCE) {
+                // the engine does not own Nova's libvirt job: while the guest may be in flight only Nova can stop it
+                throw new PastSwitchoverException("migration " + migration + ": Nova is moving the guest; abort it in Nova (nova "
+                        + "live-migration-abort) or wait for it to finish");
+            }
             LOG.info("migration {}: abort requested by an operator (Nova drives it)", migration);
             runner.rollBackNow(run, new ProtocolRefusal("aborted by the operator"));
             runsByVm.remove(instance);
@@ -221,7 +229,12 @@ public final class NovaHooks {
         }
     }
 
-    /** The periodic sweep: every run Nova left before its switchover for longer than {@code nova.run-timeout-seconds} is rolled back. */
+    /**
+     * The periodic sweep over the runs Nova drives: a switched-over run whose commit failed is rolled
+     * forward (Nova does not call commit again); a run Nova left before its switchover for longer than
+     * {@code nova.run-timeout-seconds} is rolled back, unless its guest may be in flight (Nova owns
+     * that job): then it waits until the guest settles, and rolls forward if it settled at the destination.
+     */
     public void expireStale() {
         for (ActiveRun known : List.copyOf(runsByVm.values())) {
             UUID instance = known.context().vmUuid();
@@ -231,13 +244,45 @@ public final class NovaHooks {
                 if (record.isEmpty() || !record.get().isActive()) {
                     continue;
                 }
-                if (NovaRunPolicy.expired(record.get().createdAt(), run.context().switchedOver(), clock.instant(), trust.novaRunTimeout())) {
-                    LOG.warn("migration {}: Nova left it unfinished for over {} s; rolling back", run.id(), trust.novaRunTimeout().toSeconds());
-                    runner.rollBackNow(run, new ProtocolRefusal("expired: Nova did not finish the migration within "
-                            + trust.novaRunTimeout().toSeconds() + " s"));
-                    runsByVm.remove(instance);
+                if (run.context().switchedOver()) {
+                    rollForwardOnce(run, instance);
+                } else if (NovaRunPolicy.expired(record.get().createdAt(), false, clock.instant(), trust.novaRunTimeout())) {
+                    expire(run, instance, record.get().phase());
                 }
             }
+        }
+    }
+
+    private void expire(ActiveRun run, UUID instance, Phase phase) {
+        VmMigrationDecisions.Placement where = phase == Phase.VM_MIGRATING ? placement.of(run.context())
+                : VmMigrationDecisions.Placement.SOURCE;
+        switch (where) {
+            case DESTINATION -> {
+                LOG.warn("migration {}: Nova moved the guest to {} but never committed; rolling forward", run.id(),
+                        run.context().destinationName());
+                switchovers.mark(run, SwitchoverFacts.unknownTimes(), "the guest runs at the destination (the sweep)");
+                rollForwardOnce(run, instance);
+            }
+            case SOURCE -> {
+                LOG.warn("migration {}: Nova left it unfinished for over {} s; rolling back", run.id(), trust.novaRunTimeout().toSeconds());
+                runner.rollBackNow(run, new ProtocolRefusal("expired: Nova did not finish the migration within "
+                        + trust.novaRunTimeout().toSeconds() + " s"));
+                runsByVm.remove(instance);
+            }
+            case UNSETTLED -> LOG.warn("migration {}: older than {} s, but the guest may still be in flight with Nova; waiting for it "
+                    + "to settle", run.id(), trust.novaRunTimeout().toSeconds());
+        }
+    }
+
+    /** One attempt to verify and commit a switched-over run; a node still unreachable is tried again at the next sweep. */
+    private void rollForwardOnce(ActiveRun run, UUID instance) {
+        try {
+            runner.finishOnce(run);
+            runsByVm.remove(instance);
+        } catch (StateMismatchException e) {
+            runsByVm.remove(instance);
+        } catch (RuntimeException e) {
+            LOG.warn("migration {}: past the switchover, its commit waits for the nodes: {}", run.id(), e.getMessage());
         }
     }
 

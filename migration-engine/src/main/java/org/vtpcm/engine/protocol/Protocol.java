@@ -68,7 +68,7 @@ public final class Protocol {
         MigrationRunner runner = new MigrationRunner(journal, phases, rollback, switchovers, receipts, metrics, clock, pacer);
         MigrationOpener opener = new MigrationOpener(journal, locator);
         NovaHooks nova = new NovaHooks(opener, journal, runner, new NovaHooks.BeforeSwitchover(selectTarget, attestDestination,
-                prepareDestination, sendTpcmState), switchovers, metrics, clock, settings.trust());
+                prepareDestination, sendTpcmState), switchovers, new VmPlacement(nodes), metrics, clock, settings.trust());
         MigrationCoordinator coordinator = new MigrationCoordinator(journal, nodes, opener, runner, rollback, slots, metrics,
                 settings.maxConcurrentMigrations(), nova, settings.trust().allowPlaintext());
         return new Assembly(opener, runner, rollback, coordinator, nova);

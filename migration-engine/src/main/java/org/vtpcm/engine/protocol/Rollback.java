@@ -111,9 +111,8 @@ final class Rollback {
                     pacer.pause(SETTLE_POLL);
                 }
                 case UNKNOWN -> {
-                    return context.destination() != null && VmMigrationDecisions.placement(
-                            nodes.node(context.destinationName()).domain(context.vmUuid()).active(),
-                            nodes.node(context.sourceHost()).domain(context.vmUuid()).active()) == VmMigrationDecisions.Placement.DESTINATION;
+                    return context.destination() != null
+                            && new VmPlacement(nodes).of(context) == VmMigrationDecisions.Placement.DESTINATION;
                 }
                 case FAILED -> {
                     return false; // libvirt kept the VM at the source

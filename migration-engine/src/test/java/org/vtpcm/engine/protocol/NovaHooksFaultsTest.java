@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vtpcm.engine.attestation.AttestationState;
@@ -225,13 +224,7 @@ class NovaHooksFaultsTest {
         assertEquals(Phase.COMMITTED, nova.commit().outcome(), "Nova's late commit answers the committed record");
     }
 
-    @Disabled("bug: a Nova-driven run whose commit failed after the switchover (a node unreachable for a moment) is never rolled "
-            + "forward while the engine runs: NovaHooks.commit calls MigrationRunner.finishOnce once and lets the error through, "
-            + "expireStale skips switched-over runs, nothing else retries, and Nova's driver raises MigrationError without calling "
-            + "commit again (driver.py post_live_migration_at_destination). The run stays active with the vTPCM STAGED at the "
-            + "destination and MIGRATING_OUT at the source, the guest quarantined, no further migration of the VM possible and "
-            + "operator aborts refused (past the switchover), until an engine restart's recovery rolls it forward. Engine-driven "
-            + "runs retry (MigrationRunner.rollForward); Nova-driven ones should too, e.g. in the periodic sweep")
+    /** Found as a bug (the run stayed open until an engine restart): the sweep now rolls it forward. */
     @Test
     void aSwitchedOverRunWhoseCommitFailedIsRolledForwardByTheSweepWithoutNovaOrARestart() {
         nova.begin("n2");
@@ -248,13 +241,7 @@ class NovaHooksFaultsTest {
         assertEquals("RUNNING", harness.n("n2").row(Harness.VM).orElseThrow().state());
     }
 
-    @Disabled("bug: the sweep rolls back a run in VM_MIGRATING while Nova's libvirt job may still move the guest. expireStale "
-            + "measures nova.run-timeout-seconds (900) from the migration's creation, but Nova's own live_migration_completion_timeout "
-            + "is 800 s per GiB of RAM, so a large guest is still legitimately in flight. Rollback.run then sees UNKNOWN at the "
-            + "source manager (it does not own Nova's job, so it cannot abort it) and placement UNSETTLED (both domains active), "
-            + "treats that as not switched over, destroys the destination's staged vTPCM and thaws the source's to RUNNING; when "
-            + "Nova's job then completes, the guest runs at the destination with no vTPCM while a live copy runs at the source. A run "
-            + "whose guest is in flight must not be rolled back (wait for the placement to settle, or leave it to Nova's abort hook)")
+    /** Found as a bug (the sweep destroyed the arriving guest's vTPCM): a guest in flight is left to settle. */
     @Test
     void theSweepDoesNotRollBackARunWhoseGuestIsStillInFlight() {
         nova.begin("n2");
@@ -265,6 +252,32 @@ class NovaHooksFaultsTest {
         nova.hooks.expireStale();
         assertEquals("STAGED", harness.n("n2").row(Harness.VM).orElseThrow().state(), "the arriving guest keeps its vTPCM");
         assertEquals("MIGRATING_OUT", harness.n("n1").row(Harness.VM).orElseThrow().state(), "no second live copy at the source");
+    }
+
+    @Test
+    void anOperatorCannotAbortARunWhoseGuestNovaIsMoving() {
+        nova.begin("n2");
+        nova.prepare();
+        nova.send();
+        nova.vmInFlight("n2");
+        PastSwitchoverException refused = assertThrows(PastSwitchoverException.class, () -> nova.hooks.abortByOperator(nova.migration));
+        assertTrue(refused.getMessage().contains("Nova is moving the guest"), refused.getMessage());
+        assertEquals("STAGED", harness.n("n2").row(Harness.VM).orElseThrow().state(), "the arriving guest keeps its vTPCM");
+        nova.moveVm("n2");
+        assertEquals(Phase.COMMITTED, nova.commit().outcome(), "Nova finishes what it started");
+    }
+
+    @Test
+    void aRunWhoseGuestSettledAtTheSourceIsRolledBackByTheSweep() {
+        nova.begin("n2");
+        nova.prepare();
+        nova.send(); // Nova's job then failed without calling its rollback hook: the guest stayed at the source
+        harness.time.clock.advance(RUN_TIMEOUT.plusSeconds(1));
+        nova.hooks.expireStale();
+        MigrationRecord record = harness.journal.find(nova.migration).orElseThrow();
+        assertEquals(Phase.ROLLED_BACK, record.outcome());
+        assertEquals("RUNNING", harness.n("n1").row(Harness.VM).orElseThrow().state());
+        assertEquals("DESTROYED", harness.n("n2").row(Harness.VM).orElseThrow().state());
     }
 
     /** The phases the journal shows begun for Nova's migration, in order. */
