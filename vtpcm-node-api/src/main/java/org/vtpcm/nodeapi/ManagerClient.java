@@ -173,7 +173,7 @@ public final class ManagerClient {
 
     /** Destination: one chunk of a bundle (the source manager's call; here for tools and tests). */
     public JsonNode putBundleChunk(UUID migrationId, int index, int count, long length, byte[] chunk) {
-        String path = "/v1/migrations/" + migrationId + "/bundle/chunks/" + index;
+        String path = NodePaths.chunk(migrationId, index);
         byte[] digest;
         try {
             digest = java.security.MessageDigest.getInstance("SHA-256").digest(chunk);

@@ -24,6 +24,14 @@ public final class NodePaths {
         return "/v1/vms/" + vmUuid + "/domain";
     }
 
+    /** Route pattern of one chunk of a bundle, pushed by the source manager. */
+    public static final String CHUNK_ROUTE = HOOK_ROUTE + "bundle/chunks/{index}";
+
+    /** One chunk of a migration's bundle. */
+    public static String chunk(UUID migrationId, int index) {
+        return "/v1/migrations/" + migrationId + "/bundle/chunks/" + index;
+    }
+
     /** One hook of one migration, e.g. {@code hook(id, Hook.FREEZE)}. */
     public static String hook(UUID migrationId, Hook hook) {
         return "/v1/migrations/" + migrationId + "/" + hook.path();

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.NodePaths;
+import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.StageChunksRequest;
 import org.vtpcm.nodeapi.ChunkView;
 import org.vtpcm.nodeapi.AssociationView;
@@ -36,8 +38,8 @@ public final class BundleReceiveResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.put("/v1/migrations/{migrationId}/bundle/chunks/{index}", this::chunk);
-        routes.post("/v1/migrations/{migrationId}/stage-chunks", this::stageChunks);
+        routes.put(NodePaths.CHUNK_ROUTE, this::chunk);
+        routes.post(Hook.STAGE_CHUNKS.route(), this::stageChunks);
     }
 
     private void chunk(Context context) {

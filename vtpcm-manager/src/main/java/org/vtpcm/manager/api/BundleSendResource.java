@@ -1,6 +1,8 @@
 package org.vtpcm.manager.api;
 
 import org.vtpcm.manager.migration.TransferException;
+import org.vtpcm.nodeapi.NodePaths;
+import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.AssociationView;
 import org.vtpcm.nodeapi.SendRequest;
 import org.vtpcm.nodeapi.SendView;
@@ -36,7 +38,7 @@ public final class BundleSendResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.post("/v1/migrations/{migrationId}/send", this::send);
+        routes.post(Hook.SEND.route(), this::send);
     }
 
     private void send(Context context) {

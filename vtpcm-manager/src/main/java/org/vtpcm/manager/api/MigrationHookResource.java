@@ -1,5 +1,7 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.NodePaths;
+import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.PrepareIncomingRequest;
 import org.vtpcm.nodeapi.PrepareView;
 import org.vtpcm.nodeapi.ExportRequest;
@@ -47,13 +49,13 @@ public final class MigrationHookResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.post("/v1/migrations/{migrationId}/prepare-incoming", this::prepareIncoming);
-        routes.post("/v1/migrations/{migrationId}/freeze", this::freeze);
-        routes.post("/v1/migrations/{migrationId}/abort", this::abort);
-        routes.post("/v1/migrations/{migrationId}/export", this::export);
-        routes.post("/v1/migrations/{migrationId}/stage", this::stage);
-        routes.post("/v1/migrations/{migrationId}/verify", this::verify);
-        routes.post("/v1/migrations/{migrationId}/commit", this::commit);
+        routes.post(Hook.PREPARE_INCOMING.route(), this::prepareIncoming);
+        routes.post(Hook.FREEZE.route(), this::freeze);
+        routes.post(Hook.ABORT.route(), this::abort);
+        routes.post(Hook.EXPORT.route(), this::export);
+        routes.post(Hook.STAGE.route(), this::stage);
+        routes.post(Hook.VERIFY.route(), this::verify);
+        routes.post(Hook.COMMIT.route(), this::commit);
     }
 
     private void export(Context context) {

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.NodePaths;
+import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.NodeView;
 import org.vtpcm.nodeapi.QuoteRequest;
 import static java.util.Objects.requireNonNull;
@@ -41,9 +43,9 @@ public final class NodeResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.get("/v1/node", context -> context.json(new NodeView(nodeName, suite, attestation.rootOfTrust(), bundleSigningKey,
+        routes.get(NodePaths.NODE, context -> context.json(new NodeView(nodeName, suite, attestation.rootOfTrust(), bundleSigningKey,
                 reconcileReport.get(), cpu.get())));
-        routes.post("/v1/attestation/quote", this::quote);
+        routes.post(NodePaths.QUOTE, this::quote);
     }
 
     private void quote(Context context) {

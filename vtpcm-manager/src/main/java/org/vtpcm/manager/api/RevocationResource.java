@@ -1,5 +1,6 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.NodePaths;
 import org.vtpcm.nodeapi.RevocationStatus;
 
 import static java.util.Objects.requireNonNull;
@@ -20,8 +21,8 @@ import org.vtpcm.service.rest.BadRequestException;
  * Only a list the CA signed, and not older than the held one, is installed.
  */
 public final class RevocationResource implements ApiRoutes {
-    public static final String PATH = "/v1/revocations";
-    public static final String MEDIA_TYPE = "application/pkix-crl";
+    public static final String PATH = NodePaths.REVOCATIONS;
+    public static final String MEDIA_TYPE = NodePaths.CRL_MEDIA_TYPE;
     /** A CRL of thousands of serials is well below this. */
     static final int MAX_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(RevocationResource.class);

@@ -1,5 +1,7 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.NodePaths;
+import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.MigrateVmRequest;
 import org.vtpcm.nodeapi.VmRequest;
 import static java.util.Objects.requireNonNull;
@@ -37,11 +39,11 @@ public final class VmMigrationResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.post("/v1/migrations/{migrationId}/migrate-vm", this::start);
-        routes.get("/v1/migrations/{migrationId}/migrate-vm", this::outgoing);
-        routes.post("/v1/migrations/{migrationId}/migrate-vm/abort", this::abort);
-        routes.post("/v1/migrations/{migrationId}/arrival", this::arrival);
-        routes.post("/v1/migrations/{migrationId}/resume", this::resume);
+        routes.post(Hook.MIGRATE_VM.route(), this::start);
+        routes.get(Hook.MIGRATE_VM.route(), this::outgoing);
+        routes.post(Hook.MIGRATE_VM_ABORT.route(), this::abort);
+        routes.post(Hook.ARRIVAL.route(), this::arrival);
+        routes.post(Hook.RESUME.route(), this::resume);
         routes.get("/v1/vms/{vmUuid}/domain", context -> context.json(migrations.domain(Requests.uuid(context, "vmUuid"))));
     }
 

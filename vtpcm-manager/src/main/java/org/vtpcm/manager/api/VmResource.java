@@ -1,5 +1,7 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.NodePaths;
+import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.VtpcmDetail;
 import org.vtpcm.nodeapi.AssociationView;
 
@@ -69,7 +71,7 @@ public final class VmResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.get("/v1/vtpcms", this::list);
+        routes.get(NodePaths.VTPCMS, this::list);
         routes.get("/v1/vtpcms/{vmUuid}", this::show);
         routes.post("/v1/vms", this::create);
         routes.post("/v1/vms/{vmUuid}/start", this::start);

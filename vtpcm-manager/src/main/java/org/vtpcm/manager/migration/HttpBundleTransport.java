@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
+import org.vtpcm.nodeapi.NodePaths;
+import org.vtpcm.nodeapi.StageChunksRequest;
 
 /** The chunk endpoints over HTTPS with mutual TLS, presenting this node's own identity; one client for every transfer. */
 public final class HttpBundleTransport implements BundleTransport {
@@ -29,7 +31,7 @@ public final class HttpBundleTransport implements BundleTransport {
     @Override
     public Reply putChunk(URI destination, UUID migrationId, int index, int count, long length, byte[] sha256, byte[] chunk)
             throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(destination.resolve("/v1/migrations/" + migrationId + "/bundle/chunks/" + index))
+        HttpRequest request = HttpRequest.newBuilder(destination.resolve(NodePaths.chunk(migrationId, index)))
                 .timeout(REQUEST_TIMEOUT).header("Content-Type", "application/octet-stream").header("Accept", "application/json")
                 .header("X-Chunk-Count", Integer.toString(count)).header("X-Bundle-Length", Long.toString(length))
                 .header("X-Chunk-Sha256", HexFormat.of().formatHex(sha256))
@@ -40,9 +42,8 @@ public final class HttpBundleTransport implements BundleTransport {
     @Override
     public Reply stageChunks(URI destination, UUID migrationId, int count, long length, byte[] sha256)
             throws IOException, InterruptedException {
-        String body = json.createObjectNode().put("count", count).put("length", length).put("sha256", HexFormat.of().formatHex(sha256))
-                .toString();
-        HttpRequest request = HttpRequest.newBuilder(destination.resolve("/v1/migrations/" + migrationId + "/stage-chunks"))
+        String body = json.writeValueAsString(new StageChunksRequest(count, length, HexFormat.of().formatHex(sha256)));
+        HttpRequest request = HttpRequest.newBuilder(destination.resolve(NodePaths.hook(migrationId, NodePaths.Hook.STAGE_CHUNKS)))
                 .timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return exchange(request);
