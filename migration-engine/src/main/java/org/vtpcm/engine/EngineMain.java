@@ -3,7 +3,6 @@ package org.vtpcm.engine;
 import com.google.inject.Guice;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.vtpcm.engine.certificates.CertificateRegistry;
@@ -11,13 +10,14 @@ import org.vtpcm.engine.config.EngineConfig;
 import org.vtpcm.engine.journal.EngineSchema;
 import org.vtpcm.protocol.store.SqliteDatabase;
 import org.vtpcm.protocol.store.StoreException;
-import org.vtpcm.protocol.pki.ClientRoles;
 import org.vtpcm.protocol.pki.CloudCa;
+import org.vtpcm.service.cli.ClientIdentityOptions;
 import org.vtpcm.protocol.pki.IssuedIdentity;
 import org.vtpcm.protocol.pki.Role;
 import org.vtpcm.service.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vtpcm-engine}: the migration engine daemon (controller) and its set-up commands. */
@@ -78,28 +78,19 @@ public final class EngineMain {
         @Option(names = "--config", required = true, description = "config file (names the CA folder)")
         Path config;
 
-        @Option(names = "--name", required = true, description = "client common name (not a host's name)")
-        String name;
-
-        @Option(names = "--out", required = true, description = "folder for <name>.key, <name>.crt, ca.crt")
-        Path out;
-
-        @Option(names = "--role", required = true, description = "the identity's role: operator, dashboard or nova-compute "
-                + "(nova-compute identities are named nova-compute.<node>)")
-        String role;
+        @Mixin
+        ClientIdentityOptions client;
 
         @Override
         public Integer call() {
             EngineConfig settings = EngineConfig.load(config);
-            if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
-                throw new IllegalArgumentException("invalid client name '" + name + "'");
-            }
+            String name = client.name();
             if (settings.hosts().stream().anyMatch(host -> host.name().equals(name))) {
                 throw new IllegalArgumentException("'" + name + "' is a host's name; operators need their own names");
             }
-            Role checked = ClientRoles.check(role, name);
+            Role checked = client.role();
             CloudCa ca = CloudCa.load(settings.caDirectory());
-            IssuedIdentity identity = ca.issueTlsIdentity(checked, name, List.of(), List.of(), ClientRoles.VALIDITY, false, true);
+            IssuedIdentity identity = client.issue(ca);
             // recorded before it is written out: an identity the registry does not know could never be revoked by serial;
             // the database is SQLite in WAL mode, so this works while the engine runs (it waits up to 5 s for the engine's lock)
             Path databaseFile = settings.stateDirectory().resolve(EngineModule.DATABASE_FILE);
@@ -109,10 +100,10 @@ public final class EngineMain {
                 throw new IllegalStateException("cannot record the identity in the engine's database " + databaseFile + " ("
                         + e.getMessage() + "); nothing was written, try again");
             }
-            identity.writePem(out, name);
+            identity.writePem(client.out(), name);
             System.out.println("vtpcm-engine: client identity " + name + " (role " + checked.label() + ", serial "
                     + identity.certificate().getSerialNumber().toString(16) + ", valid until " + identity.certificate().getNotAfter()
-                    .toInstant() + ") written to " + out);
+                    .toInstant() + ") written to " + client.out());
             return 0;
         }
     }

@@ -15,12 +15,12 @@ import org.vtpcm.attestation.enrollment.EnrollmentAuthority;
 import org.vtpcm.manager.node.EnrollmentChannel;
 import org.vtpcm.manager.node.LocalEnrollment;
 import org.vtpcm.manager.node.NodeEnrollment;
-import org.vtpcm.protocol.pki.ClientRoles;
 import org.vtpcm.protocol.pki.CloudCa;
-import org.vtpcm.protocol.pki.IssuedIdentity;
+import org.vtpcm.service.cli.ClientIdentityOptions;
 import org.vtpcm.protocol.pki.Pem;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code vtpcm-manager}: the per-node vTPCM daemon and its set-up commands. */
@@ -194,24 +194,13 @@ public final class ManagerMain {
         @Option(names = "--dir", required = true, description = "CA folder")
         Path directory;
 
-        @Option(names = "--name", required = true, description = "client common name")
-        String name;
-
-        @Option(names = "--out", required = true, description = "folder for <name>.key, <name>.crt, ca.crt")
-        Path out;
-
-        @Option(names = "--role", required = true, description = "the identity's role: operator, dashboard or nova-compute "
-                + "(nova-compute identities are named nova-compute.<node>)")
-        String role;
+        @Mixin
+        ClientIdentityOptions client;
 
         @Override
         public Integer call() {
-            if (!name.matches("[A-Za-z0-9][A-Za-z0-9.-]{0,62}")) {
-                throw new IllegalArgumentException("invalid client name '" + name + "'");
-            }
-            IssuedIdentity identity = CloudCa.load(directory).issueTlsIdentity(ClientRoles.check(role, name), name, List.of(), List.of(), ClientRoles.VALIDITY, false, true);
-            identity.writePem(out, name);
-            System.out.println("vtpcm-manager: client identity " + name + " written to " + out);
+            client.issue(CloudCa.load(directory)).writePem(client.out(), client.name());
+            System.out.println("vtpcm-manager: client identity " + client.name() + " written to " + client.out());
             return 0;
         }
     }
