@@ -98,6 +98,8 @@ public final class EngineModule extends AbstractModule {
         bind(Revocations.class).to(CertificateRegistry.class);
         bind(EnrollmentTokens.class).in(Scopes.SINGLETON);
         bind(EngineMetrics.class).in(Scopes.SINGLETON);
+        bind(ReferenceValueStore.class).in(Scopes.SINGLETON);
+        bind(VtpcmLocator.class).in(Scopes.SINGLETON);
         bind(EngineApi.class).in(Scopes.SINGLETON);
         Multibinder<ApiRoutes> resources = Multibinder.newSetBinder(binder(), ApiRoutes.class);
         for (Class<? extends ApiRoutes> resource : List.of(MigrationResource.class, HostResource.class, ReferenceValueResource.class,
@@ -175,12 +177,6 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ReferenceValueStore references(SqliteDatabase database, Clock clock) {
-        return new ReferenceValueStore(database, clock);
-    }
-
-    @Provides
-    @Singleton
     ReceiptSigner receipts(CryptoSuite suite, SqliteDatabase database) {
         return new ReceiptSigner(suite, database, config.stateDirectory().resolve("keys"));
     }
@@ -205,12 +201,6 @@ public final class EngineModule extends AbstractModule {
     NodeClients nodes(@Named(NODES_TLS) SSLContext engineTls) {
         return new NodeClients(config.hosts(), engineTls, org.vtpcm.nodeapi.ManagerClient.DEFAULT_TIMEOUT,
                 config.trust().hostAttestationTimeout());
-    }
-
-    @Provides
-    @Singleton
-    VtpcmLocator locator(NodeClients nodes) {
-        return new VtpcmLocator(nodes);
     }
 
     @Provides

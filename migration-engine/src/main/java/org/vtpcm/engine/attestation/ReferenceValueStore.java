@@ -1,5 +1,6 @@
 package org.vtpcm.engine.attestation;
 
+import com.google.inject.Inject;
 import static java.util.Objects.requireNonNull;
 
 import java.sql.PreparedStatement;
@@ -43,6 +44,7 @@ public final class ReferenceValueStore {
     private final SqliteDatabase database;
     private final Clock clock;
 
+    @Inject
     public ReferenceValueStore(SqliteDatabase database, Clock clock) {
         this.database = requireNonNull(database, "database is null");
         this.clock = requireNonNull(clock, "clock is null");

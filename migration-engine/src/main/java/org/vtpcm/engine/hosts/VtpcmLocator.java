@@ -1,5 +1,6 @@
 package org.vtpcm.engine.hosts;
 
+import com.google.inject.Inject;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.vtpcm.nodeapi.ManagerClientException;
 public final class VtpcmLocator {
     private final NodeClients nodes;
 
+    @Inject
     public VtpcmLocator(NodeClients nodes) {
         this.nodes = requireNonNull(nodes, "nodes is null");
     }

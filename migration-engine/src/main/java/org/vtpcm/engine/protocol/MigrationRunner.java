@@ -209,7 +209,8 @@ final class MigrationRunner {
         LOG.warn("migration {}: rolling back: {}", run.id(), reason);
         Rollback.Result result;
         try {
-            result = rollback.run(run.context());
+            result = rollback.run(run.context(), journal.find(run.id()).orElseThrow().phases().stream()
+                    .anyMatch(timing -> timing.phase() == Phase.VM_MIGRATING));
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
                 LOG.warn("migration {}: engine stopping during the rollback; recovery will finish it at the next start", run.id());

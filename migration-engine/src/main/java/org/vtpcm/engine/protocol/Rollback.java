@@ -39,8 +39,14 @@ final class Rollback {
     /** What rolling back found. */
     enum Result { ROLLED_BACK, CLEANUP_PENDING, SWITCHED_OVER }
 
-    Result run(MigrationContext context) {
-        if (context.sourceHost() != null && vmMigrationSwitchedOver(context)) {
+    /**
+     * Rolls back, unless the VM migration switched over after all.
+     *
+     * @param vmMigrationBegun whether the journal shows VM_MIGRATING begun: before it no libvirt job was ever asked for, so
+     *     where the domain is needs no asking (a destination unreachable then is only a clean-up left pending)
+     */
+    Result run(MigrationContext context, boolean vmMigrationBegun) {
+        if (context.sourceHost() != null && vmMigrationBegun && vmMigrationSwitchedOver(context)) {
             return Result.SWITCHED_OVER;
         }
         boolean destinationClean = context.destination() == null || abortDestination(context);
@@ -52,6 +58,17 @@ final class Rollback {
             return Result.CLEANUP_PENDING;
         }
         return Result.ROLLED_BACK;
+    }
+
+    private VmMigrationDecisions.Placement placementIfKnown(MigrationContext context) {
+        try {
+            return new VmPlacement(nodes).of(context);
+        } catch (ManagerClientException e) {
+            if (e.status() == 0) {
+                return VmMigrationDecisions.Placement.UNSETTLED;
+            }
+            throw e;
+        }
     }
 
     /** Whether a refusal of the destination's abort means nothing of this migration is left there. */
@@ -111,8 +128,21 @@ final class Rollback {
                     pacer.pause(SETTLE_POLL);
                 }
                 case UNKNOWN -> {
-                    return context.destination() != null
-                            && new VmPlacement(nodes).of(context) == VmMigrationDecisions.Placement.DESTINATION;
+                    // the source's manager no longer knows the job (it restarted): where the domain is active decides; while
+                    // both have it (the job still runs) or the destination cannot be asked, wait for it to settle, never undo under it
+                    if (context.destination() == null) {
+                        return false;
+                    }
+                    VmMigrationDecisions.Placement where = placementIfKnown(context);
+                    if (where != VmMigrationDecisions.Placement.UNSETTLED) {
+                        return where == VmMigrationDecisions.Placement.DESTINATION;
+                    }
+                    if (clock.instant().isAfter(deadline)) {
+                        throw new IllegalStateException("cannot tell where the VM runs (its domain is active on both hosts, or "
+                                + context.destinationName() + " cannot be asked) within " + VM_SETTLE.toSeconds()
+                                + " s; nothing was undone");
+                    }
+                    pacer.pause(SETTLE_POLL);
                 }
                 case FAILED -> {
                     return false; // libvirt kept the VM at the source

@@ -6,9 +6,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.vtpcm.nodeapi.ArrivalView;
@@ -16,6 +18,7 @@ import org.vtpcm.nodeapi.AssociationView;
 import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.nodeapi.DomainView;
 import org.vtpcm.nodeapi.HostCpu;
+import org.vtpcm.nodeapi.JobProgress;
 import org.vtpcm.nodeapi.ManagerClientException;
 import org.vtpcm.nodeapi.MigrateVmRequest;
 import org.vtpcm.nodeapi.NodeApi;
@@ -57,8 +60,25 @@ final class FakeNode implements NodeApi {
     StateDigest interposerDigest = DIGEST;
     /** How many verify calls answer "no complete state yet" before the digest appears. */
     int verifyNotReadyCalls;
+    /** The ephemeral public key prepare-incoming answers (null or empty: a destination that gives none). */
+    String ephemeralKey = "04" + "cd".repeat(32);
+    /** The state send leaves this destination's incoming row in, and reports (anything but STAGED: it did not stage). */
+    String stageAs = AssociationView.STAGED;
+    /** send answers without the destination's row. */
+    boolean sendOmitsStagedRow;
+    /** Whether an abort of the VM migration stops the libvirt job; false: libvirt is past the point where it can, the script goes on. */
+    boolean abortHeeded = true;
+    /** The byte counts a running, unconfirmed VM migration reports (null: none, as libvirt 9.0 in the lab). */
+    JobProgress jobProgress;
+    /** Calls that take effect here but whose answer is lost on the way back (the engine sees status 0), once each. */
+    final Set<String> loseAnswer = new HashSet<>();
+    /** The last request of each kind, as this node received it. */
+    PrepareIncomingRequest lastPrepare;
+    SendRequest lastSend;
+    MigrateVmRequest lastMigrateVm;
     private UUID outgoingMigration;
     private String outgoingDestination;
+    private boolean outgoingPaused = true;
 
     FakeNode(String name, FakeNodes world) {
         this.name = name;
@@ -82,8 +102,14 @@ final class FakeNode implements NodeApi {
         return calls.stream().filter(call::equals).count();
     }
 
+    /** Replaces the VM's row here with one in {@code state} at {@code epoch}, bound to {@code migrationId} (null: none). */
+    AssociationView force(UUID vmUuid, String state, long epoch, UUID migrationId) {
+        return put(vtpcms.get(vmUuid), state, epoch, migrationId);
+    }
+
     private void enter(String call) {
         calls.add(call);
+        world.log.add(name + " " + call);
         if (unreachable) {
             throw new ManagerClientException(0, "UNREACHABLE", "cannot reach " + name);
         }
@@ -99,6 +125,14 @@ final class FakeNode implements NodeApi {
             throw new ManagerClientException(404, "NOT_FOUND", "no live vTPCM of " + vmUuid + " on " + name);
         }
         return row;
+    }
+
+    /** The call took effect; its answer may still be lost on the way back. */
+    private <T> T answer(String call, T result) {
+        if (loseAnswer.remove(call)) {
+            throw new ManagerClientException(0, "UNREACHABLE", "the answer of " + call + " from " + name + " was lost");
+        }
+        return result;
     }
 
     private AssociationView bound(UUID migrationId, UUID vmUuid) {
@@ -159,6 +193,7 @@ final class FakeNode implements NodeApi {
     @Override
     public PrepareView prepareIncoming(UUID migrationId, PrepareIncomingRequest request) {
         enter("prepare-incoming");
+        lastPrepare = request;
         AssociationView existing = vtpcms.get(request.vmUuid());
         if (existing != null && !"DESTROYED".equals(existing.state())) {
             throw new ManagerClientException(409, "CONFLICT", "a live vTPCM of the VM is already here");
@@ -166,34 +201,37 @@ final class FakeNode implements NodeApi {
         AssociationView row = new AssociationView(request.vtpcmId(), request.vmUuid(), request.vmName(), "MIGRATING_IN", request.epoch(),
                 name, request.policy(), Instant.EPOCH, Instant.EPOCH, null, migrationId);
         vtpcms.put(request.vmUuid(), row);
-        return new PrepareView(row, "04" + "cd".repeat(32));
+        return answer("prepare-incoming", new PrepareView(row, ephemeralKey));
     }
 
     @Override
     public AssociationView freeze(UUID migrationId, UUID vmUuid) {
         enter("freeze");
         AssociationView row = bound(migrationId, vmUuid);
-        return put(row, "FROZEN", row.epoch(), migrationId);
+        return answer("freeze", put(row, "FROZEN", row.epoch(), migrationId));
     }
 
     @Override
     public SendView send(UUID migrationId, SendRequest request) {
         enter("send");
+        lastSend = request;
         AssociationView row = bound(migrationId, request.vmUuid());
         FakeNode destination = world.node(request.destinationNode());
         AssociationView incoming = destination.bound(migrationId, request.vmUuid());
-        AssociationView staged = destination.put(incoming, "STAGED", incoming.epoch(), migrationId);
+        AssociationView staged = destination.put(incoming, destination.stageAs, incoming.epoch(), migrationId);
         put(row, "MIGRATING_OUT", row.epoch(), migrationId);
-        return new SendView(4096, 1, 1, 0, 3, incoming.epoch(), staged);
+        return answer("send", new SendView(4096, 1, 1, 0, 3, incoming.epoch(), destination.sendOmitsStagedRow ? null : staged));
     }
 
     @Override
     public OutgoingView migrateVm(UUID migrationId, MigrateVmRequest request) {
         enter("migrate-vm");
+        lastMigrateVm = request;
         bound(migrationId, request.vmUuid());
         outgoingMigration = migrationId;
         outgoingDestination = request.destinationNode();
-        return view(migrationId, request.vmUuid(), VmMigrationStatus.RUNNING);
+        outgoingPaused = request.paused() == null || request.paused();
+        return answer("migrate-vm", view(migrationId, request.vmUuid(), VmMigrationStatus.RUNNING));
     }
 
     @Override
@@ -213,22 +251,28 @@ final class FakeNode implements NodeApi {
     /** libvirt moved the guest: gone here, paused (or running, resume-first) at the destination. */
     void moveDomain(UUID vmUuid) {
         if (domains.remove(vmUuid) != null && outgoingDestination != null) {
-            world.node(outgoingDestination).domains.put(vmUuid, DomainState.PAUSED);
+            world.node(outgoingDestination).domains.put(vmUuid, outgoingPaused ? DomainState.PAUSED : DomainState.RUNNING);
         }
     }
 
     private OutgoingView view(UUID migrationId, UUID vmUuid, VmMigrationStatus status) {
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
-        return new OutgoingView(migrationId, vmUuid, "vm", status, "qemu+tls://" + outgoingDestination + "/system", at,
-                status == VmMigrationStatus.COMPLETED ? 1500L : null, null, status == VmMigrationStatus.FAILED ? "job failed" : null,
-                domains.get(vmUuid), at.plusMillis(1200), confirmed && status == VmMigrationStatus.RUNNING ? at.plusMillis(1450) : null);
+        boolean confirmedRunning = confirmed && status == VmMigrationStatus.RUNNING;
+        // the manager reports the wall time so far of a running job (here once confirmed), the whole of an ended one
+        Long wall = status == VmMigrationStatus.COMPLETED ? Long.valueOf(1500) : confirmedRunning ? Long.valueOf(1450) : null;
+        return new OutgoingView(migrationId, vmUuid, "vm", status, "qemu+tls://" + outgoingDestination + "/system", at, wall,
+                status == VmMigrationStatus.RUNNING && !confirmed ? jobProgress : null,
+                status == VmMigrationStatus.FAILED ? "job failed" : null,
+                domains.get(vmUuid), at.plusMillis(1200), confirmedRunning ? at.plusMillis(1450) : null);
     }
 
     @Override
     public OutgoingView abortVmMigration(UUID migrationId) {
         enter("migrate-vm/abort");
-        vmMigrationScript.clear();
-        vmMigrationScript.add(VmMigrationStatus.FAILED);
+        if (abortHeeded) {
+            vmMigrationScript.clear();
+            vmMigrationScript.add(VmMigrationStatus.FAILED);
+        }
         return view(migrationId, null, VmMigrationStatus.RUNNING);
     }
 
@@ -253,43 +297,52 @@ final class FakeNode implements NodeApi {
     @Override
     public ArrivalView resume(UUID migrationId, UUID vmUuid) {
         enter("resume");
-        bound(migrationId, vmUuid);
+        AssociationView row = bound(migrationId, vmUuid);
+        if (!AssociationView.STAGED.equals(row.state())) { // as the manager: only the VM of a staged vTPCM may run here
+            throw new ManagerClientException(409, "ILLEGAL_TRANSITION", "the VM may run here only with a staged vTPCM; it is "
+                    + row.state());
+        }
         domains.put(vmUuid, DomainState.RUNNING);
-        return new ArrivalView(vmUuid, "vm", DomainState.RUNNING, 40, 1500, 1 << 20);
+        return answer("resume", new ArrivalView(vmUuid, "vm", DomainState.RUNNING, 40, 1500, 1 << 20));
     }
 
     @Override
     public AssociationView commit(UUID migrationId, UUID vmUuid) {
         enter("commit");
         AssociationView row = bound(migrationId, vmUuid);
-        return switch (row.state()) {
+        return answer("commit", switch (row.state()) {
             case "STAGED" -> put(row, "RUNNING", row.epoch(), null);
             case "MIGRATING_OUT" -> put(row, "DESTROYED", row.epoch(), null);
             default -> throw new ManagerClientException(409, "ILLEGAL_TRANSITION", "cannot commit a " + row.state() + " vTPCM");
-        };
+        });
     }
 
-    /** As the manager's MigrationHooks.abort: an aborted attempt consumes the source's epoch; the incoming copy is destroyed. */
+    /**
+     * As the manager's MigrationHooks.abort: a RUNNING row outside a migration is answered as it is; an
+     * aborted attempt consumes the source's epoch (only while the VM's domain is still active there:
+     * after it left, only a commit is possible); the incoming copy is destroyed.
+     */
     @Override
     public AssociationView abort(UUID migrationId, UUID vmUuid) {
         enter("abort");
         AssociationView row = live(vmUuid);
         if (row.running() && row.migrationId() == null) {
-            return row;
+            return answer("abort", row);
         }
-        row = bound(migrationId, vmUuid);
-        return switch (row.state()) {
+        AssociationView bound = bound(migrationId, vmUuid);
+        return answer("abort", switch (bound.state()) {
             case "MIGRATING_IN", "STAGED" -> {
                 domains.remove(vmUuid);
-                yield put(row, "DESTROYED", -1, null);
+                yield put(bound, "DESTROYED", -1, null);
             }
             case "FROZEN", "MIGRATING_OUT" -> {
-                if (!domains.containsKey(vmUuid)) {
-                    throw new ManagerClientException(409, "PAST_SWITCHOVER", "the VM's domain has left " + name);
+                DomainState here = domains.get(vmUuid);
+                if (here == null || !here.isActive()) {
+                    throw new ManagerClientException(409, "PAST_SWITCHOVER", "the domain is no longer active on " + name);
                 }
-                yield put(row, "RUNNING", row.epoch() + 1, null);
+                yield put(bound, "RUNNING", bound.epoch() + 1, null);
             }
-            default -> throw new ManagerClientException(409, "ILLEGAL_TRANSITION", "cannot abort a " + row.state() + " vTPCM");
-        };
+            default -> throw new ManagerClientException(409, "ILLEGAL_TRANSITION", "cannot abort a " + bound.state() + " vTPCM");
+        });
     }
 }

@@ -1,6 +1,7 @@
 package org.vtpcm.engine.protocol;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,8 @@ import org.vtpcm.engine.hosts.UnknownHostException;
 final class FakeNodes implements NodeDirectory {
     private final Map<String, FakeNode> nodes = new LinkedHashMap<>();
     private final Map<String, HostConfig> hosts = new LinkedHashMap<>();
+    /** Every call to any node, in order, as "node call" (e.g. "n2 commit"). */
+    final List<String> log = new ArrayList<>();
 
     FakeNodes(String... names) {
         for (String name : names) {

@@ -27,6 +27,7 @@ import org.vtpcm.engine.receipt.ReceiptSigner;
 import org.vtpcm.engine.target.NoTargetException;
 import org.vtpcm.engine.target.TargetSelector;
 import org.vtpcm.nodeapi.AssociationView;
+import org.vtpcm.nodeapi.MigrateVmRequest;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.crypto.SuiteName;
 import org.vtpcm.protocol.store.SqliteDatabase;
@@ -38,6 +39,8 @@ import org.vtpcm.protocol.store.SqliteDatabase;
  */
 final class Harness implements AutoCloseable {
     static final UUID VM = UUID.fromString("00000000-0000-0000-0000-00000000000a");
+    /** Polls every 100 ms, gives the VM migration 300 s, tolerates a destination manager lost for 10 s. */
+    static final MigrateVm.Limits LIMITS = new MigrateVm.Limits(Duration.ofMillis(100), Duration.ofSeconds(300), Duration.ofSeconds(10));
 
     final FakeNodes nodes = new FakeNodes("n1", "n2", "n3");
     final TestTime time = new TestTime();
@@ -52,6 +55,8 @@ final class Harness implements AutoCloseable {
     Supplier<RuntimeException> attestationFault = () -> null;
     final Protocol.Assembly protocol;
     private final EngineConfig.TrustSettings trust;
+    final SelectTarget selectTarget;
+    final AttestDestination attestDestination;
 
     Harness(Path folder) {
         this(folder, new EngineConfig.TrustSettings(false, Duration.ofSeconds(900), Duration.ofSeconds(60), Duration.ofSeconds(10)));
@@ -62,6 +67,8 @@ final class Harness implements AutoCloseable {
         journal = new MigrationJournal(database, new ObjectMapper().registerModule(new JavaTimeModule()), time.clock);
         receipts = new ReceiptSigner(CryptoSuites.of(SuiteName.SM), database, folder.resolve("receipt-key"));
         this.trust = trust;
+        selectTarget = new SelectTarget(this::select, journal);
+        attestDestination = new AttestDestination(new Verdicts());
         protocol = assemble();
         nodes.node("n1").runVm(VM, "vm-a", 3);
     }
@@ -76,9 +83,8 @@ final class Harness implements AutoCloseable {
 
     private Protocol.Assembly assemble() {
         Map<String, Integer> limits = nodes.hosts().stream().collect(Collectors.toMap(HostConfig::name, host -> 2));
-        return Protocol.assemble(new Protocol.Settings(new MigrateVm.Limits(Duration.ofMillis(100), Duration.ofSeconds(300),
-                Duration.ofSeconds(10)), 2, trust), journal, nodes, new SelectTarget(this::select, journal),
-                new AttestDestination(new Verdicts()), this::locate, new HostSlots(limits), receipts, metrics, time.clock, time);
+        return Protocol.assemble(new Protocol.Settings(LIMITS, 2, trust), journal, nodes, selectTarget, attestDestination, this::locate,
+                new HostSlots(limits), receipts, metrics, time.clock, time);
     }
 
     /** The destination: the requested host, else the first host other than the source. */
@@ -149,6 +155,59 @@ final class Harness implements AutoCloseable {
     ActiveRun restarted(ActiveRun run) {
         MigrationRecord record = record(run);
         return new ActiveRun(MigrationContext.fromRecord(record, Optional.ofNullable(record.destination()).flatMap(nodes::host)));
+    }
+
+    /** The phases in protocol order, each built as {@link Protocol#assemble} builds it, over these nodes, journal and time. */
+    List<PhaseStep> steps() {
+        return List.of(selectTarget, attestDestination, new PrepareDestination(nodes), new SendTpcmState(nodes), migrateVm(), verify(),
+                commit());
+    }
+
+    PhaseStep step(Phase phase) {
+        return steps().stream().filter(step -> step.phase() == phase).findFirst().orElseThrow();
+    }
+
+    MigrateVm migrateVm() {
+        return new MigrateVm(nodes, journal, new Switchovers(journal), time.clock, time, LIMITS);
+    }
+
+    VerifyState verify() {
+        return new VerifyState(nodes, journal, time.clock, time);
+    }
+
+    CommitMigration commit() {
+        return new CommitMigration(nodes, time.clock, time);
+    }
+
+    /** Runs the phases after REQUESTED up to {@code last}, each write-ahead as the runner does, with no rollback on a failure. */
+    void runThrough(ActiveRun run, Phase last) {
+        for (PhaseStep step : steps()) {
+            if (step.phase().compareTo(last) > 0) {
+                return;
+            }
+            protocol.runner().runPhase(run, step);
+        }
+    }
+
+    /** The engine dies during the phase: journaled as begun, its side effect done, never journaled as done. */
+    void crashDuring(ActiveRun run, Phase phase) {
+        PhaseStep step = step(phase);
+        journal.begin(run.id(), phase, step.intent(run.context()));
+        step.run(run);
+    }
+
+    /** The engine dies in VM_MIGRATING right after the source started the libvirt job, before it saw a verdict. */
+    void crashAfterVmMigrationStarted(ActiveRun run) {
+        MigrationContext context = run.context();
+        journal.begin(run.id(), Phase.VM_MIGRATING, migrateVm().intent(context));
+        n(context.sourceHost()).migrateVm(context.id(), new MigrateVmRequest(context.vmUuid(), context.destination().libvirt(),
+                context.destinationName(), 1, false, true, context.options().verifyBeforeResume(), 0L));
+    }
+
+    /** The engine restarted and recovers the migration as its coordinator does; answers the journal's record. */
+    MigrationRecord recover(ActiveRun run) {
+        protocol.runner().recover(record(run), restarted(run));
+        return record(run);
     }
 
     @Override

@@ -1,0 +1,168 @@
+package org.vtpcm.engine.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vtpcm.engine.journal.MigrationRecord;
+import org.vtpcm.engine.journal.Phase;
+import org.vtpcm.nodeapi.DomainState;
+import org.vtpcm.protocol.state.StateDigest;
+
+/**
+ * VERIFIED on its own, after a switchover at 00:00:01.5 (the guest stopped at the source at 00:00:01.2) and a
+ * check at 00:00:03: the interposers' digests, the destination's epoch, then the resume and the downtime.
+ */
+class VerifyStateTest {
+    static final Duration POLL = Duration.ofMillis(10);
+
+    @TempDir
+    Path folder;
+    Harness harness;
+
+    @BeforeEach
+    void start() {
+        harness = new Harness(folder);
+    }
+
+    @AfterEach
+    void stop() {
+        harness.close();
+    }
+
+    private ActiveRun switchedOver(boolean verifyBeforeResume) {
+        ActiveRun run = harness.open(Optional.of("n2"), verifyBeforeResume);
+        harness.runThrough(run, Phase.VM_MIGRATING);
+        assertTrue(run.context().switchedOver());
+        harness.time.clock.advance(Duration.ofSeconds(3));
+        harness.nodes.log.clear();
+        return run;
+    }
+
+    @Test
+    void equalDigestsAndTheNewEpochResumeTheGuestAndMeasureItsDowntime() {
+        ActiveRun run = switchedOver(true);
+        assertEquals("compare the state digests of n1 and n2, then resume", harness.verify().intent(run.context()));
+
+        Step result = harness.verify().run(run);
+
+        assertEquals(List.of("n1 verify", "n2 verify", "n2 vtpcm", "n2 resume"), harness.nodes.log);
+        assertEquals(FakeNode.DIGEST, result.context().digestLeft());
+        assertEquals(FakeNode.DIGEST, result.context().digestArrived());
+        assertEquals(new ArrivalFacts(40, 1500, 1800), result.context().arrival(),
+                "QEMU's 40 ms; paused 1.5 s after the job ended; 1.8 s since the guest stopped at the source");
+        assertEquals(DomainState.RUNNING, harness.n("n2").domains.get(Harness.VM));
+        MigrationRecord record = harness.record(run);
+        assertEquals(FakeNode.DIGEST, record.digestLeft());
+        assertEquals(FakeNode.DIGEST, record.digestArrived());
+        assertEquals(1800L, record.downtimeMillis());
+        assertEquals(4L, record.epoch());
+        assertEquals("digests equal (" + FakeNode.DIGEST + "), epoch 4; guest RUNNING at n2, downtime 1800 ms (QEMU's 40 ms; 1500 ms "
+                + "paused for verification after the migration ended)", result.detail());
+        assertTrue(harness.time.pauses.isEmpty(), "the reports were there: no wait");
+    }
+
+    @Test
+    void resumeFirstOnlyReadsTheArrivalAndCountsQemusFigure() {
+        ActiveRun run = switchedOver(false);
+
+        Step result = harness.verify().run(run);
+
+        assertEquals(List.of("n1 verify", "n2 verify", "n2 vtpcm", "n2 arrival"), harness.nodes.log);
+        assertEquals(new ArrivalFacts(40, 0, 40), result.context().arrival());
+        assertEquals(40L, harness.record(run).downtimeMillis());
+    }
+
+    @Test
+    void theCheckWaitsForEachInterposersReport() {
+        ActiveRun run = switchedOver(true);
+        harness.n("n1").verifyNotReadyCalls = 3;
+        harness.n("n2").verifyNotReadyCalls = 2;
+
+        Step result = harness.verify().run(run);
+
+        assertEquals(FakeNode.DIGEST, result.context().digestLeft());
+        assertEquals(FakeNode.DIGEST, result.context().digestArrived());
+        assertEquals(4, harness.n("n1").count("verify"));
+        assertEquals(3, harness.n("n2").count("verify"));
+        assertEquals(List.of(POLL, POLL, POLL, POLL, POLL), harness.time.pauses);
+    }
+
+    @Test
+    void anInterposerSilentForTenSecondsGivesNoDigestAndAMismatchWithTheGuestKeptPaused() {
+        ActiveRun run = switchedOver(true);
+        harness.n("n1").verifyNotReadyCalls = Integer.MAX_VALUE;
+
+        StateMismatchException mismatch = assertThrows(StateMismatchException.class, () -> harness.verify().run(run));
+
+        assertEquals("the TPM state that arrived at n2 (" + FakeNode.DIGEST + ") is not the state that left n1 (no digest); the VM stays "
+                + "paused there", mismatch.getMessage());
+        Duration waited = harness.time.paused();
+        assertTrue(waited.compareTo(Duration.ofSeconds(10)) > 0 && waited.compareTo(Duration.ofMillis(10_050)) < 0, waited.toString());
+        MigrationRecord record = harness.record(run);
+        assertEquals(StateDigest.NONE, record.digestLeft(), "journaled as no digest");
+        assertEquals(FakeNode.DIGEST, record.digestArrived());
+        assertEquals(0, harness.n("n2").count("resume"));
+        assertEquals(DomainState.PAUSED, harness.n("n2").domains.get(Harness.VM));
+    }
+
+    @Test
+    void noDigestOnEitherSideIsAMismatchNotAMatch() {
+        ActiveRun run = switchedOver(true);
+        harness.n("n1").verifyNotReadyCalls = Integer.MAX_VALUE;
+        harness.n("n2").verifyNotReadyCalls = Integer.MAX_VALUE;
+        assertThrows(StateMismatchException.class, () -> harness.verify().run(run));
+        assertEquals(0, harness.n("n2").count("resume"));
+    }
+
+    @Test
+    void resumeFirstMismatchSaysTheGuestAlreadyRuns() {
+        ActiveRun run = switchedOver(false);
+        harness.n("n2").interposerDigest = StateDigest.parse("77".repeat(32));
+        StateMismatchException mismatch = assertThrows(StateMismatchException.class, () -> harness.verify().run(run));
+        assertTrue(mismatch.getMessage().endsWith("; the VM already runs there (resume-first)"), mismatch.getMessage());
+    }
+
+    @Test
+    void anotherEpochAtTheDestinationIsAMismatchBeforeAnyResume() {
+        ActiveRun run = switchedOver(true);
+        harness.n("n2").force(Harness.VM, "STAGED", 7, run.id());
+
+        StateMismatchException mismatch = assertThrows(StateMismatchException.class, () -> harness.verify().run(run));
+
+        assertEquals("the vTPCM at n2 has epoch 7, expected 4", mismatch.getMessage());
+        assertEquals(0, harness.n("n2").count("resume"));
+        assertEquals(DomainState.PAUSED, harness.n("n2").domains.get(Harness.VM));
+    }
+
+    @Test
+    void digestsAlreadyJournaledAreNotAskedForAgain() {
+        ActiveRun run = switchedOver(true);
+        run.advance(run.context().withDigests(FakeNode.DIGEST, FakeNode.DIGEST));
+
+        Step result = harness.verify().run(run);
+
+        assertEquals(List.of("n2 vtpcm", "n2 resume"), harness.nodes.log);
+        assertEquals(1800L, result.context().arrival().downtimeMillis());
+    }
+
+    @Test
+    void aSwitchoverLearntAfterTheFactGivesQemusFigureAsTheDowntime() {
+        ActiveRun run = switchedOver(true);
+        ActiveRun restarted = harness.restarted(run);
+        assertFalse(restarted.context().digestsKnown());
+
+        Step result = harness.verify().run(restarted);
+
+        assertEquals(new ArrivalFacts(40, 0, 40), result.context().arrival(), "no times of the switchover: QEMU's figure, a lower bound");
+    }
+}
