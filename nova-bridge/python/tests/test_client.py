@@ -145,7 +145,7 @@ def test_engine_methods_paths_and_bodies(pki, server):
     assert server.seen[-1]["method"] == "GET"
 
 
-@pytest.mark.parametrize("status,code", [(403, "MEASUREMENT_DENIED"), (409, "UNTRUSTED"),
+@pytest.mark.parametrize("status,code", [(403, "ACTIVE_CONTROL_DENIED"), (409, "UNTRUSTED"),
                                          (409, "STATE_MISMATCH"), (400, "BAD_REQUEST")])
 def test_4xx_become_refused_with_code_and_message(pki, server, status, code):
     server.routes[("POST", "/v1/nova/instances/%s/commit" % UUID)] = (

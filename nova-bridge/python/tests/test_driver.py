@@ -230,7 +230,7 @@ def _spawn_calls_get_guest_xml(self, context, instance, *a, **kw):
 
 def test_spawn_denied_fails_build_without_reschedule(drv, log, ctx):
     drv.vtpcm_client.fail["create_vtpcm"] = vc.VtpcmRefused(
-        "kernel digest not in the reference values", status=403, code="MEASUREMENT_DENIED")
+        "kernel digest not in the reference values", status=403, code="ACTIVE_CONTROL_DENIED")
     inst = vtpcm_instance()
     with _parent("_get_guest_xml", log, ret=DOMAIN_XML), \
             _parent("spawn", log, effect=_spawn_calls_get_guest_xml):
@@ -254,7 +254,7 @@ def test_spawn_manager_down_is_reschedulable(drv, log, ctx):
 
 def test_denied_outside_spawn_is_plain_error(drv, log, ctx):
     drv.vtpcm_client.fail["create_vtpcm"] = vc.VtpcmRefused("no", status=403,
-                                                            code="MEASUREMENT_DENIED")
+                                                            code="ACTIVE_CONTROL_DENIED")
     with _parent("_get_guest_xml", log, ret=DOMAIN_XML):
         with pytest.raises(exception.NovaException) as e:
             drv._get_guest_xml(ctx, vtpcm_instance(), None, {}, None)  # e.g. hard reboot

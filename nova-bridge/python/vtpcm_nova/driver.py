@@ -168,7 +168,7 @@ class VtpcmLibvirtDriver(libvirt_driver.LibvirtDriver):
             vtpcm_id, decision, patched = self.vtpcm_client.create_vtpcm(
                 instance.uuid, instance.name, policy, xml)
         except (vtpcm_client.VtpcmError, exception.InvalidInput) as e:
-            if isinstance(e, vtpcm_client.VtpcmRefused) and e.code == "MEASUREMENT_DENIED":
+            if isinstance(e, vtpcm_client.VtpcmRefused) and e.code == "ACTIVE_CONTROL_DENIED":
                 reason = "vTPCM measurement denied by the %s policy: %s" % (policy, e.message)
             elif isinstance(e, vtpcm_client.VtpcmError):
                 reason = "vTPCM manager: %s" % e
