@@ -33,11 +33,6 @@ public final class MigrationResource implements ApiRoutes {
         this.json = requireNonNull(json, "json is null");
     }
 
-    /** Body of POST /v1/migrations. */
-    public record StartRequest(String vm, String to, String strategy, Integer parallel, Boolean compress, Boolean tls,
-            Boolean verifyBeforeResume, Long bandwidthMiBs) {
-    }
-
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
         routes.post("/v1/migrations", this::start);
@@ -50,7 +45,7 @@ public final class MigrationResource implements ApiRoutes {
     }
 
     private void start(Context context) {
-        StartRequest request = Requests.body(context, json, StartRequest.class);
+        org.vtpcm.engine.client.MigrationRequest request = Requests.body(context, json, org.vtpcm.engine.client.MigrationRequest.class);
         String vm = Names.vm(request.vm());
         Optional<String> to = Names.host(request.to(), "to");
         String strategy = request.strategy() != null ? request.strategy() : to.isPresent() ? ExplicitHost.NAME : LeastLoadedTrusted.NAME;

@@ -32,6 +32,10 @@ final class MigrateCommand implements Callable<Integer> {
     @Option(names = "--parallel", paramLabel = "N", description = "multifd connections, 1..16 (engine default 1)")
     Integer parallel;
 
+    @Option(names = "--bandwidth", paramLabel = "MiB/s", description = "cap the VM migration's bandwidth, 1..1000000 MiB/s "
+            + "(engine default: no cap)")
+    Long bandwidthMiBs;
+
     @Option(names = "--compress", description = "compress the guest's memory on the wire")
     boolean compress;
 
@@ -127,7 +131,10 @@ final class MigrateCommand implements Callable<Integer> {
         if (parallel != null && (parallel < 1 || parallel > MAX_PARALLEL)) {
             throw new UsageException("--parallel must be 1.." + MAX_PARALLEL + " (got " + parallel + ")");
         }
+        if (bandwidthMiBs != null && (bandwidthMiBs < 1 || bandwidthMiBs > 1_000_000)) {
+            throw new UsageException("--bandwidth must be 1..1000000 MiB/s (got " + bandwidthMiBs + ")");
+        }
         return new MigrationRequest(vm, to, strategy, parallel, compress ? Boolean.TRUE : null, noTls ? Boolean.FALSE : null,
-                noVerifyBeforeResume ? Boolean.FALSE : null);
+                noVerifyBeforeResume ? Boolean.FALSE : null, bandwidthMiBs);
     }
 }

@@ -90,9 +90,11 @@ class VtpcmCliTest {
     @Test
     void migrateWaitFollowsToCommitAndPrintsTheSummary() throws IOException {
         cannedMigration(committed());
-        Run run = run("migrate", "guest", "--to", "n2", "--parallel", "4", "--compress", "--no-tls", "--no-verify-before-resume", "--wait");
+        Run run = run("migrate", "guest", "--to", "n2", "--parallel", "4", "--compress", "--no-tls", "--no-verify-before-resume",
+                "--bandwidth", "200", "--wait");
         assertEquals(0, run.exit(), run.err());
-        assertEquals(JSON.readTree("{\"vm\":\"guest\",\"to\":\"n2\",\"parallel\":4,\"compress\":true,\"tls\":false,\"verifyBeforeResume\":false}"),
+        assertEquals(JSON.readTree("{\"vm\":\"guest\",\"to\":\"n2\",\"parallel\":4,\"compress\":true,\"tls\":false,"
+                + "\"verifyBeforeResume\":false,\"bandwidthMiBs\":200}"),
                 JSON.readTree(engine.requests().get(0).body()));
         assertTrue(run.out().contains("outcome         COMMITTED\n"), run.out());
         assertTrue(run.out().contains("route           n1 -> n2\n"), run.out());
@@ -185,7 +187,8 @@ class VtpcmCliTest {
     void badUsageExitsTwoWithOneLineAndCallsNothing() {
         for (String[] args : List.of(new String[] {"migrate"}, new String[] {"frobnicate"}, new String[] {"migrate", "guest", "--strategy", "sideways"},
                 new String[] {"migrate", "guest", "--strategy", "explicit"}, new String[] {"migrate", "guest", "--to", "n2", "--strategy", "least-loaded"},
-                new String[] {"migrate", "guest", "--parallel", "17"}, new String[] {"migrations", "list", "--all", "--active"},
+                new String[] {"migrate", "guest", "--parallel", "17"}, new String[] {"migrate", "guest", "--bandwidth", "0"},
+                new String[] {"migrations", "list", "--all", "--active"},
                 new String[] {"migrations", "list", "--limit", "x"}, new String[] {"refs", "add", "--pcr", "12"}, new String[] {"migrations"})) {
             Run run = run(args);
             assertEquals(2, run.exit(), String.join(" ", args) + ": " + run.err());
