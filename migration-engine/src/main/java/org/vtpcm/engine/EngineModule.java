@@ -54,6 +54,7 @@ import org.vtpcm.protocol.tls.MutualTls;
 import org.vtpcm.protocol.tls.Revocations;
 import org.vtpcm.engine.api.CertificateResource;
 import org.vtpcm.engine.api.EngineApi;
+import org.vtpcm.engine.api.TlsContexts;
 import org.vtpcm.engine.api.EngineApiServer;
 import org.vtpcm.engine.api.EnrollmentTokenResource;
 import org.vtpcm.engine.api.HostResource;
@@ -75,11 +76,11 @@ public final class EngineModule extends AbstractModule {
     /** How often the revocation list is offered again to a host whose manager does not hold it yet. */
     private static final Duration REVOCATION_RETRY = Duration.ofSeconds(60);
     /** The engine's own TLS identity's name (its certificate's CN). */
-    public static final String IDENTITY = "vtpcm-engine";
+    public static final String IDENTITY = CloudCa.ENGINE_NAME;
     /** The engine API's server-side TLS context. */
-    public static final String API_TLS = "api-tls";
+    public static final String API_TLS = TlsContexts.API;
     /** The engine's client-side TLS context towards the managers. */
-    public static final String NODES_TLS = "nodes-tls";
+    public static final String NODES_TLS = TlsContexts.NODES;
     /** The engine's database under {@code state.dir}: journal, enrollments, certificate registry. */
     public static final String DATABASE_FILE = "engine.db";
 

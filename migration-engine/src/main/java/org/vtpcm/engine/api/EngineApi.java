@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
-import org.vtpcm.engine.EngineModule;
 import org.vtpcm.engine.certificates.CertificateRegistry;
 import org.vtpcm.engine.config.EngineConfig;
 import org.vtpcm.engine.config.HostConfig;
@@ -31,7 +30,7 @@ public final class EngineApi {
     private final EngineMetrics metrics;
 
     @Inject
-    public EngineApi(EngineConfig config, @Named(EngineModule.API_TLS) SSLContext tls, CertificateRegistry certificates, ObjectMapper json,
+    public EngineApi(EngineConfig config, @Named(TlsContexts.API) SSLContext tls, CertificateRegistry certificates, ObjectMapper json,
             Set<ApiRoutes> resources, EnrollmentExchangeResource enrollment, EngineMetrics metrics) {
         this.config = requireNonNull(config, "config is null");
         this.tls = requireNonNull(tls, "tls is null");
