@@ -217,7 +217,7 @@ public final class NovaHooks {
                 throw new PastSwitchoverException("migration " + migration + " is past the switchover; it can only complete");
             }
             Phase phase = journal.find(migration).orElseThrow().phase();
-            if (phase == Phase.VM_MIGRATING && placement.of(run.context()) != VmMigrationDecisions.Placement.SOURCE) {
+            if (phase == Phase.VM_MIGRATING && placement.ifKnown(run.context()) != VmMigrationDecisions.Placement.SOURCE) {
                 // the engine does not own Nova's libvirt job: while the guest may be in flight only Nova can stop it
                 throw new PastSwitchoverException("migration " + migration + ": Nova is moving the guest; abort it in Nova (nova "
                         + "live-migration-abort) or wait for it to finish");
@@ -244,17 +244,21 @@ public final class NovaHooks {
                 if (record.isEmpty() || !record.get().isActive()) {
                     continue;
                 }
-                if (run.context().switchedOver()) {
-                    rollForwardOnce(run, instance);
-                } else if (NovaRunPolicy.expired(record.get().createdAt(), false, clock.instant(), trust.novaRunTimeout())) {
-                    expire(run, instance, record.get().phase());
+                try {
+                    if (run.context().switchedOver()) {
+                        rollForwardOnce(run, instance);
+                    } else if (NovaRunPolicy.expired(record.get().createdAt(), false, clock.instant(), trust.novaRunTimeout())) {
+                        expire(run, instance, record.get().phase());
+                    }
+                } catch (RuntimeException e) { // one run's trouble never stops the sweep of the others
+                    LOG.warn("migration {}: the sweep could not settle it this round: {}", run.id(), e.getMessage());
                 }
             }
         }
     }
 
     private void expire(ActiveRun run, UUID instance, Phase phase) {
-        VmMigrationDecisions.Placement where = phase == Phase.VM_MIGRATING ? placement.of(run.context())
+        VmMigrationDecisions.Placement where = phase == Phase.VM_MIGRATING ? placement.ifKnown(run.context())
                 : VmMigrationDecisions.Placement.SOURCE;
         switch (where) {
             case DESTINATION -> {

@@ -60,17 +60,6 @@ final class Rollback {
         return Result.ROLLED_BACK;
     }
 
-    private VmMigrationDecisions.Placement placementIfKnown(MigrationContext context) {
-        try {
-            return new VmPlacement(nodes).of(context);
-        } catch (ManagerClientException e) {
-            if (e.status() == 0) {
-                return VmMigrationDecisions.Placement.UNSETTLED;
-            }
-            throw e;
-        }
-    }
-
     /** Whether a refusal of the destination's abort means nothing of this migration is left there. */
     static boolean destinationClean(ManagerClientException refusal) {
         // 404: nothing was prepared there, or it is already gone; MIGRATION_MISMATCH: the vTPCM there belongs to a
@@ -133,7 +122,7 @@ final class Rollback {
                     if (context.destination() == null) {
                         return false;
                     }
-                    VmMigrationDecisions.Placement where = placementIfKnown(context);
+                    VmMigrationDecisions.Placement where = new VmPlacement(nodes).ifKnown(context);
                     if (where != VmMigrationDecisions.Placement.UNSETTLED) {
                         return where == VmMigrationDecisions.Placement.DESTINATION;
                     }

@@ -280,6 +280,24 @@ class NovaHooksFaultsTest {
         assertEquals("DESTROYED", harness.n("n2").row(Harness.VM).orElseThrow().state());
     }
 
+    @Test
+    void theSweepWaitsWhenTheDestinationCannotBeAskedWhereTheGuestIs() {
+        nova.begin("n2");
+        nova.prepare();
+        nova.send();
+        nova.vmInFlight("n2");
+        harness.n("n2").unreachable = true;
+        harness.time.clock.advance(RUN_TIMEOUT.plusSeconds(1));
+        nova.hooks.expireStale();
+        assertTrue(harness.journal.find(nova.migration).orElseThrow().isActive(), "neither rolled back nor forward blind");
+        assertEquals("STAGED", harness.n("n2").row(Harness.VM).orElseThrow().state());
+        assertEquals("MIGRATING_OUT", harness.n("n1").row(Harness.VM).orElseThrow().state());
+        harness.n("n2").unreachable = false;
+        nova.moveVm("n2");
+        nova.hooks.expireStale();
+        assertEquals(Phase.COMMITTED, harness.journal.find(nova.migration).orElseThrow().outcome(), "settled at the destination");
+    }
+
     /** The phases the journal shows begun for Nova's migration, in order. */
     private List<Phase> phases() {
         return harness.journal.find(nova.migration).orElseThrow().phases().stream().map(timing -> timing.phase()).toList();
