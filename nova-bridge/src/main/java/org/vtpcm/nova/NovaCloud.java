@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What vtpcm asks of OpenStack compute. The real one is {@link NovaCloudClient}; engine tests use a hand-written fake.
+ * What vtpcm asks of OpenStack compute. The real one is {@link NovaCloudClient}; its tests run it against a stand-in Nova.
  * Every method throws a {@link NovaException} subclass on failure and never returns null.
  */
 public interface NovaCloud {

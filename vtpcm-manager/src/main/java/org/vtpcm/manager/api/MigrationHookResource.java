@@ -23,7 +23,7 @@ import org.vtpcm.service.rest.BadRequestException;
 import org.vtpcm.service.rest.Requests;
 
 /**
- * The migration hooks the engine and the Nova extension call, under /v1/migrations/{migrationId}/,
+ * The migration hooks the engine calls (only the engine role may), under /v1/migrations/{migrationId}/,
  * in protocol order: prepare-incoming (destination), freeze and export (source), stage
  * (destination), verify (both: the interposers' state digests), commit (both), abort (either).
  */

@@ -18,9 +18,10 @@ import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.LibvirtHost;
 
 /**
- * The manager's side of the synchronized migration protocol, called by the migration engine and by
- * the Nova driver extension. The state moves (prepare incoming, freeze, abort) are complete here;
- * the state transfer (export, stage, verify, commit) is delivered with the status collector.
+ * The manager's side of the synchronized migration protocol, called only by the migration engine
+ * (also when Nova drives the migration: the driver calls the engine, never these hooks). The state
+ * moves (prepare incoming, freeze, abort) are here; the state transfer (export, stage, verify,
+ * commit) is {@link StateTransferHooks}.
  */
 public final class MigrationHooks {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationHooks.class);
