@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
@@ -63,6 +61,7 @@ import org.vtpcm.engine.api.NovaHookResource;
 import org.vtpcm.engine.api.NovaModeResource;
 import org.vtpcm.engine.api.ReferenceValueResource;
 import org.vtpcm.engine.api.VtpcmResource;
+import org.vtpcm.service.rest.ApiJson;
 import org.vtpcm.service.rest.ApiRoutes;
 
 /**
@@ -166,8 +165,7 @@ public final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     ObjectMapper json() {
-        return new ObjectMapper().registerModule(new JavaTimeModule()).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        return ApiJson.mapper();
     }
 
     @Provides

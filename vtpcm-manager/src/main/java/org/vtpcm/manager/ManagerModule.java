@@ -4,11 +4,7 @@ import org.vtpcm.manager.store.NodeSchema;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
@@ -56,6 +52,7 @@ import org.vtpcm.protocol.crypto.CryptoSuite;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 import org.vtpcm.protocol.tls.MutualTls;
 import org.vtpcm.protocol.tls.RevocationList;
+import org.vtpcm.service.rest.ApiJson;
 
 /**
  * Guice wiring of the vTPCM manager: everything is built from the one {@link ManagerConfig}. Classes with an injectable
@@ -214,11 +211,7 @@ public final class ManagerModule extends AbstractModule {
     @Provides
     @Singleton
     ObjectMapper json() {
-        return new ObjectMapper().registerModule(new JavaTimeModule()).registerModule(new Jdk8Module())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        return ApiJson.mapper();
     }
 
     @Provides
