@@ -4,7 +4,6 @@ import org.vtpcm.nodeapi.NodePaths;
 import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.StageChunksRequest;
 import org.vtpcm.nodeapi.ChunkView;
-import org.vtpcm.nodeapi.AssociationView;
 
 import static java.util.Objects.requireNonNull;
 

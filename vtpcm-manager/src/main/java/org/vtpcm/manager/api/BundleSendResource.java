@@ -1,7 +1,6 @@
 package org.vtpcm.manager.api;
 
 import org.vtpcm.manager.migration.TransferException;
-import org.vtpcm.nodeapi.NodePaths;
 import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.AssociationView;
 import org.vtpcm.nodeapi.SendRequest;

@@ -1,6 +1,5 @@
 package org.vtpcm.manager.api;
 
-import org.vtpcm.nodeapi.NodePaths;
 import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.PrepareIncomingRequest;
 import org.vtpcm.nodeapi.PrepareView;
@@ -8,7 +7,6 @@ import org.vtpcm.nodeapi.ExportRequest;
 import org.vtpcm.nodeapi.ExportView;
 import org.vtpcm.nodeapi.StageRequest;
 import org.vtpcm.nodeapi.VmRequest;
-import org.vtpcm.nodeapi.AssociationView;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,7 +1,6 @@
 package org.vtpcm.manager.api;
 
 import org.vtpcm.nodeapi.NodePaths;
-import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.NodeView;
 import org.vtpcm.nodeapi.QuoteRequest;
 import static java.util.Objects.requireNonNull;

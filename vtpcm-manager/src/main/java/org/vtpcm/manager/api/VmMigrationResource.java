@@ -1,6 +1,5 @@
 package org.vtpcm.manager.api;
 
-import org.vtpcm.nodeapi.NodePaths;
 import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.MigrateVmRequest;
 import org.vtpcm.nodeapi.VmRequest;
