@@ -74,12 +74,6 @@ public final class EngineModule extends AbstractModule {
     private static final Duration NOVA_BEGIN_WAIT = Duration.ofSeconds(60);
     /** How often the revocation list is offered again to a host whose manager does not hold it yet. */
     private static final Duration REVOCATION_RETRY = Duration.ofSeconds(60);
-    /** The engine's own TLS identity's name (its certificate's CN). */
-    public static final String IDENTITY = CloudCa.ENGINE_NAME;
-    /** The engine API's server-side TLS context. */
-    public static final String API_TLS = TlsContexts.API;
-    /** The engine's client-side TLS context towards the managers. */
-    public static final String NODES_TLS = TlsContexts.NODES;
     /** The engine's database under {@code state.dir}: journal, enrollments, certificate registry. */
     public static final String DATABASE_FILE = "engine.db";
 
@@ -124,13 +118,14 @@ public final class EngineModule extends AbstractModule {
     @Provides
     @Singleton
     IssuedIdentity engineIdentity(CloudCa ca, CertificateRegistry certificates, Clock clock) {
-        return EngineIdentity.current(ca, certificates, clock, config.stateDirectory().resolve("tls"), IDENTITY, config.apiAddress());
+        return EngineIdentity.current(ca, certificates, clock, config.stateDirectory().resolve("tls"), CloudCa.ENGINE_NAME,
+                config.apiAddress());
     }
 
     /** The engine API's TLS: operators, dashboards, compute services and nodes (health only) may connect. */
     @Provides
     @Singleton
-    @Named(API_TLS)
+    @Named(TlsContexts.API)
     SSLContext apiTls(IssuedIdentity identity, Revocations revocations) {
         return MutualTls.context(identity, EngineApiServer.ACCEPTED_ROLES, revocations);
     }
@@ -138,7 +133,7 @@ public final class EngineModule extends AbstractModule {
     /** The engine's TLS as a client of the managers: the server must be a node manager, not revoked. */
     @Provides
     @Singleton
-    @Named(NODES_TLS)
+    @Named(TlsContexts.NODES)
     SSLContext nodesTls(IssuedIdentity identity, Revocations revocations) {
         return MutualTls.context(identity, Set.of(Role.NODE_MANAGER), revocations);
     }
@@ -197,7 +192,7 @@ public final class EngineModule extends AbstractModule {
 
     @Provides
     @Singleton
-    NodeClients nodes(@Named(NODES_TLS) SSLContext engineTls) {
+    NodeClients nodes(@Named(TlsContexts.NODES) SSLContext engineTls) {
         return new NodeClients(config.hosts(), engineTls, org.vtpcm.nodeapi.ManagerClient.DEFAULT_TIMEOUT,
                 config.trust().hostAttestationTimeout());
     }

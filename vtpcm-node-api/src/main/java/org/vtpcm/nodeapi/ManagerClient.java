@@ -69,15 +69,15 @@ public final class ManagerClient {
     }
 
     public JsonNode node() {
-        return send("GET", "/v1/node", null);
+        return send("GET", NodePaths.NODE, null);
     }
 
     public JsonNode vtpcms() {
-        return send("GET", "/v1/vtpcms", null);
+        return send("GET", NodePaths.VTPCMS, null);
     }
 
     public JsonNode vtpcm(UUID vmUuid) {
-        return send("GET", "/v1/vtpcms/" + vmUuid, null);
+        return send("GET", NodePaths.vtpcm(vmUuid), null);
     }
 
     public JsonNode createVm(String domainXml, String policy) {
@@ -110,7 +110,7 @@ public final class ManagerClient {
     }
 
     public JsonNode quote(byte[] nonce) {
-        return send("POST", "/v1/attestation/quote", json.createObjectNode().put("nonce", HexFormat.of().formatHex(nonce)).toString());
+        return send("POST", NodePaths.QUOTE, body(new QuoteRequest(HexFormat.of().formatHex(nonce))));
     }
 
     /** Installs the cloud CA's revocation list (DER) on the node; the engine's call. */
@@ -127,13 +127,16 @@ public final class ManagerClient {
      * @throws ManagerClientException also when the answer is not a {@code answer} ({@link ManagerClientException#MALFORMED_ANSWER})
      */
     public <T> T call(String method, String path, Object body, Class<T> answer) {
-        String text;
+        return typed(send(method, path, body == null ? null : body(body)), answer, method + " " + path);
+    }
+
+    /** A node API message as JSON. */
+    private String body(Object message) {
         try {
-            text = body == null ? null : json.writeValueAsString(body);
+            return json.writeValueAsString(message);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write the body of " + method + " " + path + ": " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException("cannot write a " + message.getClass().getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
-        return typed(send(method, path, text), answer, method + " " + path);
     }
 
     private <T> T typed(JsonNode tree, Class<T> answer, String call) {
@@ -166,9 +169,8 @@ public final class ManagerClient {
      */
     public JsonNode sendBundle(UUID migrationId, UUID vmUuid, String destinationNode, URI destinationManager, String nonceHex,
             String ephemeralPublicKeyHex, int streams) {
-        return send("POST", "/v1/migrations/" + migrationId + "/send", json.createObjectNode().put("vmUuid", vmUuid.toString())
-                .put("destinationNode", destinationNode).put("destinationManager", destinationManager.toString()).put("nonce", nonceHex)
-                .put("ephemeralPublicKey", ephemeralPublicKeyHex).put("streams", streams).toString());
+        return send("POST", NodePaths.hook(migrationId, NodePaths.Hook.SEND), body(new SendRequest(vmUuid, destinationNode,
+                destinationManager.toString(), nonceHex, ephemeralPublicKeyHex, streams)));
     }
 
     /** Destination: one chunk of a bundle (the source manager's call; here for tools and tests). */
@@ -189,8 +191,8 @@ public final class ManagerClient {
 
     /** Destination: reassemble and stage the chunks of a bundle. */
     public JsonNode stageChunks(UUID migrationId, int count, long length, String sha256Hex) {
-        return send("POST", "/v1/migrations/" + migrationId + "/stage-chunks", json.createObjectNode().put("count", count)
-                .put("length", length).put("sha256", sha256Hex).toString());
+        return send("POST", NodePaths.hook(migrationId, NodePaths.Hook.STAGE_CHUNKS), body(new StageChunksRequest(count, length,
+                sha256Hex)));
     }
 
     /** The manager's API root, e.g. {@code https://10.200.0.2:9443}. */

@@ -99,14 +99,11 @@ final class Rollback {
                 }
                 throw e;
             }
+            if (status.switchedOver()) {
+                return true; // completed, or the source's libvirtd confirmed success: the guest can no longer resume there
+            }
             switch (status.status()) {
-                case COMPLETED -> {
-                    return true;
-                }
                 case RUNNING -> {
-                    if (status.confirmedAt() != null) {
-                        return true; // the source's libvirtd confirmed success: the guest can no longer resume there
-                    }
                     if (!abortSent) {
                         nodes.node(context.sourceHost()).abortVmMigration(context.id());
                         abortSent = true;
@@ -133,8 +130,8 @@ final class Rollback {
                     }
                     pacer.pause(SETTLE_POLL);
                 }
-                case FAILED -> {
-                    return false; // libvirt kept the VM at the source
+                default -> {
+                    return false; // FAILED: libvirt kept the VM at the source
                 }
             }
         }

@@ -37,6 +37,14 @@ final class Outcomes {
     }
 
     /**
+     * The source's epoch after a rollback from {@code phase} of a migration that began at epoch 3: the
+     * manager's abort consumes the attempt's epoch once the source was frozen (TPCM_STATE_SENT on).
+     */
+    static long sourceEpochAfterRollingBackFrom(Phase phase) {
+        return phase.compareTo(Phase.TPCM_STATE_SENT) >= 0 ? 4 : 3;
+    }
+
+    /**
      * ROLLED_BACK: one guest, running at n1, its vTPCM RUNNING there in no migration at {@code sourceEpoch}; nothing live
      * at n2 (destroyed or never created); the reason says where the VM runs; no receipt.
      */

@@ -48,10 +48,6 @@ class RecoveryTest {
         harness.close();
     }
 
-    private static long sourceEpochAfterRollingBackFrom(Phase phase) {
-        return phase.compareTo(Phase.TPCM_STATE_SENT) >= 0 ? 4 : 3;
-    }
-
     @ParameterizedTest
     @EnumSource(value = Phase.class, names = {"REQUESTED", "TARGET_SELECTED", "DEST_ATTESTED", "DEST_PREPARED", "TPCM_STATE_SENT"})
     void aCrashAfterAPhaseBeforeTheVmMigrationRollsBack(Phase last) {
@@ -60,7 +56,7 @@ class RecoveryTest {
 
         MigrationRecord record = harness.recover(run);
 
-        Outcomes.assertRolledBack(harness, run, sourceEpochAfterRollingBackFrom(last));
+        Outcomes.assertRolledBack(harness, run, Outcomes.sourceEpochAfterRollingBackFrom(last));
         assertEquals("the engine restarted during " + last + ", before the switchover; the VM and its vTPCM run at n1", record.reason());
     }
 
@@ -74,7 +70,7 @@ class RecoveryTest {
 
         MigrationRecord record = harness.recover(run);
 
-        Outcomes.assertRolledBack(harness, run, sourceEpochAfterRollingBackFrom(phase));
+        Outcomes.assertRolledBack(harness, run, Outcomes.sourceEpochAfterRollingBackFrom(phase));
         assertTrue(record.reason().startsWith("the engine restarted during " + phase), record.reason());
     }
 

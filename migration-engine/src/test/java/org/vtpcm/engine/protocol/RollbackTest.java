@@ -46,10 +46,6 @@ class RollbackTest {
         harness.close();
     }
 
-    private static long sourceEpochAfterRollingBackFrom(Phase phase) {
-        return phase.compareTo(Phase.TPCM_STATE_SENT) >= 0 ? 4 : 3;
-    }
-
     private ActiveRun vmMigrationRunning() {
         ActiveRun run = harness.open();
         harness.runThrough(run, Phase.TPCM_STATE_SENT);
@@ -66,7 +62,7 @@ class RollbackTest {
 
         harness.protocol.runner().rollBackNow(run, new ProtocolRefusal("stopped after " + last));
 
-        Outcomes.assertRolledBack(harness, run, sourceEpochAfterRollingBackFrom(last));
+        Outcomes.assertRolledBack(harness, run, Outcomes.sourceEpochAfterRollingBackFrom(last));
         MigrationRecord record = harness.record(run);
         assertEquals("stopped after " + last + "; the VM and its vTPCM run at n1", record.reason());
         assertFalse(record.cleanupPending());
@@ -135,7 +131,7 @@ class RollbackTest {
         assertEquals("RUNNING", source.row(Harness.VM).orElseThrow().state());
         destination.unreachable = false;
         assertTrue(harness.protocol.rollback().abortDestination(MigrationContext.fromRecord(record, harness.nodes.host("n2"))));
-        Outcomes.assertRolledBack(harness, run, sourceEpochAfterRollingBackFrom(last));
+        Outcomes.assertRolledBack(harness, run, Outcomes.sourceEpochAfterRollingBackFrom(last));
     }
 
     /** Found as a bug, as above, through the runner. */

@@ -108,7 +108,7 @@ class EnrollmentApiTest {
                 List.of(), Duration.ofDays(1), false, true)));
         nodeIdentity = new EngineClient(URI.create("https://127.0.0.1:" + apiPort), MutualTls.context(ca.issueTlsIdentity(Role.NODE_MANAGER, NODE, List.of(),
                 List.of(), Duration.ofDays(1), false, true)));
-        anonymous = HttpClient.newBuilder().sslContext(PinnedCaTls.trustingCertificate(ca.certificate(), EngineEnrollment.ENGINE_NAME))
+        anonymous = HttpClient.newBuilder().sslContext(PinnedCaTls.trustingCertificate(ca.certificate(), CloudCa.ENGINE_NAME))
                 .connectTimeout(Duration.ofSeconds(5)).build();
         tpm = EmulatedPlatformTpm.start(folder.resolve("tpm"), folder.resolve("tpm-run"), Duration.ofSeconds(10));
     }

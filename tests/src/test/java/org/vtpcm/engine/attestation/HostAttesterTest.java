@@ -227,7 +227,7 @@ class HostAttesterTest {
     private static QuoteEvidence withoutPcr(NodeAttestation attestation, EmulatedPlatformTpm tpm, CertifiedNode certified, byte[] nonce,
             int left) {
         HexFormat hex = HexFormat.of();
-        int[] kept = java.util.Arrays.stream(NodeAttestation.QUOTED_PCRS).filter(pcr -> pcr != left).toArray();
+        int[] kept = java.util.Arrays.stream(NodePcrs.quoted()).filter(pcr -> pcr != left).toArray();
         Quote quote = tpm.quote(nonce, kept);
         Map<Integer, String> pcrs = new LinkedHashMap<>();
         quote.pcrValues().forEach((index, value) -> pcrs.put(index, hex.formatHex(value)));

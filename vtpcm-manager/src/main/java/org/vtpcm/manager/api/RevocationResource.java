@@ -21,8 +21,6 @@ import org.vtpcm.service.rest.BadRequestException;
  * Only a list the CA signed, and not older than the held one, is installed.
  */
 public final class RevocationResource implements ApiRoutes {
-    public static final String PATH = NodePaths.REVOCATIONS;
-    public static final String MEDIA_TYPE = NodePaths.CRL_MEDIA_TYPE;
     /** A CRL of thousands of serials is well below this. */
     static final int MAX_BYTES = 1 << 20;
     private static final Logger LOG = LoggerFactory.getLogger(RevocationResource.class);
@@ -35,8 +33,8 @@ public final class RevocationResource implements ApiRoutes {
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
-        routes.put(PATH, this::install);
-        routes.get(PATH, this::current);
+        routes.put(NodePaths.REVOCATIONS, this::install);
+        routes.get(NodePaths.REVOCATIONS, this::current);
     }
 
     private void install(Context context) {
@@ -63,6 +61,6 @@ public final class RevocationResource implements ApiRoutes {
             context.status(404).json(new ApiError("NOT_FOUND", "no revocation list has been installed on this node", List.of()));
             return;
         }
-        context.contentType(MEDIA_TYPE).result(der);
+        context.contentType(NodePaths.CRL_MEDIA_TYPE).result(der);
     }
 }

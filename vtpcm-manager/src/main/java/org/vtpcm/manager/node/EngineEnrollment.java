@@ -36,8 +36,6 @@ import org.vtpcm.protocol.pki.Pem;
  * token is never part of a message this class writes or throws.
  */
 public final class EngineEnrollment implements EnrollmentChannel {
-    /** The common name of the engine's certificate ({@code vtpcm-engine}); a node's certificate from the same CA will not do. */
-    public static final String ENGINE_NAME = org.vtpcm.protocol.pki.CloudCa.ENGINE_NAME;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_ANSWER_BYTES = 256 * 1024;
@@ -64,7 +62,7 @@ public final class EngineEnrollment implements EnrollmentChannel {
             throw new IllegalArgumentException("the enrollment token is malformed (expected the token `vtpcm nodes token` printed)");
         }
         this.token = token;
-        this.http = HttpClient.newBuilder().sslContext(ca.tls(ENGINE_NAME)).connectTimeout(CONNECT_TIMEOUT)
+        this.http = HttpClient.newBuilder().sslContext(ca.tls(org.vtpcm.protocol.pki.CloudCa.ENGINE_NAME)).connectTimeout(CONNECT_TIMEOUT)
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 

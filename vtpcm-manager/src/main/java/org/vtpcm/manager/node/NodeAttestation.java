@@ -26,10 +26,6 @@ import org.vtpcm.nodeapi.NodePcrs;
  * and keeps the event log; {@link #quote(byte[])} signs the PCRs with the attestation key.
  */
 public final class NodeAttestation implements AutoCloseable {
-    public static final int PCR_CODE = NodePcrs.CODE;
-    public static final int PCR_CONFIG = NodePcrs.CONFIG;
-    public static final int PCR_BINARIES = NodePcrs.BINARIES;
-    public static final int[] QUOTED_PCRS = NodePcrs.quoted();
     private static final Logger LOG = LoggerFactory.getLogger(NodeAttestation.class);
 
     private final String nodeName;
@@ -47,15 +43,15 @@ public final class NodeAttestation implements AutoCloseable {
     /** Measures code, config and binaries; call once, at start, before anything else runs. */
     public void measureStart(List<Path> codeFiles, Path configFile, List<Path> binaries) {
         for (Path code : codeFiles) {
-            measurer.measureFile(PCR_CODE, code);
+            measurer.measureFile(NodePcrs.CODE, code);
         }
-        measurer.measureFile(PCR_CONFIG, configFile);
+        measurer.measureFile(NodePcrs.CONFIG, configFile);
         for (Path binary : binaries) {
             if (Files.isRegularFile(binary)) {
-                measurer.measureFile(PCR_BINARIES, binary);
+                measurer.measureFile(NodePcrs.BINARIES, binary);
             } else {
                 // an absent binary is recorded too: a verifier must see that it was expected
-                measurer.measureBytes(PCR_BINARIES, "missing:" + binary, new byte[0]);
+                measurer.measureBytes(NodePcrs.BINARIES, "missing:" + binary, new byte[0]);
             }
         }
         LOG.info("measured {} code file(s), config {}, {} binary(ies) into PCRs 11-13 of the {}", codeFiles.size(), configFile,
@@ -75,7 +71,7 @@ public final class NodeAttestation implements AutoCloseable {
     }
 
     public QuoteEvidence quote(byte[] nonce) {
-        Quote quote = tpm.quote(nonce, QUOTED_PCRS);
+        Quote quote = tpm.quote(nonce, NodePcrs.quoted());
         HexFormat hex = HexFormat.of();
         Map<Integer, String> pcrs = new LinkedHashMap<>();
         quote.pcrValues().forEach((index, value) -> pcrs.put(index, hex.formatHex(value)));

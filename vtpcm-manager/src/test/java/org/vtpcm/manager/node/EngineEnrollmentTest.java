@@ -82,7 +82,7 @@ class EngineEnrollmentTest {
 
     @BeforeEach
     void start() throws IOException {
-        engine = StandIn.start(ca, EngineEnrollment.ENGINE_NAME, shared.resolve("ca"));
+        engine = StandIn.start(ca, CloudCa.ENGINE_NAME, shared.resolve("ca"));
         tls = folder.resolve("tls");
     }
 
@@ -119,7 +119,7 @@ class EngineEnrollmentTest {
     @Test
     void anEngineFromAnotherCaGetsNothing() throws IOException {
         engine.close();
-        engine = StandIn.start(other, EngineEnrollment.ENGINE_NAME, shared.resolve("other"));
+        engine = StandIn.start(other, CloudCa.ENGINE_NAME, shared.resolve("other"));
         EnrollmentException e = assertThrows(EnrollmentException.class, () -> enroll(CaPin.certificate(ca.certificate())));
         assertTrue(e.getMessage().startsWith("cannot reach the engine's enrollment endpoint"), e.getMessage());
         assertTrue(engine.requests.isEmpty(), "the token never left the node");
