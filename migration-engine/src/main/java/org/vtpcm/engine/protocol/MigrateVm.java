@@ -18,8 +18,8 @@ import org.vtpcm.nodeapi.OutgoingView;
 /**
  * VM_MIGRATING: the source manager live-migrates the VM with its local libvirtd, peer-to-peer
  * (TLS, multifd and compression as asked; paused at the destination for verify-before-resume). The
- * engine follows the job: progress into the journal; an abort request, a timeout, or a destination
- * manager lost before the switchover abort the libvirt job. The decisions are {@link VmMigrationDecisions}.
+ * engine follows the job: progress into the journal; an abort request, a timeout, a destination
+ * manager lost, or the vTPCM's bundle refused by the destination before the switchover abort the libvirt job. The decisions are {@link VmMigrationDecisions}.
  */
 final class MigrateVm implements PhaseStep {
     private static final Logger LOG = LoggerFactory.getLogger(MigrateVm.class);
@@ -123,7 +123,8 @@ final class MigrateVm implements PhaseStep {
             }
             if (abortReason.isEmpty()) {
                 abortReason = VmMigrationDecisions.abortReason(run.abortPending(), Duration.between(start, now), limits.timeout(),
-                        destinationLostSince, now, limits.destinationLossTolerance(), context.destinationName());
+                        destinationLostSince, now, limits.destinationLossTolerance(), context.destinationName())
+                        .or(() -> VmMigrationDecisions.bundleFailure(status, context.destinationName()));
                 abortReason.ifPresent(reason -> {
                     LOG.warn("migration {}: aborting the VM migration: {}", context.id(), reason);
                     abortJob(context);

@@ -4,15 +4,18 @@ import static java.util.Objects.requireNonNull;
 
 import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.Phase;
-import org.vtpcm.nodeapi.AssociationView;
+import org.vtpcm.nodeapi.BundleStatus;
 import org.vtpcm.nodeapi.NodeApi;
 import org.vtpcm.nodeapi.SendRequest;
 import org.vtpcm.nodeapi.SendView;
 
 /**
- * TPCM_STATE_SENT: the source freezes the TPCM layer, builds the bundle (signed by the source node,
- * encrypted to the destination's ephemeral key) and sends it straight to the destination's manager
- * over mutual TLS; the destination verifies and stages it.
+ * TPCM_STATE_SENT: the source freezes the TPCM layer and seals the bundle (signed by the source node,
+ * encrypted to the destination's ephemeral key); the phase ends once the vTPCM is MIGRATING_OUT with
+ * its bundle sealed. The source then pushes it straight to the destination's manager over mutual TLS
+ * in the background, while the VM's memory pre-copy runs: the VM migration follows the push
+ * ({@link MigrateVm} aborts it if the push fails before the switchover) and {@link VerifyState}
+ * waits for the destination to have staged it.
  */
 final class SendTpcmState implements PhaseStep {
     private final NodeDirectory nodes;
@@ -28,7 +31,8 @@ final class SendTpcmState implements PhaseStep {
 
     @Override
     public String intent(MigrationContext context) {
-        return "freeze on " + context.sourceHost() + ", send the bundle to " + context.destinationName();
+        return "freeze on " + context.sourceHost() + ", seal the bundle for " + context.destinationName()
+                + " and push it there while the VM migrates";
     }
 
     @Override
@@ -36,13 +40,25 @@ final class SendTpcmState implements PhaseStep {
         MigrationContext context = run.context();
         NodeApi source = nodes.node(context.sourceHost());
         source.freeze(context.id(), context.vmUuid());
-        SendView sent = source.send(context.id(), new SendRequest(context.vmUuid(), context.destinationName(),
-                context.destination().manager().toString(), context.nonceHex(), context.ephemeralPublicKey(), 1));
-        String state = sent.staged() == null ? null : sent.staged().state();
-        if (!AssociationView.STAGED.equals(state)) {
-            throw new ProtocolRefusal("the destination did not stage the bundle (state " + state + ")");
+        SendView sent = source.send(context.id(), request(context));
+        BundleStatus push = sent.push();
+        if (push == null || push.failed()) {
+            throw new ProtocolRefusal("the source did not begin the push of the bundle to " + context.destinationName()
+                    + (push == null ? "" : ": " + push.error()));
         }
-        return new Step(context, "bundle of " + sent.bundleBytes() + " bytes staged on " + context.destinationName() + " in "
-                + sent.chunks() + " chunk(s), " + sent.retries() + " retries");
+        return new Step(context, "bundle of " + sent.bundleBytes() + " bytes sealed in " + sent.millis() + " ms; on its way to "
+                + context.destinationName());
+    }
+
+    /** The send of the migration's bundle in the background. */
+    static SendRequest request(MigrationContext context) {
+        return new SendRequest(context.vmUuid(), context.destinationName(), context.destination().manager().toString(),
+                context.nonceHex(), context.ephemeralPublicKey(), 1, true);
+    }
+
+    /** The same bundle again (the destination's ephemeral key is not kept across an engine restart, and the source needs none). */
+    static SendRequest again(MigrationContext context) {
+        return new SendRequest(context.vmUuid(), context.destinationName(), context.destination().manager().toString(), null, null, 1,
+                true);
     }
 }

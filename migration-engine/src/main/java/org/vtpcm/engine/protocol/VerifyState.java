@@ -11,17 +11,22 @@ import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.journal.Phase;
 import org.vtpcm.nodeapi.ArrivalView;
+import org.vtpcm.nodeapi.AssociationView;
+import org.vtpcm.nodeapi.BundleStatus;
 import org.vtpcm.nodeapi.StateEvidence;
 import org.vtpcm.protocol.state.StateDigest;
 
 /**
- * VERIFIED: the digest of the TPM state blobs QEMU fetched at the source equals the digest of those it
+ * VERIFIED: the vTPCM's bundle is staged at the destination (pushed again if its push failed), the digest of the TPM state blobs QEMU fetched at the source equals the digest of those it
  * loaded at the destination (each seen by that node's control-channel interposer), and the staged
  * vTPCM has the expected epoch. Then, under verify-before-resume, the destination VM is resumed.
  */
 final class VerifyState implements PhaseStep {
     private static final Duration EVIDENCE_WAIT = Duration.ofSeconds(10);
     private static final Duration EVIDENCE_POLL = Duration.ofMillis(10);
+    private static final Duration STAGE_WAIT = Duration.ofSeconds(60);
+    private static final Duration STAGE_POLL = Duration.ofMillis(20);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VerifyState.class);
 
     private final NodeDirectory nodes;
     private final MigrationJournal journal;
@@ -49,6 +54,7 @@ final class VerifyState implements PhaseStep {
     @Override
     public Step run(ActiveRun run) {
         MigrationContext context = run.context();
+        long epoch = awaitStaged(context).epoch();
         if (!context.digestsKnown()) {
             StateDigest left = digest(context, context.sourceHost(), StateEvidence::left);
             StateDigest arrived = digest(context, context.destinationName(), StateEvidence::arrived);
@@ -61,11 +67,6 @@ final class VerifyState implements PhaseStep {
                     + ") is not the state that left " + context.sourceHost() + " (" + context.digestLeft() + ")"
                     + (context.options().verifyBeforeResume() ? "; the VM stays paused there" : "; the VM already runs there (resume-first)"));
         }
-        long epoch = nodes.node(context.destinationName()).vtpcm(context.vmUuid()).vtpcm().epoch();
-        if (epoch != context.newEpoch()) {
-            throw new StateMismatchException("the vTPCM at " + context.destinationName() + " has epoch " + epoch + ", expected "
-                    + context.newEpoch());
-        }
         var destination = nodes.node(context.destinationName());
         ArrivalView arrival = context.options().verifyBeforeResume() ? destination.resume(context.id(), context.vmUuid())
                 : destination.arrival(context.id(), context.vmUuid());
@@ -77,6 +78,44 @@ final class VerifyState implements PhaseStep {
                 + arrival.domainState() + " at " + context.destinationName() + ", downtime " + facts.downtimeMillis() + " ms (QEMU's "
                 + facts.qemuDowntimeMillis() + " ms; " + facts.verificationPauseMillis() + " ms paused for verification after the "
                 + "migration ended)");
+    }
+
+    /**
+     * The bundle the source pushed while the VM migrated must be staged at the destination before the
+     * guest may run there: waits for it, and has a failed or forgotten push repeated (the same sealed bundle).
+     */
+    private AssociationView awaitStaged(MigrationContext context) {
+        Instant deadline = clock.instant().plus(STAGE_WAIT);
+        while (true) {
+            AssociationView row = nodes.node(context.destinationName()).vtpcm(context.vmUuid()).vtpcm();
+            StagingDecisions.Next next = StagingDecisions.atDestination(row, context.newEpoch())
+                    .orElseGet(() -> StagingDecisions.whilePushing(sourcePush(context)));
+            switch (next) {
+                case READY -> {
+                    return row;
+                }
+                case WRONG_EPOCH -> throw new StateMismatchException("the vTPCM at " + context.destinationName() + " has epoch "
+                        + row.epoch() + ", expected " + context.newEpoch());
+                case LOST -> throw new StateMismatchException("the destination " + context.destinationName() + " holds no incoming vTPCM "
+                        + "of this migration to stage its state into (it is " + row.state() + " at epoch " + row.epoch() + ")");
+                case PUSH_AGAIN -> {
+                    LOG.info("migration {}: the bundle is not staged at {}; the source pushes it again", context.id(),
+                            context.destinationName());
+                    nodes.node(context.sourceHost()).send(context.id(), SendTpcmState.again(context));
+                }
+                case WAIT -> {
+                }
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw new IllegalStateException("the destination " + context.destinationName() + " has not staged the vTPCM's bundle "
+                        + "after " + STAGE_WAIT.toSeconds() + " s");
+            }
+            pacer.pause(STAGE_POLL);
+        }
+    }
+
+    private BundleStatus sourcePush(MigrationContext context) {
+        return nodes.node(context.sourceHost()).vmMigration(context.id(), context.vmUuid()).bundle();
     }
 
     /** The interposer writes its report a few milliseconds after QEMU's last control command; NONE if it never does. */

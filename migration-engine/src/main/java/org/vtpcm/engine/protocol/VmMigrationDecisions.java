@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.vtpcm.engine.journal.VmProgress;
+import org.vtpcm.nodeapi.BundleStatus;
 import org.vtpcm.nodeapi.JobProgress;
 import org.vtpcm.nodeapi.OutgoingView;
 
@@ -79,6 +80,16 @@ final class VmMigrationDecisions {
             return Optional.of("the destination manager on " + destination + " became unreachable before the switchover");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why the VM migration must stop because the vTPCM's bundle could not be staged at the destination
+     * (its push in the background failed), or empty. Only asked before the switchover: after it, the
+     * bundle is pushed again until the destination has it.
+     */
+    static Optional<String> bundleFailure(Optional<OutgoingView> status, String destination) {
+        return status.map(OutgoingView::bundle).filter(BundleStatus::failed)
+                .map(push -> "the vTPCM's state could not be staged at " + destination + ": " + push.error());
     }
 
     /** When the destination was first seen unreachable: kept while it stays lost, cleared when it answers. */

@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.vtpcm.nodeapi.ArrivalView;
 import org.vtpcm.nodeapi.AssociationView;
+import org.vtpcm.nodeapi.BundleStatus;
 import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.nodeapi.DomainView;
 import org.vtpcm.nodeapi.HostCpu;
@@ -66,6 +67,10 @@ final class FakeNode implements NodeApi {
     String stageAs = AssociationView.STAGED;
     /** send answers without the destination's row. */
     boolean sendOmitsStagedRow;
+    /** How many background pushes from this source fail before one stages (the destination refuses, say). */
+    int pushFailures;
+    /** This source's last background push, as its view of the VM migration reports it (null: none, or forgotten). */
+    BundleStatus push;
     /** Whether an abort of the VM migration stops the libvirt job; false: libvirt is past the point where it can, the script goes on. */
     boolean abortHeeded = true;
     /** The byte counts a running, unconfirmed VM migration reports (null: none, as libvirt 9.0 in the lab). */
@@ -218,8 +223,20 @@ final class FakeNode implements NodeApi {
         AssociationView row = bound(migrationId, request.vmUuid());
         FakeNode destination = world.node(request.destinationNode());
         AssociationView incoming = destination.bound(migrationId, request.vmUuid());
-        AssociationView staged = destination.put(incoming, destination.stageAs, incoming.epoch(), migrationId);
         put(row, "MIGRATING_OUT", row.epoch(), migrationId);
+        if (request.inBackground()) {
+            // the push runs at once here; what it ends in is what the source's view of the VM migration reports
+            if (pushFailures > 0 || !AssociationView.STAGED.equals(destination.stageAs)) {
+                pushFailures = Math.max(0, pushFailures - 1);
+                push = new BundleStatus(BundleStatus.State.FAILED, 4096, 0, 5, 900, "n2 refused the bundle");
+            } else {
+                destination.put(incoming, destination.stageAs, incoming.epoch(), migrationId);
+                push = new BundleStatus(BundleStatus.State.STAGED, 4096, 1, 0, 3, null);
+            }
+            return answer("send", new SendView(4096, 0, 1, 0, 2, incoming.epoch(), null,
+                    new BundleStatus(BundleStatus.State.PUSHING, 4096, 0, 0, 0, null)));
+        }
+        AssociationView staged = destination.put(incoming, destination.stageAs, incoming.epoch(), migrationId);
         return answer("send", new SendView(4096, 1, 1, 0, 3, incoming.epoch(), destination.sendOmitsStagedRow ? null : staged));
     }
 
@@ -263,7 +280,7 @@ final class FakeNode implements NodeApi {
         return new OutgoingView(migrationId, vmUuid, "vm", status, "qemu+tls://" + outgoingDestination + "/system", at, wall,
                 status == VmMigrationStatus.RUNNING && !confirmed ? jobProgress : null,
                 status == VmMigrationStatus.FAILED ? "job failed" : null,
-                domains.get(vmUuid), at.plusMillis(1200), confirmedRunning ? at.plusMillis(1450) : null);
+                domains.get(vmUuid), at.plusMillis(1200), confirmedRunning ? at.plusMillis(1450) : null, push);
     }
 
     @Override

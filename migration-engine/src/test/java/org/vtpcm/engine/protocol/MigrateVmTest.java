@@ -180,6 +180,29 @@ class MigrateVmTest {
     }
 
     @Test
+    void aBundleTheDestinationRefusedBeforeTheSwitchoverAbortsTheJob() {
+        source.pushFailures = 1;
+        ActiveRun run = sent(harness.open());
+        script(VmMigrationStatus.RUNNING, VmMigrationStatus.RUNNING);
+
+        ProtocolRefusal refusal = assertThrows(ProtocolRefusal.class, () -> harness.migrateVm().run(run));
+
+        assertEquals(1, source.count("migrate-vm/abort"), "the libvirt job is aborted: no guest goes where its vTPCM cannot follow");
+        assertEquals("the vTPCM's state could not be staged at n2: n2 refused the bundle", refusal.getMessage());
+        assertFalse(run.context().switchedOver());
+    }
+
+    @Test
+    void aBundleStillOnItsWayDoesNotHoldTheJob() {
+        ActiveRun run = sent(harness.open());
+        source.push = new org.vtpcm.nodeapi.BundleStatus(org.vtpcm.nodeapi.BundleStatus.State.PUSHING, 4096, 0, 0, 0, null);
+        script(VmMigrationStatus.RUNNING, VmMigrationStatus.COMPLETED);
+
+        assertTrue(harness.migrateVm().run(run).context().switchedOver());
+        assertEquals(0, source.count("migrate-vm/abort"));
+    }
+
+    @Test
     void anAbortTheJobNoLongerHeedsEndsInTheSwitchoverNotARefusal() {
         ActiveRun run = sent(harness.open());
         source.abortHeeded = false;

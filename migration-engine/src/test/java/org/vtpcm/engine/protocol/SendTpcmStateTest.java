@@ -13,7 +13,7 @@ import org.vtpcm.engine.journal.Phase;
 import org.vtpcm.nodeapi.ManagerClientException;
 import org.vtpcm.nodeapi.SendRequest;
 
-/** TPCM_STATE_SENT on its own: the source freezes, then sends the bundle straight to the destination, which stages it. */
+/** TPCM_STATE_SENT on its own: the source freezes and seals the bundle, then pushes it to the destination in the background. */
 class SendTpcmStateTest {
     @TempDir
     Path folder;
@@ -34,35 +34,32 @@ class SendTpcmStateTest {
     }
 
     @Test
-    void theSourceFreezesThenSendsToTheDestinationsManagerUnderItsEphemeralKey() {
+    void theSourceFreezesSealsAndPushesInTheBackgroundUnderTheDestinationsEphemeralKey() {
         MigrationContext before = run.context();
         PhaseStep step = harness.step(Phase.TPCM_STATE_SENT);
-        assertEquals("freeze on n1, send the bundle to n2", step.intent(before));
+        assertEquals("freeze on n1, seal the bundle for n2 and push it there while the VM migrates", step.intent(before));
 
         Step result = step.run(run);
 
         assertEquals(List.of("n1 freeze", "n1 send"), harness.nodes.log);
-        assertEquals(new SendRequest(Harness.VM, "n2", "https://n2:9443", before.nonceHex(), "04" + "cd".repeat(32), 1),
+        assertEquals(new SendRequest(Harness.VM, "n2", "https://n2:9443", before.nonceHex(), "04" + "cd".repeat(32), 1, true),
                 harness.n("n1").lastSend);
         assertEquals("MIGRATING_OUT", harness.n("n1").row(Harness.VM).orElseThrow().state());
-        assertEquals("STAGED", harness.n("n2").row(Harness.VM).orElseThrow().state());
-        assertEquals(4, harness.n("n2").row(Harness.VM).orElseThrow().epoch());
         assertEquals(before, result.context(), "the context is unchanged");
-        assertEquals("bundle of 4096 bytes staged on n2 in 1 chunk(s), 0 retries", result.detail());
+        assertEquals("bundle of 4096 bytes sealed in 2 ms; on its way to n2", result.detail());
     }
 
     @Test
-    void aBundleTheDestinationDidNotStageIsRefused() {
-        harness.n("n2").stageAs = "MIGRATING_IN";
-        ProtocolRefusal refusal = assertThrows(ProtocolRefusal.class, () -> harness.step(Phase.TPCM_STATE_SENT).run(run));
-        assertEquals("the destination did not stage the bundle (state MIGRATING_IN)", refusal.getMessage());
+    void aPushTheSourceCouldNotBeginIsRefused() {
+        harness.n("n1").failOn.put("send", () -> new ManagerClientException(409, "ILLEGAL_TRANSITION", "not frozen"));
+        assertThrows(ManagerClientException.class, () -> harness.step(Phase.TPCM_STATE_SENT).run(run));
+        assertEquals("MIGRATING_IN", harness.n("n2").row(Harness.VM).orElseThrow().state());
     }
 
     @Test
-    void anAnswerWithoutTheStagedRowIsRefused() {
-        harness.n("n2").sendOmitsStagedRow = true;
-        ProtocolRefusal refusal = assertThrows(ProtocolRefusal.class, () -> harness.step(Phase.TPCM_STATE_SENT).run(run));
-        assertEquals("the destination did not stage the bundle (state null)", refusal.getMessage());
+    void aRepeatedSendCarriesNeitherTheNonceNorTheKey() {
+        SendRequest again = SendTpcmState.again(run.context());
+        assertEquals(new SendRequest(Harness.VM, "n2", "https://n2:9443", null, null, 1, true), again);
     }
 
     @Test

@@ -55,7 +55,7 @@ class VerifyStateTest {
 
         Step result = harness.verify().run(run);
 
-        assertEquals(List.of("n1 verify", "n2 verify", "n2 vtpcm", "n2 resume"), harness.nodes.log);
+        assertEquals(List.of("n2 vtpcm", "n1 verify", "n2 verify", "n2 resume"), harness.nodes.log);
         assertEquals(FakeNode.DIGEST, result.context().digestLeft());
         assertEquals(FakeNode.DIGEST, result.context().digestArrived());
         assertEquals(new ArrivalFacts(40, 1500, 1800), result.context().arrival(),
@@ -77,7 +77,7 @@ class VerifyStateTest {
 
         Step result = harness.verify().run(run);
 
-        assertEquals(List.of("n1 verify", "n2 verify", "n2 vtpcm", "n2 arrival"), harness.nodes.log);
+        assertEquals(List.of("n2 vtpcm", "n1 verify", "n2 verify", "n2 arrival"), harness.nodes.log);
         assertEquals(new ArrivalFacts(40, 0, 40), result.context().arrival());
         assertEquals(40L, harness.record(run).downtimeMillis());
     }
@@ -164,5 +164,46 @@ class VerifyStateTest {
         Step result = harness.verify().run(restarted);
 
         assertEquals(new ArrivalFacts(40, 0, 40), result.context().arrival(), "no times of the switchover: QEMU's figure, a lower bound");
+    }
+
+    @Test
+    void aBundleWhosePushFailedIsPushedAgainBeforeTheDigestsAreCompared() {
+        harness.n("n1").pushFailures = 1;
+        ActiveRun run = switchedOver(true);
+        assertEquals("MIGRATING_IN", harness.n("n2").row(Harness.VM).orElseThrow().state(), "the first push failed");
+
+        harness.verify().run(run);
+
+        assertEquals(List.of("n2 vtpcm", "n1 vm-migration", "n1 send", "n2 vtpcm", "n1 verify", "n2 verify", "n2 resume"),
+                harness.nodes.log);
+        assertEquals(new org.vtpcm.nodeapi.SendRequest(Harness.VM, "n2", "https://n2:9443", null, null, 1, true),
+                harness.n("n1").lastSend, "the same sealed bundle again: the engine no longer needs the destination's key");
+        assertEquals("STAGED", harness.n("n2").row(Harness.VM).orElseThrow().state());
+    }
+
+    @Test
+    void aPushStillUnderWayIsWaitedFor() {
+        harness.n("n1").pushFailures = 1;
+        ActiveRun run = switchedOver(true);
+        harness.n("n1").push = new org.vtpcm.nodeapi.BundleStatus(org.vtpcm.nodeapi.BundleStatus.State.PUSHING, 4096, 0, 0, 0, null);
+        harness.time.meanwhile = () -> harness.n("n2").force(Harness.VM, "STAGED", 4, run.id());
+        long sends = harness.n("n1").count("send");
+
+        harness.verify().run(run);
+
+        assertEquals(sends, harness.n("n1").count("send"), "nothing pushed twice while a push is under way");
+        assertEquals(DomainState.RUNNING, harness.n("n2").domains.get(Harness.VM));
+    }
+
+    @Test
+    void aDestinationWithoutItsIncomingVtpcmIsAMismatchNotAWait() {
+        ActiveRun run = switchedOver(true);
+        harness.n("n2").force(Harness.VM, "CREATED", 4, run.id());
+
+        StateMismatchException mismatch = assertThrows(StateMismatchException.class, () -> harness.verify().run(run));
+
+        assertEquals("the destination n2 holds no incoming vTPCM of this migration to stage its state into (it is CREATED at epoch 4)",
+                mismatch.getMessage());
+        assertEquals(DomainState.PAUSED, harness.n("n2").domains.get(Harness.VM), "the guest is not resumed");
     }
 }

@@ -21,7 +21,10 @@ import org.vtpcm.service.rest.ApiRoutes;
 import org.vtpcm.service.rest.BadRequestException;
 import org.vtpcm.service.rest.Requests;
 
-/** Source: POST /v1/migrations/{migrationId}/send exports the frozen vTPCM and pushes it to the destination manager. */
+/**
+ * Source: POST /v1/migrations/{migrationId}/send exports the frozen vTPCM and pushes it to the destination
+ * manager, answering when it is staged there, or (background) as soon as it is sealed.
+ */
 public final class BundleSendResource implements ApiRoutes {
     private final BundlePush push;
     private final CryptoSuite suite;
@@ -48,11 +51,24 @@ public final class BundleSendResource implements ApiRoutes {
         }
         String destination = Requests.required(request.destinationNode(), "destinationNode");
         URI manager = managerUri(Requests.required(request.destinationManager(), "destinationManager"));
-        byte[] nonce = Requests.hex(request.nonce(), "nonce", 32, 32);
-        var ephemeral = SuitePublicKeys.decode(suite, request.ephemeralPublicKey(), "ephemeralPublicKey");
+        // neither the nonce nor the key: push the bundle sealed earlier in this migration again (in the background)
+        boolean again = request.nonce() == null && request.ephemeralPublicKey() == null;
+        if (again && !request.inBackground()) {
+            throw new BadRequestException("nonce and ephemeralPublicKey are required (only a send in the background may repeat "
+                    + "the bundle sealed earlier without them)");
+        }
+        byte[] nonce = again ? null : Requests.hex(request.nonce(), "nonce", 32, 32);
+        var ephemeral = again ? null : SuitePublicKeys.decode(suite, request.ephemeralPublicKey(), "ephemeralPublicKey");
         int streams = request.streams() == null ? 1 : request.streams();
         if (streams < 1 || streams > BundleSender.MAX_STREAMS) {
             throw new BadRequestException("streams must be 1.." + BundleSender.MAX_STREAMS + " (got " + streams + ")");
+        }
+        if (request.inBackground()) {
+            BundlePush.Started started = push.pushInBackground(migrationId, request.vmUuid(), destination, manager, nonce, ephemeral,
+                    streams);
+            context.json(new SendView(started.bundleBytes(), 0, streams, 0, started.sealMillis(), started.epoch(), null,
+                    started.status()));
+            return;
         }
         BundlePush.Pushed pushed = push.push(migrationId, request.vmUuid(), destination, manager, nonce, ephemeral, streams);
         BundleSender.Report report = pushed.report();

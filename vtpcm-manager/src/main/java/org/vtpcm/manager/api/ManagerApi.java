@@ -56,7 +56,7 @@ public final class ManagerApi {
                 new MigrationHookResource(migrations.hooks, migrations.transfer, suite, json),
                 new BundleSendResource(migrations.bundlePush, suite, json),
                 new BundleReceiveResource(migrations.bundleReceiver, json),
-                new VmMigrationResource(migrations.vmMigrations, json),
+                new VmMigrationResource(migrations.vmMigrations, migrations.bundlePush::status, json),
                 new RevocationResource(revocations));
     }
 

@@ -8,10 +8,14 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.vtpcm.manager.libvirt.MigrationOptions;
 import org.vtpcm.manager.migration.VmMigrations;
+import org.vtpcm.nodeapi.BundleStatus;
+import org.vtpcm.nodeapi.OutgoingView;
 import org.vtpcm.service.rest.ApiRoutes;
 import org.vtpcm.service.rest.BadRequestException;
 import org.vtpcm.service.rest.Requests;
@@ -27,14 +31,15 @@ public final class VmMigrationResource implements ApiRoutes {
     private static final int MAX_PARALLEL = 16;
 
     private final VmMigrations migrations;
+    private final Function<UUID, Optional<BundleStatus>> pushes;
     private final ObjectMapper json;
 
-    public VmMigrationResource(VmMigrations migrations, ObjectMapper json) {
+    /** @param pushes the background pushes of bundles, whose status the source's view of a VM migration carries */
+    public VmMigrationResource(VmMigrations migrations, Function<UUID, Optional<BundleStatus>> pushes, ObjectMapper json) {
         this.migrations = requireNonNull(migrations, "migrations is null");
+        this.pushes = requireNonNull(pushes, "pushes is null");
         this.json = requireNonNull(json, "json is null");
     }
-
-
 
     @Override
     public void register(JavalinDefaultRoutingApi routes) {
@@ -67,7 +72,7 @@ public final class VmMigrationResource implements ApiRoutes {
         }
         MigrationOptions options = new MigrationOptions(parallel, Boolean.TRUE.equals(request.compress()),
                 !Boolean.FALSE.equals(request.tls()), !Boolean.FALSE.equals(request.paused()), bandwidth);
-        context.status(202).json(migrations.start(migrationId, request.vmUuid(), destination, destinationNode, options));
+        context.status(202).json(withPush(migrations.start(migrationId, request.vmUuid(), destination, destinationNode, options)));
     }
 
     private void outgoing(Context context) {
@@ -79,11 +84,15 @@ public final class VmMigrationResource implements ApiRoutes {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("the query parameter vmUuid must be a UUID");
         }
-        context.json(migrations.outgoing(migrationId, vmUuid));
+        context.json(withPush(migrations.outgoing(migrationId, vmUuid)));
+    }
+
+    private OutgoingView withPush(OutgoingView view) {
+        return pushes.apply(view.migrationId()).map(view::withBundle).orElse(view);
     }
 
     private void abort(Context context) {
-        context.json(migrations.abort(Requests.uuid(context, "migrationId")));
+        context.json(withPush(migrations.abort(Requests.uuid(context, "migrationId"))));
     }
 
     private void arrival(Context context) {

@@ -85,10 +85,14 @@ public final class StateTransferHooks implements BundleStager {
 
     /**
      * Source: the FROZEN vTPCM's TPCM-layer state, sealed for the destination; moves it to MIGRATING_OUT
-     * and records the destination, the only one migrate-vm may then move the VM to.
+     * and records the destination, the only one migrate-vm may then move the VM to. Repeated for a vTPCM
+     * already MIGRATING_OUT in this migration, answers the bundle sealed then (kept as its FROZEN snapshot).
      */
     public synchronized Exported export(UUID migrationId, UUID vmUuid, String destinationNode, byte[] nonce, PublicKey destinationEphemeral) {
         Association row = MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId);
+        if (row.state() == VtpcmState.MIGRATING_OUT) {
+            return exported(migrationId, row, destinationNode);
+        }
         if (row.state() != VtpcmState.FROZEN) {
             throw new IllegalTransitionException("migration " + migrationId + ": export needs a FROZEN vTPCM, it is " + row.state());
         }
@@ -109,6 +113,38 @@ public final class StateTransferHooks implements BundleStager {
         LOG.info("migration {}: exported vtpcm {} to {} ({} bytes, epoch {})", migrationId, row.vtpcmId(), destinationNode,
                 sealed.length, epoch);
         return new Exported(sealed, epoch);
+    }
+
+    /**
+     * Source: the bundle sealed for {@code destinationNode} earlier in this migration, for a push that
+     * failed or whose outcome was lost (the engine restarted; it no longer knows the destination's key).
+     */
+    public synchronized Exported sealedAgain(UUID migrationId, UUID vmUuid, String destinationNode) {
+        Association row = MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId);
+        if (row.state() != VtpcmState.MIGRATING_OUT) {
+            throw new IllegalTransitionException("migration " + migrationId + ": nothing was sealed yet, the vTPCM is " + row.state()
+                    + "; a first send needs the nonce and the destination's ephemeral key");
+        }
+        return exported(migrationId, row, destinationNode);
+    }
+
+    /**
+     * The bundle already sealed in this migration (a send repeated after a failed or lost push): only to
+     * the destination it was sealed for; the same bytes, so the destination stages it at most once.
+     */
+    private Exported exported(UUID migrationId, Association row, String destinationNode) {
+        java.util.Optional<String> sealedFor = row.migration().flatMap(org.vtpcm.manager.association.MigrationBinding::destinationNode);
+        if (!sealedFor.equals(java.util.Optional.of(destinationNode))) {
+            throw new MigrationMismatchException(MigrationMismatchException.Reason.DESTINATION_MISMATCH, "migration " + migrationId
+                    + ": the vTPCM's state was sealed for " + sealedFor.orElse("no recorded node") + ", not " + destinationNode);
+        }
+        long epoch = row.epoch() + 1;
+        Snapshot snapshot = snapshots.read(new SnapshotId(row.vtpcmId(), SnapshotKind.FROZEN, epoch))
+                .filter(found -> found.migrationId().equals(migrationId))
+                .orElseThrow(() -> new IllegalTransitionException("migration " + migrationId + ": the sealed bundle of vTPCM "
+                        + row.vtpcmId() + " is no longer kept here"));
+        LOG.info("migration {}: sending the sealed bundle of vtpcm {} to {} again", migrationId, row.vtpcmId(), destinationNode);
+        return new Exported(snapshot.payload(), epoch);
     }
 
     /**

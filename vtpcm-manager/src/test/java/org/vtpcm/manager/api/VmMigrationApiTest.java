@@ -59,7 +59,7 @@ class VmMigrationApiTest {
         CloudCa ca = CloudCa.create("test CA", folder.resolve("ca"));
         server = new ApiServer("n1", "127.0.0.1", 0, 1 << 20, MutualTls.context(ca.issueTlsIdentity(Role.NODE_MANAGER, "n1", List.of(),
                 List.of("127.0.0.1"), Duration.ofDays(1), true, true), ApiServer.ACCEPTED_ROLES, Revocations.NONE), json,
-                List.of(new VmMigrationResource(migrations, json)));
+                List.of(new VmMigrationResource(migrations, id -> java.util.Optional.empty(), json)));
         engine = HttpClient.newBuilder().sslContext(MutualTls.context(ca.issueTlsIdentity(Role.ENGINE, "vtpcm-engine", List.of(),
                 List.of(), Duration.ofDays(1), false, true))).build();
     }

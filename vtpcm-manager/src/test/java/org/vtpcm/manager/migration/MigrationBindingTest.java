@@ -256,4 +256,78 @@ class MigrationBindingTest {
         assertEquals(Optional.of(migration), reopened.migrationId());
         assertEquals(Optional.of("n2"), reopened.migration().orElseThrow().destinationNode());
     }
+
+    @Test
+    void aRepeatedSendAnswersTheBundleSealedBeforeAndOnlyForItsDestination() {
+        runningHere();
+        hooks.freeze(migration, VM);
+        StateTransferHooks.Exported first = transfer.export(migration, VM, "n2", new byte[32], ephemeral());
+
+        StateTransferHooks.Exported again = transfer.sealedAgain(migration, VM, "n2");
+
+        assertTrue(java.util.Arrays.equals(first.bundle(), again.bundle()), "the same bytes: the destination stages it at most once");
+        assertEquals(first.epoch(), again.epoch());
+        assertTrue(java.util.Arrays.equals(first.bundle(), transfer.export(migration, VM, "n2", new byte[32], ephemeral()).bundle()),
+                "an export repeated with a new key does not seal anew");
+        assertRefused(Reason.DESTINATION_MISMATCH, () -> transfer.sealedAgain(migration, VM, "n3"));
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> transfer.sealedAgain(other, VM, "n2"));
+    }
+
+    @Test
+    void nothingIsSentAgainBeforeItWasSealed() {
+        runningHere();
+        hooks.freeze(migration, VM);
+        assertThrows(org.vtpcm.manager.association.IllegalTransitionException.class, () -> transfer.sealedAgain(migration, VM, "n2"));
+        assertEquals(VtpcmState.FROZEN, row().state());
+    }
+
+    @Test
+    void aBackgroundPushAnswersOnceSealedAndReportsItsOutcome() throws Exception {
+        runningHere();
+        hooks.freeze(migration, VM);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger(1);
+        BundleTransport transport = new BundleTransport() {
+            @Override
+            public Reply putChunk(java.net.URI destination, UUID migrationId, int index, int count, long length, byte[] sha256,
+                    byte[] chunk) throws InterruptedException {
+                release.await();
+                return new Reply(200, "{}");
+            }
+
+            @Override
+            public Reply stageChunks(java.net.URI destination, UUID migrationId, int count, long length, byte[] sha256) {
+                return refusals.getAndDecrement() > 0 ? new Reply(409, "{\"code\":\"ILLEGAL_TRANSITION\",\"message\":\"no\"}")
+                        : new Reply(200, "{\"state\":\"STAGED\"}");
+            }
+        };
+        try (BundlePush push = new BundlePush(transfer, new BundleSender(transport, 1024, java.time.Duration.ofMillis(1)))) {
+            BundlePush.Started started = push.pushInBackground(migration, VM, "n2", java.net.URI.create("https://n2:9443"), new byte[32],
+                    ephemeral(), 1);
+
+            assertEquals(org.vtpcm.nodeapi.BundleStatus.State.PUSHING, started.status().state());
+            assertEquals(VtpcmState.MIGRATING_OUT, row().state(), "sealed before the answer: the VM may move");
+            assertEquals(started.status(), push.pushInBackground(migration, VM, "n2", java.net.URI.create("https://n2:9443"), null,
+                    null, 1).status(), "a push under way is not begun twice");
+            release.countDown();
+            org.vtpcm.nodeapi.BundleStatus failed = awaitEnd(push);
+            assertEquals(org.vtpcm.nodeapi.BundleStatus.State.FAILED, failed.state());
+            assertTrue(failed.error().contains("refused stage-chunks with 409 ILLEGAL_TRANSITION"), failed.error());
+
+            push.pushInBackground(migration, VM, "n2", java.net.URI.create("https://n2:9443"), null, null, 1);
+            assertEquals(org.vtpcm.nodeapi.BundleStatus.State.STAGED, awaitEnd(push).state(), "pushed again after the failure");
+        }
+    }
+
+    private org.vtpcm.nodeapi.BundleStatus awaitEnd(BundlePush push) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            org.vtpcm.nodeapi.BundleStatus status = push.status(migration).orElseThrow();
+            if (status.state() != org.vtpcm.nodeapi.BundleStatus.State.PUSHING) {
+                return status;
+            }
+            Thread.sleep(5);
+        }
+        throw new AssertionError("the push did not end within 10 s");
+    }
 }
