@@ -116,7 +116,7 @@ public final class OverheadBench {
                     MigrationSample sample;
                     try {
                         sample = migrations.run(round, variant);
-                    } catch (OverheadMigrations.GiveUp e) {
+                    } catch (BenchGiveUp e) {
                         stoppedEarly = "round " + round + ", " + variant.key() + ": " + e.getMessage();
                         break rounds;
                     } catch (RuntimeException e) {

@@ -194,7 +194,7 @@ class NovaLabIT {
     }
 
     private JsonNode engineRecord() {
-        return cloud.engineClient().send("GET", "/v1/nova/instances/" + server + "/migration", null);
+        return cloud.engineClient().novaMigration(server);
     }
 
     private static String host(JsonNode shown) {
