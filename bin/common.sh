@@ -24,6 +24,9 @@ ensure_build_tools() {
 
 lab_is_up() { [ -f "$VTPCM_LAB_DIR/lab.properties" ]; }
 
+# The OpenStack profile runs while its pid folder exists (openstack-down removes it but keeps openrc and the logs).
+openstack_is_up() { [ -d "$VTPCM_LAB_DIR/run/openstack/pids" ]; }
+
 mvn_batch() { mvn -B -ntp "$@"; }
 
 # build_and_classpath: builds the project and prints the class path of the lab tools (tests module)

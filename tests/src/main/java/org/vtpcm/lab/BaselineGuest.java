@@ -26,8 +26,6 @@ import org.vtpcm.manager.libvirt.MigrationOptions;
 final class BaselineGuest implements AutoCloseable {
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration ABORT_WAIT = Duration.ofSeconds(60);
-    /** What the guest's init prints when it finds no TPM device (after waiting 10 s for one). */
-    private static final String NO_TPM_LINE = "reason=no-tpm-device";
 
     private final LabConfig lab;
     private final LabHosts hosts;
@@ -86,7 +84,7 @@ final class BaselineGuest implements AutoCloseable {
         if (withTpm) {
             console.awaitStepAfter(0, BOOT_TIMEOUT);
         } else {
-            awaitConsoleLine(NO_TPM_LINE, BOOT_TIMEOUT);
+            console.awaitLine(GuestConsole.NO_TPM_DEVICE, BOOT_TIMEOUT, "guest " + name);
         }
     }
 
@@ -132,17 +130,6 @@ final class BaselineGuest implements AutoCloseable {
             throw new LabNotReadyException("the migration of " + name + " took longer than " + timeout.toSeconds() + " s; aborted");
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        }
-    }
-
-    private void awaitConsoleLine(String fragment, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (console.lines().stream().noneMatch(line -> line.contains(fragment))) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new LabNotReadyException("guest " + name + " did not print '" + fragment + "' within " + timeout.toSeconds()
-                        + " s; console: " + console.file());
-            }
-            LabSwtpm.sleep(100);
         }
     }
 

@@ -16,6 +16,9 @@ import java.util.List;
  * switchover cuts in two is whole again, and a guest cloned onto two nodes would repeat steps.
  */
 public final class GuestConsole {
+    /** What the guest's init prints when it finds no TPM device (after waiting 10 s for one); then it idles. */
+    public static final String NO_TPM_DEVICE = "reason=no-tpm-device";
+
     private final Path file;
 
     public GuestConsole(Path file) {
@@ -66,6 +69,22 @@ public final class GuestConsole {
      */
     public long awaitStepAfter(long afterSeq, Duration timeout) {
         return awaitStep(this::lastSeq, afterSeq, timeout, Duration.ofMillis(50), "the guest", "console: " + file);
+    }
+
+    /**
+     * Waits until a line containing {@code fragment} is on the console.
+     *
+     * @throws LabNotReadyException when none came in time
+     */
+    public void awaitLine(String fragment, Duration timeout, String guest) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (lines().stream().noneMatch(line -> line.contains(fragment))) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new LabNotReadyException(guest + " did not print '" + fragment + "' within " + timeout.toSeconds() + " s; console: "
+                        + file);
+            }
+            LabSwtpm.sleep(100);
+        }
     }
 
     /** The wait of {@link #awaitStepAfter}, for any source of step numbers (one console file, or several). */

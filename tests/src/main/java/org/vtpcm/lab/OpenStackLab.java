@@ -14,12 +14,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.vtpcm.nova.NovaCloudClient;
+import org.vtpcm.nova.NovaSettings;
+import org.vtpcm.nova.NovaTls;
 
 /**
  * The lab's OpenStack profile (`vtpcm-lab openstack-up`) as a tenant and an operator use it: the
- * `openstack` and `nova` command-line clients with the profile's admin credentials, where Nova
- * writes a server's console on each node, and the engine settings for Nova mode.
+ * `openstack` and `nova` command-line clients with the profile's admin credentials, the compute API
+ * through nova-bridge's client, where Nova writes a server's console on each node, and the vtpcm
+ * cloud in Nova mode.
  */
 public final class OpenStackLab {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,10 +42,13 @@ public final class OpenStackLab {
         return lab.labDirectory().resolve("run").resolve("openstack").resolve("openrc");
     }
 
-    /** The running profile, or empty when `vtpcm-lab openstack-up` has not run. */
+    /**
+     * The running profile, or empty when `vtpcm-lab openstack-up` has not run or `openstack-down` stopped it (which keeps
+     * the openrc, with the logs, until the base lab goes down, but removes the services' pid folder).
+     */
     public static Optional<OpenStackLab> ifUp(LabConfig lab) {
         Path openrc = openrc(lab);
-        if (!Files.exists(openrc)) {
+        if (!Files.exists(openrc) || !Files.isDirectory(openrc.resolveSibling("pids"))) {
             return Optional.empty();
         }
         Map<String, String> values = new LinkedHashMap<>();
@@ -114,6 +122,24 @@ public final class OpenStackLab {
         }
     }
 
+    /**
+     * Boots the lab image {@code vtpcm-guest} with the flavor on the node ({@code --nic none}, compute API 2.37) and waits
+     * until Nova shows it ACTIVE; its id.
+     */
+    public String createServer(Duration timeout, String flavor, String name, LabNode node) {
+        return json(timeout, "--os-compute-api-version", "2.37", "server", "create", "--flavor", flavor, "--image", "vtpcm-guest",
+                "--nic", "none", "--availability-zone", "nova:" + node.name(), "--wait", name).path("id").asText();
+    }
+
+    /**
+     * A tenant's {@code openstack server migrate --live-migration --host HOST SERVER} (compute API 2.30, the least that
+     * takes a host), without {@code --wait}: it returns once Nova accepted the request.
+     */
+    public Outcome liveMigrate(Duration timeout, String serverId, String host) {
+        return attempt(timeout, "openstack", "--os-compute-api-version", "2.30", "server", "migrate", "--live-migration", "--host", host,
+                serverId);
+    }
+
     /** The server as the admin sees it (host, status, task state). */
     public JsonNode server(String id) {
         return json(Duration.ofSeconds(60), "server", "show", id);
@@ -148,17 +174,54 @@ public final class OpenStackLab {
         }
     }
 
+    /**
+     * The vtpcm cloud in Nova mode, as the Nova tests use it: managers and the engine started with
+     * {@link #engineNovaSettings()}, then {@link #prepare}d for the compute drivers.
+     */
+    public LabCloud startCloud() throws Exception {
+        LabCloud cloud = LabCloud.start(lab, engineNovaSettings());
+        try {
+            prepare(cloud);
+            return cloud;
+        } catch (Exception | Error e) {
+            cloud.close();
+            throw e;
+        }
+    }
+
     /** Engine configuration lines for Nova mode with the profile's admin credentials. */
     public String[] engineNovaSettings() {
-        return new String[] {
-            "nova.auth-url = " + credentials.get("OS_AUTH_URL"),
-            "nova.username = " + credentials.get("OS_USERNAME"),
-            "nova.password = " + credentials.get("OS_PASSWORD"),
-            "nova.project = " + credentials.get("OS_PROJECT_NAME"),
-            "nova.user-domain = " + credentials.getOrDefault("OS_USER_DOMAIN_NAME", "Default"),
-            "nova.project-domain = " + credentials.getOrDefault("OS_PROJECT_DOMAIN_NAME", "Default"),
-            "nova.region = " + credentials.getOrDefault("OS_REGION_NAME", "RegionOne"),
-        };
+        return novaSettings().entrySet().stream().map(setting -> setting.getKey() + " = " + setting.getValue()).toArray(String[]::new);
+    }
+
+    /** The compute API with the profile's admin credentials, through nova-bridge's client (the engine's own); close it after use. */
+    public NovaCloudClient novaCloud() {
+        Properties properties = new Properties();
+        properties.putAll(novaSettings());
+        NovaSettings settings = NovaSettings.from(properties);
+        return new NovaCloudClient(settings, NovaTls.context(settings.caFile()));
+    }
+
+    /** The {@code nova.*} settings (nova-bridge's keys) of the profile's admin credentials. */
+    private Map<String, String> novaSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("nova.auth-url", credential("OS_AUTH_URL"));
+        settings.put("nova.username", credential("OS_USERNAME"));
+        settings.put("nova.password", credential("OS_PASSWORD"));
+        settings.put("nova.project", credential("OS_PROJECT_NAME"));
+        settings.put("nova.user-domain", credentials.getOrDefault("OS_USER_DOMAIN_NAME", "Default"));
+        settings.put("nova.project-domain", credentials.getOrDefault("OS_PROJECT_DOMAIN_NAME", "Default"));
+        settings.put("nova.region", credentials.getOrDefault("OS_REGION_NAME", "RegionOne"));
+        return settings;
+    }
+
+    private String credential(String name) {
+        String value = credentials.get(name);
+        if (value == null || value.isBlank()) {
+            throw new LabNotReadyException(name + " is missing from the profile's openrc; restart it: devstack/lab/vtpcm-lab openstack-down"
+                    + " && devstack/lab/vtpcm-lab openstack-up");
+        }
+        return value;
     }
 
     private static String unquote(String value) {

@@ -10,7 +10,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
 
 /**
@@ -60,22 +59,15 @@ public final class OverheadBench {
             Path out = Path.of("docs/benchmarks");
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
-                    case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
-                    case "--memory" -> memory = Integer.parseInt(value(args, ++i));
+                    case "--rounds" -> rounds = Integer.parseInt(BenchMain.value(args, ++i));
+                    case "--memory" -> memory = Integer.parseInt(BenchMain.value(args, ++i));
                     case "--no-tls" -> tls = false;
-                    case "--out" -> out = Path.of(value(args, ++i));
+                    case "--out" -> out = Path.of(BenchMain.value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
                             + " (options: --rounds N, --memory MiB, --no-tls, --out DIR)");
                 }
             }
             return new Options(rounds, memory, tls, out);
-        }
-
-        private static String value(String[] args, int index) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException(args[index - 1] + " needs a value");
-            }
-            return args[index];
         }
     }
 
@@ -83,18 +75,7 @@ public final class OverheadBench {
     }
 
     public static void main(String[] args) {
-        try {
-            System.exit(run(Options.parse(args)));
-        } catch (NumberFormatException e) {
-            System.err.println("bench overhead: error: a number was expected: " + e.getMessage());
-            System.exit(2);
-        } catch (IllegalArgumentException | LabNotReadyException e) {
-            System.err.println("bench overhead: error: " + e.getMessage());
-            System.exit(2);
-        } catch (Exception e) {
-            System.err.println("bench overhead: failed: " + e);
-            System.exit(1);
-        }
+        System.exit(BenchMain.exitStatus("bench overhead", () -> run(Options.parse(args))));
     }
 
     static int run(Options options) throws Exception {
@@ -111,19 +92,18 @@ public final class OverheadBench {
         String stoppedEarly = null;
         Map<String, Integer> reboots;
         Map<String, String> continuity;
-        List<AutoCloseable> owned = new ArrayList<>();
-        AtomicBoolean cleaned = new AtomicBoolean();
-        Thread hook = new Thread(() -> cleanUp(owned, cleaned), "bench-cleanup");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
+        // closed in reverse: guests first, then connections, then the control plane (which destroys the vtpcm guest), then leftovers
+        try (BenchResources owned = new BenchResources("bench overhead")) {
             long setup = System.nanoTime();
-            own(owned, () -> destroyLeftovers(lab, connector));
+            owned.own(() -> destroyLeftovers(lab, connector));
             // --no-tls measures the plaintext QEMU stream, which the engine and managers refuse unless told otherwise
-            LabCloud cloud = own(owned, options.tls() ? LabCloud.start(lab) : LabCloud.startAllowingPlaintext(lab));
-            LabHosts hosts = own(owned, new LabHosts(lab, connector));
-            LifecycleDowntimeProbe probe = own(owned, new LifecycleDowntimeProbe(lab.nodes(), connector));
-            BaselineGuest noTpm = own(owned, BaselineGuest.boot(lab, hosts, lab.node(1), GUEST_PREFIX + "no-tpm", options.memoryMiB(), false));
-            BaselineGuest plain = own(owned, BaselineGuest.boot(lab, hosts, lab.node(1), GUEST_PREFIX + "plain-vtpm", options.memoryMiB(), true));
+            LabCloud cloud = owned.own(options.tls() ? LabCloud.start(lab) : LabCloud.startAllowingPlaintext(lab));
+            LabHosts hosts = owned.own(new LabHosts(lab, connector));
+            LifecycleDowntimeProbe probe = owned.own(new LifecycleDowntimeProbe(lab.nodes(), connector));
+            BaselineGuest noTpm = owned.own(BaselineGuest.boot(lab, hosts, lab.node(1), GUEST_PREFIX + "no-tpm", options.memoryMiB(),
+                    false));
+            BaselineGuest plain = owned.own(BaselineGuest.boot(lab, hosts, lab.node(1), GUEST_PREFIX + "plain-vtpm", options.memoryMiB(),
+                    true));
             LabCloud.Guest vtpcm = cloud.bootGuest(1, VTPCM_GUEST, options.memoryMiB());
             System.out.printf("  control plane and 3 guests up in %d ms (vtpcm and vtpcm_resume_first share the %s guest)%n",
                     (System.nanoTime() - setup) / 1_000_000, vtpcm.name());
@@ -136,7 +116,7 @@ public final class OverheadBench {
                     MigrationSample sample;
                     try {
                         sample = migrations.run(round, variant);
-                    } catch (OverheadMigrations.GiveUp e) {
+                    } catch (BenchGiveUp e) {
                         stoppedEarly = "round " + round + ", " + variant.key() + ": " + e.getMessage();
                         break rounds;
                     } catch (RuntimeException e) {
@@ -155,11 +135,8 @@ public final class OverheadBench {
             }
             reboots = migrations.reboots();
             continuity = migrations.continuity();
-        } finally {
-            cleanUp(owned, cleaned);
-            Runtime.getRuntime().removeShutdownHook(hook);
         }
-        OverheadReport.Run info = new OverheadReport.Run(options.command(), commit(), Instant.now().truncatedTo(ChronoUnit.SECONDS)
+        OverheadReport.Run info = new OverheadReport.Run(options.command(), BenchMain.commit(), Instant.now().truncatedTo(ChronoUnit.SECONDS)
                 .toString(), Runtime.getRuntime().availableProcessors(), options.memoryMiB(), options.tls(), options.rounds(), stoppedEarly,
                 reboots, continuity);
         OverheadReport report = new OverheadReport(info, samples);
@@ -171,32 +148,6 @@ public final class OverheadBench {
         System.out.println("bench overhead: wrote " + options.out().resolve("overhead.json") + " and overhead.md"
                 + (stoppedEarly == null ? "" : " (STOPPED EARLY: " + stoppedEarly + ")"));
         return stoppedEarly == null ? 0 : 1;
-    }
-
-    private static <T extends AutoCloseable> T own(List<AutoCloseable> owned, T resource) {
-        synchronized (owned) {
-            owned.add(resource);
-        }
-        return resource;
-    }
-
-    /** Closes in reverse order: guests first, then connections, then the control plane (which destroys the vtpcm guest). */
-    private static void cleanUp(List<AutoCloseable> owned, AtomicBoolean cleaned) {
-        if (!cleaned.compareAndSet(false, true)) {
-            return;
-        }
-        List<AutoCloseable> reversed;
-        synchronized (owned) {
-            reversed = new ArrayList<>(owned);
-        }
-        java.util.Collections.reverse(reversed);
-        for (AutoCloseable resource : reversed) {
-            try {
-                resource.close();
-            } catch (Exception e) {
-                System.err.println("bench overhead: cleanup: " + e.getMessage());
-            }
-        }
     }
 
     /**
@@ -231,18 +182,6 @@ public final class OverheadBench {
                         + s.verificationPauseMillis() + " ms" : "");
         if (!s.tpmCheckFailures().isEmpty()) {
             System.out.println("           guest TPM check FAILED after this migration: " + s.tpmCheckFailures() + "; events: " + s.events());
-        }
-    }
-
-    private static String commit() {
-        String fromEnvironment = System.getenv("VTPCM_COMMIT");
-        if (fromEnvironment != null && !fromEnvironment.isBlank() && !fromEnvironment.equals("unknown")) {
-            return fromEnvironment;
-        }
-        try {
-            return ProcessRunner.run(List.of("git", "rev-parse", "--short", "HEAD"), Duration.ofSeconds(10)).strip();
-        } catch (LabNotReadyException e) {
-            return "unknown";
         }
     }
 }

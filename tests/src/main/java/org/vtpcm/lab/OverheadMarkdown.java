@@ -1,5 +1,8 @@
 package org.vtpcm.lab;
 
+import static org.vtpcm.lab.BenchJson.ms;
+import static org.vtpcm.lab.BenchJson.value;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -149,16 +152,5 @@ final class OverheadMarkdown {
                 + " downtime: the TPM state rides in QEMU's stream, with no attestation, no state check and no commit.",
                 value(plainTotal, true), ms(plainDown)));
         return lines;
-    }
-
-    private static String ms(double value) {
-        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.0f", value);
-    }
-
-    private static String value(double value, boolean ratio) {
-        if (Double.isNaN(value)) {
-            return "n/a";
-        }
-        return ratio ? String.format(Locale.ROOT, "%.2f", value) : String.format(Locale.ROOT, "%.0f", value);
     }
 }

@@ -279,16 +279,7 @@ final class OverheadMigrations {
     private void countReboot(String name) {
         int count = reboots.merge(name, 1, Integer::sum);
         if (count > MAX_REBOOTS) {
-            throw new GiveUp("guest " + name + " was found dead " + count + " times");
-        }
-    }
-
-    /** The benchmark cannot go on (a guest keeps dying); anything else fails one migration only. */
-    static final class GiveUp extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        GiveUp(String message) {
-            super(message);
+            throw new BenchGiveUp("guest " + name + " was found dead " + count + " times");
         }
     }
 

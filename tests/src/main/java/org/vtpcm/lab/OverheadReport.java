@@ -1,6 +1,7 @@
 package org.vtpcm.lab;
 
 import static java.util.Objects.requireNonNull;
+import static org.vtpcm.lab.BenchJson.put;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -240,22 +241,6 @@ final class OverheadReport {
             }
         }
         json.writeValue(file.toFile(), root);
-    }
-
-    private static void put(ObjectNode node, Distribution d) {
-        node.put("runs", d.runs());
-        put(node, "median", d.median());
-        put(node, "p95", d.p95());
-        put(node, "min", d.min());
-        put(node, "max", d.max());
-    }
-
-    private static void put(ObjectNode node, String field, double value) {
-        if (Double.isNaN(value)) {
-            node.putNull(field);
-        } else {
-            node.put(field, Math.round(value * 1000) / 1000.0);
-        }
     }
 
     /** A paired per-round comparison shown in the report. */

@@ -55,13 +55,10 @@ class NovaLabIT {
         Optional<OpenStackLab> profile = OpenStackLab.ifUp(lab);
         Assumptions.assumeTrue(profile.isPresent(), "the OpenStack lab profile is not up (devstack/lab/vtpcm-lab openstack-up)");
         openstack = profile.get();
-        cloud = LabCloud.start(lab, openstack.engineNovaSettings());
-        openstack.prepare(cloud);
+        cloud = openstack.startCloud();
         String name = LabLeftovers.uniqueName("nova-guest");
         long start = System.nanoTime();
-        JsonNode created = openstack.json(CLI, "--os-compute-api-version", "2.37", "server", "create", "--flavor", "vtpcm", "--image",
-                "vtpcm-guest", "--nic", "none", "--availability-zone", "nova:" + lab.node(1).name(), "--wait", name);
-        server = created.path("id").asText();
+        server = openstack.createServer(CLI, "vtpcm", name, lab.node(1));
         System.out.printf("nova-lab: server %s ACTIVE after %d ms%n", server, (System.nanoTime() - start) / 1_000_000);
         console = new NovaGuestConsole(openstack, lab.nodes(), server).sampling();
         console.awaitStepAfter(1, Duration.ofSeconds(120));
@@ -197,7 +194,7 @@ class NovaLabIT {
     }
 
     private JsonNode engineRecord() {
-        return cloud.engineClient().send("GET", "/v1/nova/instances/" + server + "/migration", null);
+        return cloud.engineClient().novaMigration(server);
     }
 
     private static String host(JsonNode shown) {

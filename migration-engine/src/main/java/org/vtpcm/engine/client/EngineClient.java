@@ -84,6 +84,14 @@ public final class EngineClient {
         return send("GET", "/v1/nova/instances/" + instance + "/nova-migrations", null);
     }
 
+    /**
+     * The instance's migration through the Nova hooks (the one in progress, else the newest):
+     * {@code {"migration": view, "receipt": ...}} (the receipt once committed); 404 when it has none.
+     */
+    public JsonNode novaMigration(String instance) {
+        return send("GET", "/v1/nova/instances/" + segment(instance) + "/migration", null);
+    }
+
     public JsonNode migration(String id) {
         return send("GET", "/v1/migrations/" + segment(id), null);
     }
