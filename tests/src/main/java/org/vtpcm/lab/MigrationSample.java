@@ -25,11 +25,12 @@ import java.util.Map;
  * @param events the domain's life-cycle events as they reached the bench (node, kind, detail, ms after the start)
  * @param guestSteps the guest's TPM check steps from the request to two steps after the end ("21..29"); empty without TPM
  * @param tpmCheckFailures the guest's own TPM check failures among those steps; empty when none or no TPM
+ * @param timeline the phases' and the life-cycle events' times from the request; {@link MigrationTimeline#NONE} when failed
  */
 record MigrationSample(int round, OverheadVariant variant, String from, String to, String failure, long totalMillis,
         double downtimeMillis, double sourceStopMillis, long qemuDowntimeMillis, long engineDowntimeMillis, long verificationPauseMillis,
         Map<String, Long> phaseMillis, String events, String guestSteps,
-        String tpmCheckFailures) {
+        String tpmCheckFailures, MigrationTimeline timeline) {
     MigrationSample {
         requireNonNull(variant, "variant is null");
         requireNonNull(from, "from is null");
@@ -37,12 +38,13 @@ record MigrationSample(int round, OverheadVariant variant, String from, String t
         requireNonNull(events, "events is null");
         requireNonNull(guestSteps, "guestSteps is null");
         requireNonNull(tpmCheckFailures, "tpmCheckFailures is null");
+        requireNonNull(timeline, "timeline is null");
         phaseMillis = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(phaseMillis, "phaseMillis is null")));
     }
 
     static MigrationSample failed(int round, OverheadVariant variant, String from, String to, String failure) {
         return new MigrationSample(round, variant, from, to, requireNonNull(failure, "failure is null"), -1, Double.NaN, Double.NaN, -1, -1, -1,
-                Map.of(), "", "", "");
+                Map.of(), "", "", "", MigrationTimeline.NONE);
     }
 
     boolean ok() {

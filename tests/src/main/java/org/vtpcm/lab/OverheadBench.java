@@ -1,5 +1,6 @@
 package org.vtpcm.lab;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import org.vtpcm.manager.libvirt.LibvirtJavaConnector;
  * The paired overhead benchmark: the same guest migrated live between the lab's two nodes without
  * TPM and with a libvirt-managed swtpm (libvirt alone), and with its vTPCM through the migration
  * engine (with and without verify-before-resume), alternating the variants in every round after a
- * warm-up round. Writes docs/benchmarks/overhead.json and overhead.md. Usage: OverheadBench
+ * warm-up round. Writes docs/benchmarks/overhead.json and overhead.md, then draws the figures from the
+ * JSON ({@link OverheadPlots}: overhead-timeline.png, overhead-totals.png). Usage: OverheadBench
  * [--rounds N] [--memory MiB] [--no-tls] [--out DIR]. Exit status: 0 done, 1 failed, 2 bad
  * arguments or lab.
  */
@@ -75,6 +77,7 @@ public final class OverheadBench {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true"); // the figures are drawn into images, never on a display
         System.exit(BenchMain.exitStatus("bench overhead", () -> run(Options.parse(args))));
     }
 
@@ -147,7 +150,20 @@ public final class OverheadBench {
         System.out.print(table.substring(table.indexOf("## Figures")));
         System.out.println("bench overhead: wrote " + options.out().resolve("overhead.json") + " and overhead.md"
                 + (stoppedEarly == null ? "" : " (STOPPED EARLY: " + stoppedEarly + ")"));
-        return stoppedEarly == null ? 0 : 1;
+        boolean drawn = drawFigures(options.out());
+        return stoppedEarly == null && drawn ? 0 : 1;
+    }
+
+    /** The figures come from the JSON just written, as {@code OverheadPlots} would draw them later; a failure keeps the JSON. */
+    private static boolean drawFigures(Path out) {
+        try {
+            OverheadPlots.write(out.resolve("overhead.json"), out).forEach(line -> System.out.println("bench overhead: figures: " + line));
+            return true;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("bench overhead: the figures failed (" + e + "); the JSON is written: draw them again with"
+                    + " bin/bench overhead-plots");
+            return false;
+        }
     }
 
     /**

@@ -44,6 +44,15 @@ final class OverheadMarkdown {
         out.add("");
         out.add("## Figures (ms)");
         out.add("");
+        out.add(String.format(Locale.ROOT, "Headline (`overhead.json`): `pairs` %d; `total_ratio_vtpcm_vs_no_tpm` %s,"
+                + " `total_ratio_vtpcm_vs_plain_vtpm` %s (median per-round ratios); `downtime_delta_ms_vtpcm_vs_no_tpm` %s ms (median"
+                + " per-round difference).", report.pairs(),
+                value(report.paired(OverheadVariant.VTPCM, OverheadVariant.NO_TPM, OverheadReport::total, true).median(), true),
+                value(report.paired(OverheadVariant.VTPCM, OverheadVariant.PLAIN_VTPM, OverheadReport::total, true).median(), true),
+                value(report.paired(OverheadVariant.VTPCM, OverheadVariant.NO_TPM, OverheadReport::downtime, false).median(), false)));
+        out.add("");
+        out.add("![Total migration time and downtime per variant](" + OverheadPlots.TOTALS_PNG + ")");
+        out.add("");
         out.add("| variant | total median | p95 | min | max | downtime median | p95 | min | max | QEMU downtime median"
                 + " | source stop median | runs | failures |");
         out.add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -69,6 +78,17 @@ final class OverheadMarkdown {
         }
         out.add("");
         out.add("## vtpcm phases (median ms)");
+        out.add("");
+        OverheadPlots.TimelinePick timeline = OverheadPlots.timelineRows(report.samples());
+        if (!timeline.rows().isEmpty()) {
+            out.add("One median `vtpcm` run (its total is the median) drawn phase by phase from the request, next to the median `no_tpm`"
+                    + " run (migrate call -> source SUSPENDED -> destination RESUMED -> call returned), both with the guest's pause and"
+                    + " resume marked (drawn from the samples' `timeline` in `overhead.json`):");
+            out.add("");
+            out.add("![Timeline of a median vtpcm migration next to a median no-TPM migration](" + OverheadPlots.TIMELINE_PNG + ")");
+        } else {
+            out.add("No timeline figure: " + timeline.note() + ".");
+        }
         out.add("");
         Map<String, Double> vbr = report.phaseMedians(OverheadVariant.VTPCM);
         Map<String, Double> rf = report.phaseMedians(OverheadVariant.VTPCM_RESUME_FIRST);
@@ -109,7 +129,8 @@ final class OverheadMarkdown {
         run.reboots().forEach((guest, count) -> out.add("- guest " + guest + " was found dead and booted again " + count + " time(s)."));
         run.continuity().forEach((guest, verdict) -> out.add("- TPM continuity of the " + guest + " guest (its own check): " + verdict));
         out.add("");
-        out.add("Machine-readable: `overhead.json` (same figures, plus every sample).");
+        out.add("Machine-readable: `overhead.json` (same figures, plus every sample with its timeline). The figures are drawn from it"
+                + " by `bin/bench overhead-plots` (class `OverheadPlots`); a run without timelines gets no timeline figure.");
         out.add("");
         return String.join("\n", out);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,11 +17,13 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import org.vtpcm.engine.api.MigrationView;
 import org.vtpcm.engine.client.EngineClient;
 import org.vtpcm.engine.client.EngineClientException;
 import org.vtpcm.manager.libvirt.CompletedJob;
 import org.vtpcm.nodeapi.DomainState;
 import org.vtpcm.manager.libvirt.MigrationOptions;
+import org.vtpcm.service.rest.ApiJson;
 
 /**
  * Runs one migration of one variant of the overhead benchmark and measures it. Every guest goes
@@ -29,6 +32,8 @@ import org.vtpcm.manager.libvirt.MigrationOptions;
  */
 final class OverheadMigrations {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads the engine's answers into its own API records. */
+    private static final ObjectMapper ENGINE_JSON = ApiJson.mapper();
     private static final Duration MIGRATION_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
     private static final Duration STEP_WAIT = Duration.ofSeconds(60);
@@ -126,6 +131,7 @@ final class OverheadMigrations {
         } catch (RuntimeException e) {
             return MigrationSample.failed(round, variant, source.name(), destination.name(), "libvirt: " + e.getMessage());
         }
+        long returned = System.nanoTime();
         Optional<DomainState> state = hosts.host(destination).state(guest.name());
         if (state.orElse(DomainState.OTHER) != DomainState.RUNNING) {
             return MigrationSample.failed(round, variant, source.name(), destination.name(), "not running at the destination after"
@@ -134,6 +140,7 @@ final class OverheadMigrations {
         long qemuDowntime = hosts.host(destination).completedJob(guest.name()).map(CompletedJob::downtimeMillis).orElse(-1L);
         OptionalLong pause = probe.awaitPause(guest.name(), source.name(), destination.name(), since, EVENT_WAIT);
         OptionalLong sourceStop = probe.awaitSourceStop(guest.name(), source.name(), since, EVENT_WAIT);
+        MigrationTimeline timeline = MigrationTimeline.ofBaseline(since, returned, probe.since(guest.name(), since));
         long atEnd = guest.console().lastSeq();
         String dead = guest.withTpm() ? deadAfter(guest.name(), guest.console(), atEnd, destination) : deadAfterIdle(guest.name(),
                 destination);
@@ -142,7 +149,7 @@ final class OverheadMigrations {
         }
         return new MigrationSample(round, variant, source.name(), destination.name(), null, wall.toMillis(), millis(pause), millis(sourceStop), qemuDowntime,
                 -1, -1, Map.of(), probe.describe(guest.name(), since), guest.withTpm() ? steps(lastStep, atEnd) : "",
-                guest.withTpm() ? tpmCheckFailures(guest.console(), lastStep, atEnd) : "");
+                guest.withTpm() ? tpmCheckFailures(guest.console(), lastStep, atEnd) : "", timeline);
     }
 
     private MigrationSample throughEngine(int round, OverheadVariant variant) throws Exception {
@@ -161,6 +168,7 @@ final class OverheadMigrations {
                 .put("verifyBeforeResume", variant == OverheadVariant.VTPCM);
         long lastStep = vtpcm.console().lastSeq();
         long since = System.nanoTime();
+        Instant sinceWallClock = Instant.now();
         probe.forgetBefore(since);
         JsonNode view;
         String id = null;
@@ -182,6 +190,7 @@ final class OverheadMigrations {
         }
         OptionalLong pause = probe.awaitPause(vtpcmName, source.name(), destination.name(), since, EVENT_WAIT);
         OptionalLong sourceStop = probe.awaitSourceStop(vtpcmName, source.name(), since, EVENT_WAIT);
+        MigrationTimeline timeline = MigrationTimeline.ofEngine(migrationView(view), sinceWallClock, since, probe.since(vtpcmName, since));
         long atEnd = vtpcm.console().lastSeq();
         String dead = deadAfter(vtpcmName, vtpcm.console(), atEnd, destination);
         if (dead != null) {
@@ -191,7 +200,16 @@ final class OverheadMigrations {
                 millis(sourceStop),
                 receipt.path("qemuDowntimeMs").asLong(-1), view.path("downtimeMs").asLong(-1), receipt.path("verificationPauseMs").asLong(-1),
                 phases, probe.describe(vtpcmName, since), steps(lastStep, atEnd),
-                tpmCheckFailures(vtpcm.console(), lastStep, atEnd));
+                tpmCheckFailures(vtpcm.console(), lastStep, atEnd), timeline);
+    }
+
+    /** The engine's GET /v1/migrations/{id} answer as its API record (the same build as the engine, so it always fits). */
+    private static MigrationView migrationView(JsonNode view) {
+        try {
+            return ENGINE_JSON.treeToValue(view, MigrationView.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the engine's migration view does not read as a MigrationView: " + e.getOriginalMessage(), e);
+        }
     }
 
     /**

@@ -55,6 +55,11 @@ final class OverheadReport {
         this.samples = List.copyOf(samples);
     }
 
+    /** Every sample, warm-up and failures included. */
+    List<MigrationSample> samples() {
+        return samples;
+    }
+
     private static Map<String, String> definitions() {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("total", "vtpcm variants: the engine's totalMs, from the request accepted to COMMITTED (attestation, preparation, state"
@@ -70,6 +75,11 @@ final class OverheadReport {
         d.put("overhead_ratio", "median over rounds of (vtpcm run / baseline run) within the same round");
         d.put("downtime_delta", "median over rounds of (vtpcm downtime - baseline downtime) within the same round");
         d.put("phases", "the engine's phases[].millis: time spent in each protocol phase, median over counted rounds");
+        d.put("timeline", "per sample (samples[].timeline), milliseconds from the bench sending the request (the engine's POST, or"
+                + " libvirt's migrate call): the engine's phases from its journal (phases[].at, the same host's wall clock, placed by the"
+                + " bench's wall clock at the request; accepted_ms = the engine's createdAt), the life-cycle events on arrival at the bench,"
+                + " call_returned_ms for the baselines; " + OverheadPlots.TIMELINE_PNG + " draws the median vtpcm and the median no_tpm run"
+                + " (the counted run whose total is the median; the lower middle one for an even count)");
         d.put("statistics", "median (mean of the two middle values for an even count), p95 nearest rank, min, max over successful"
                 + " counted runs; runs = how many; failed migrations are counted in failures and excluded from the figures");
         return d;
@@ -214,32 +224,11 @@ final class OverheadReport {
         run.reboots().forEach(reboots::put);
         ObjectNode continuity = root.putObject("guest_tpm_continuity");
         run.continuity().forEach(continuity::put);
+        ObjectNode figures = root.putObject("figures");
+        figures.put("timeline", OverheadPlots.TIMELINE_PNG);
+        figures.put("totals", OverheadPlots.TOTALS_PNG);
         var raw = root.putArray("samples");
-        for (MigrationSample s : samples) {
-            ObjectNode item = raw.addObject();
-            item.put("round", s.round()).put("variant", s.variant().key()).put("from", s.from()).put("to", s.to());
-            item.put("ok", s.ok());
-            if (!s.ok()) {
-                item.put("failure", s.failure());
-                continue;
-            }
-            item.put("total_ms", s.totalMillis());
-            put(item, "downtime_ms", s.downtimeMillis());
-            put(item, "source_stop_ms", s.sourceStopMillis());
-            item.put("qemu_downtime_ms", s.qemuDowntimeMillis());
-            item.put("events", s.events());
-            if (!s.guestSteps().isEmpty()) {
-                item.put("guest_steps", s.guestSteps());
-            }
-            if (!s.tpmCheckFailures().isEmpty()) {
-                item.put("guest_tpm_check_failures", s.tpmCheckFailures());
-            }
-            if (s.variant().throughEngine()) {
-                item.put("engine_downtime_ms", s.engineDowntimeMillis()).put("verification_pause_ms", s.verificationPauseMillis());
-                ObjectNode p = item.putObject("phases_ms");
-                s.phaseMillis().forEach(p::put);
-            }
-        }
+        samples.forEach(s -> raw.add(json.valueToTree(OverheadSampleJson.of(s))));
         json.writeValue(file.toFile(), root);
     }
 
