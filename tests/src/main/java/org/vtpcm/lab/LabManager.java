@@ -192,9 +192,17 @@ public final class LabManager {
         }
     }
 
+    /**
+     * The manager's JVM: a small heap that gives memory back after a collection, bounded metaspace and
+     * code cache (idle RSS at most 128 MB, docs/benchmarks/manager-footprint.md). The same flags as
+     * devstack/settings and devstack/systemd/vtpcm-manager.service: keep them in step.
+     */
+    static final List<String> JVM_FLAGS = List.of("-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-XX:MaxMetaspaceSize=96m", "-XX:ReservedCodeCacheSize=32m", "-XX:CICompilerCount=2", "-Xss512k");
+
     private static String[] javaCommand(String... arguments) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-cp", managerClassPath(), "org.vtpcm.manager.ManagerMain"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-cp", managerClassPath(), "org.vtpcm.manager.ManagerMain"));
         command.addAll(List.of(arguments));
         return command.toArray(new String[0]);
     }

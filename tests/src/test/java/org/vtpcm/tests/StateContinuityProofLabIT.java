@@ -1,14 +1,16 @@
 package org.vtpcm.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
+import java.util.Optional;
+import org.vtpcm.collector.interposer.ChannelReport;
+import org.vtpcm.collector.swtpm.StateBlobType;
+import org.vtpcm.protocol.state.StateDigest;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,30 +49,27 @@ class StateContinuityProofLabIT {
 
     @Test
     void theStateThatArrivedEqualsTheStateThatLeftAtEveryHop() {
-        LabInterposedTpm tpm = new LabInterposedTpm(lab);
         LabNode first = lab.node(1);
         LabNode second = lab.node(2);
-        Set<String> digests = new HashSet<>();
-        try (LabGuest guest = LabGuest.boot(lab, hosts, first, "it-proof", 128, tpm)) {
+        Set<StateDigest> digests = new HashSet<>();
+        try (LabInterposedTpm tpm = new LabInterposedTpm(lab); LabGuest guest = LabGuest.boot(lab, hosts, first, "it-proof", 128, tpm)) {
             for (LabNode destination : List.of(second, first, second)) {
                 LabNode source = guest.node();
                 HopResult hop = guest.migrateTo(destination, MigrationOptions.defaults());
-                assertTrue(hop.sourceTpmEngineGone(), "the source engine and its interposer exit: " + hop);
-                Properties left = tpm.readReport(source, guest.name());
-                String types = left.getProperty("fetched.types", "");
-                Properties arrived = awaitLoaded(tpm, destination, guest.name(), types);
-                assertEquals("true", left.getProperty("in_sync"), left.toString());
-                assertEquals("true", arrived.getProperty("in_sync"), arrived.toString());
+                assertTrue(hop.sourceTpmEngineGone(), "the source engine exits and the interposer sees QEMU leave: " + hop);
+                ChannelReport left = tpm.report(source, guest.name()).orElseThrow();
+                ChannelReport arrived = awaitLoaded(tpm, destination, guest.name(), left.fetchedTypes());
+                assertTrue(left.inSync(), left.toString());
+                assertTrue(arrived.inSync(), arrived.toString());
                 // QEMU moves the permanent and volatile state (savestate only exists for a suspended TPM)
-                assertTrue(types.startsWith("PERMANENT,VOLATILE"), left.toString());
-                assertEquals(types, arrived.getProperty("loaded.types"), arrived.toString());
-                String leftDigest = left.getProperty("fetched.digest");
-                assertFalse(leftDigest.isEmpty());
-                assertEquals(leftDigest, arrived.getProperty("loaded.digest"), "digest of the state that arrived at "
+                assertEquals(List.of(StateBlobType.PERMANENT, StateBlobType.VOLATILE), left.fetchedTypes().subList(0, 2), left.toString());
+                assertEquals(left.fetchedTypes(), arrived.loadedTypes(), arrived.toString());
+                assertTrue(left.fetchedDigest().isPresent(), left.toString());
+                assertEquals(left.fetchedDigest(), arrived.loadedDigest(), "digest of the state that arrived at "
                         + destination + " equals the one that left " + source);
-                assertTrue(digests.add(leftDigest), "each hop moves a newer state");
-                System.out.printf("hop %s -> %s: state SM3 %s (%s), total %d ms%n", source.name(), destination.name(), leftDigest,
-                        left.getProperty("fetched.sizes"), hop.wallMillis());
+                assertTrue(digests.add(left.fetchedDigest()), "each hop moves a newer state");
+                System.out.printf("hop %s -> %s: state SM3 %s, total %d ms%n", source.name(), destination.name(), left.fetchedDigest(),
+                        hop.wallMillis());
             }
             guest.console().awaitStepAfter(guest.console().lastSeq(), Duration.ofSeconds(60));
             assertTrue(guest.verdict().continuous(), guest.verdict().summary());
@@ -78,18 +77,18 @@ class StateContinuityProofLabIT {
         }
     }
 
-    private static Properties awaitLoaded(LabInterposedTpm tpm, LabNode node, String name, String types) {
+    private static ChannelReport awaitLoaded(LabInterposedTpm tpm, LabNode node, String name, List<StateBlobType> types) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Properties report = tpm.readReport(node, name);
-        while (!types.equals(report.getProperty("loaded.types")) && System.nanoTime() < deadline) {
+        Optional<ChannelReport> report = tpm.report(node, name);
+        while (!report.map(found -> found.loadedTypes().equals(types)).orElse(false) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            report = tpm.readReport(node, name);
+            report = tpm.report(node, name);
         }
-        return report;
+        return report.orElseThrow(() -> new AssertionError("the interposer on " + node + " serves no channel for " + name));
     }
 }

@@ -15,6 +15,7 @@ import org.vtpcm.manager.lifecycle.DomainEventHandler;
 import org.vtpcm.nodeapi.ReconcileReport;
 import org.vtpcm.manager.lifecycle.StartupReconciler;
 import org.vtpcm.manager.migration.BundleSpool;
+import org.vtpcm.manager.engine.SwtpmEngines;
 import org.vtpcm.manager.migration.VmMigrations;
 import org.vtpcm.manager.node.CodeFiles;
 import org.vtpcm.manager.node.NodeAttestation;
@@ -37,6 +38,7 @@ public final class ManagerDaemon implements AutoCloseable {
     private final StartupReconciler reconciler;
     private final DomainEventHandler domainEvents;
     private final VmMigrations vmMigrations;
+    private final SwtpmEngines engines;
     private final ManagerApi api;
     private final Lifecycle lifecycle = new Lifecycle();
     private final AtomicReference<ReconcileReport> lastReconcile = new AtomicReference<>();
@@ -61,7 +63,7 @@ public final class ManagerDaemon implements AutoCloseable {
 
     @Inject
     public ManagerDaemon(ManagerConfig config, NodeAttestation attestation, SqliteDatabase database, LibvirtHost libvirt, LocalState state,
-            StartupReconciler reconciler, DomainEventHandler domainEvents, VmMigrations vmMigrations, ManagerApi api) {
+            StartupReconciler reconciler, DomainEventHandler domainEvents, VmMigrations vmMigrations, SwtpmEngines engines, ManagerApi api) {
         this.config = requireNonNull(config, "config is null");
         this.attestation = requireNonNull(attestation, "attestation is null");
         this.database = requireNonNull(database, "database is null");
@@ -70,6 +72,7 @@ public final class ManagerDaemon implements AutoCloseable {
         this.reconciler = requireNonNull(reconciler, "reconciler is null");
         this.domainEvents = requireNonNull(domainEvents, "domainEvents is null");
         this.vmMigrations = requireNonNull(vmMigrations, "vmMigrations is null");
+        this.engines = requireNonNull(engines, "engines is null");
         this.api = requireNonNull(api, "api is null");
         // opened by the injector; closed here, last
         lifecycle.opened("database", database::close);
@@ -81,6 +84,7 @@ public final class ManagerDaemon implements AutoCloseable {
     public void start() {
         lifecycle.run("measure start", () -> attestation.measureStart(CodeFiles.ofThisProcess(), config.file(), config.measuredBinaries()));
         lifecycle.run("recover local state", state::recover);
+        lifecycle.start("control channels and TPM engines", engines::open, engines::close);
         lifecycle.run("reconcile", () -> lastReconcile.set(reconciler.reconcile()));
         lifecycle.run("follow domain events", () -> {
             libvirt.addLifecycleListener(domainEvents);

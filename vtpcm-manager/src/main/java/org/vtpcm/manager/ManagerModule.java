@@ -19,6 +19,7 @@ import org.vtpcm.manager.association.AssociationStore;
 import org.vtpcm.manager.association.ControlPolicy;
 import org.vtpcm.manager.config.ManagerConfig;
 import org.vtpcm.manager.domain.DomainXmlPatcher;
+import org.vtpcm.manager.engine.InterposerChannels;
 import org.vtpcm.manager.engine.SwtpmEngines;
 import org.vtpcm.manager.engine.TpmEngines;
 import org.vtpcm.manager.keys.NodeMasterKey;
@@ -104,8 +105,21 @@ public final class ManagerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    TpmEngines engines() {
-        return new SwtpmEngines(config.swtpmBinary(), config.stateDirectory().resolve("vtpcm"), config.runDirectory(),
+    TpmEngines engines(SwtpmEngines engines) {
+        return engines;
+    }
+
+    @Provides
+    @Singleton
+    SwtpmEngines swtpmEngines(InterposerChannels channels) {
+        return new SwtpmEngines(config.swtpmBinary(), config.stateDirectory().resolve("vtpcm"), config.runDirectory(), channels,
+                config.swtpmPoolSize());
+    }
+
+    @Provides
+    @Singleton
+    InterposerChannels interposerChannels() {
+        return new InterposerChannels(config.runDirectory(), config.stateDirectory().resolve("interposer.log"),
                 config.suite().name().toLowerCase(java.util.Locale.ROOT));
     }
 
@@ -184,9 +198,9 @@ public final class ManagerModule extends AbstractModule {
     @Singleton
     StateTransferHooks stateTransfer(AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines, MeasurementLog log,
             ReferenceValueLibrary references, SnapshotStore snapshots, NodeBundleKey nodeKey, IncomingMigrations incoming,
-            LibvirtHost libvirt, CryptoSuite suite, Clock clock) {
+            LibvirtHost libvirt, CryptoSuite suite, Clock clock, VmMigrations vmMigrations) {
         return new StateTransferHooks(config.nodeName(), associations, secrets, engines, log, references, snapshots, nodeKey, incoming,
-                libvirt, suite, clock);
+                libvirt, suite, clock, vmMigrations::departure);
     }
 
     @Provides

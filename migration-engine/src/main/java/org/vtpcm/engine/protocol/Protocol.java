@@ -64,7 +64,7 @@ public final class Protocol {
         MigrateVm migrateVm = new MigrateVm(nodes, journal, switchovers, clock, pacer, settings.vmMigration());
         Rollback rollback = new Rollback(nodes, journal, clock, pacer);
         MigrationRunner.Phases phases = new MigrationRunner.Phases(List.of(selectTarget, attestDestination, prepareDestination,
-                sendTpcmState), migrateVm, new VerifyState(nodes, journal, clock, pacer), new CommitMigration(nodes, clock, pacer));
+                sendTpcmState), migrateVm, new VerifyState(nodes, journal, clock, pacer), new CommitMigration(nodes));
         MigrationRunner runner = new MigrationRunner(journal, phases, rollback, switchovers, receipts, metrics, clock, pacer);
         MigrationOpener opener = new MigrationOpener(journal, locator);
         NovaHooks nova = new NovaHooks(opener, journal, runner, new NovaHooks.BeforeSwitchover(selectTarget, attestDestination,

@@ -176,7 +176,7 @@ final class Harness implements AutoCloseable {
     }
 
     CommitMigration commit() {
-        return new CommitMigration(nodes, time.clock, time);
+        return new CommitMigration(nodes);
     }
 
     /** Runs the phases after REQUESTED up to {@code last}, each write-ahead as the runner does, with no rollback on a failure. */

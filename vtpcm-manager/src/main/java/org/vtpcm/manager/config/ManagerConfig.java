@@ -30,7 +30,7 @@ import org.vtpcm.service.config.ConfigReader;
 public record ManagerConfig(Path file, String nodeName, String apiAddress, int apiPort, long apiMaxBodyBytes, Path stateDirectory,
         Path runDirectory, String libvirtUri, Path libvirtStatusDirectory, SuiteName suite, PlatformTpmKind platformTpm, Path platformTpmDevice,
         Path tlsDirectory, Path qemuTlsDirectory, String swtpmBinary, List<Path> measuredBinaries, String defaultPolicy,
-        long maxBundleBytes, boolean allowPlaintextMigration, Path platformTpmKeyFile) {
+        long maxBundleBytes, boolean allowPlaintextMigration, Path platformTpmKeyFile, int swtpmPoolSize) {
 
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]{0,62}");
 
@@ -64,6 +64,9 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
             + "from enrollment (ca-cert.pem, server-cert.pem, server-key.pem, client-cert.pem, client-key.pem); qemu.conf's "
             + "migrate_tls_x509_cert_dir must name it (default: <state.dir>/tls/qemu)");
     static final ConfigKey<String> SWTPM_BINARY = text("swtpm.binary", "swtpm", "the swtpm program");
+    static final ConfigKey<Integer> SWTPM_POOL_SIZE = integer("swtpm.pool-size", "2", 0, 16, "swtpm engines with empty state kept "
+            + "ready (each with its own fresh at-rest key) so that preparing an incoming migration never waits for a process start; "
+            + "0 starts each on demand");
     static final ConfigKey<List<Path>> MEASURED_BINARIES = absolutePaths("measure.binaries",
             "/usr/bin/qemu-system-x86_64,/usr/sbin/libvirtd,/usr/bin/swtpm", "binaries measured into PCR 13 at start (comma separated)");
     static final ConfigKey<String> DEFAULT_POLICY = ConfigKey.matching("policy.default", "deny",
@@ -77,7 +80,7 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
     /** Every key with its default and meaning; also the documentation printed by {@code vtpcm-manager config}. */
     public static final ConfigKeys KEYS = ConfigKeys.of(NODE_NAME, API_ADDRESS, API_PORT, API_MAX_BODY, STATE_DIR, RUN_DIR, LIBVIRT_URI,
             LIBVIRT_STATUS_DIR, SUITE, PLATFORM_TPM, PLATFORM_TPM_DEVICE, PLATFORM_TPM_KEY_FILE, TLS_DIR, QEMU_TLS_DIR, SWTPM_BINARY,
-            MEASURED_BINARIES, DEFAULT_POLICY, MAX_BUNDLE_BYTES, ALLOW_PLAINTEXT);
+            SWTPM_POOL_SIZE, MEASURED_BINARIES, DEFAULT_POLICY, MAX_BUNDLE_BYTES, ALLOW_PLAINTEXT);
 
     public ManagerConfig {
         requireNonNull(file, "file is null");
@@ -109,7 +112,7 @@ public record ManagerConfig(Path file, String nodeName, String apiAddress, int a
                 config.get(PLATFORM_TPM), config.get(PLATFORM_TPM_DEVICE), tls,
                 config.get(QEMU_TLS_DIR).orElse(state.resolve("tls").resolve("qemu")), config.get(SWTPM_BINARY),
                 config.get(MEASURED_BINARIES), config.get(DEFAULT_POLICY), config.get(MAX_BUNDLE_BYTES), config.get(ALLOW_PLAINTEXT),
-                platformTpmKey);
+                platformTpmKey, config.get(SWTPM_POOL_SIZE));
     }
 
     /** The configured name, or this host's. */

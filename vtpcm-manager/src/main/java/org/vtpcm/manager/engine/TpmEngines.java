@@ -4,24 +4,33 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.vtpcm.nodeapi.StateEvidence;
 
 /**
  * The node's vTPCM TPM engines: one swtpm TPM 2.0 process per vTPCM, owned by the manager (not by
- * libvirt), which is what lets the manager control the engine's state across a migration.
+ * libvirt), which is what lets the manager control the engine's state across a migration; QEMU
+ * reaches each through the node's control-channel interposer.
  */
 public interface TpmEngines {
     /** The control socket QEMU connects to (libvirt external TPM backend). Same path on every node. */
     Path controlSocket(UUID vtpcmId);
 
-    /** Where the control-channel interposer reports the state blobs it saw (properties file). */
-    Path interposerReport(UUID vtpcmId);
+    /** What the interposer saw cross the vTPCM's control channel: the digests of the state QEMU fetched and loaded. */
+    StateEvidence evidence(UUID vtpcmId);
 
     /**
      * Starts the engine for the vTPCM; its state files are encrypted with {@code stateKey}.
      *
-     * @param fresh discard any existing state first (an incoming migration loads state from QEMU)
+     * @param fresh discard any existing state first
      */
     void start(UUID vtpcmId, byte[] stateKey, boolean fresh);
+
+    /**
+     * An engine with empty state for an incoming migration (QEMU loads the state into it), without
+     * waiting for a process start where a ready one is at hand; answers the at-rest key its state is
+     * encrypted with, which the caller keeps as the vTPCM's state key.
+     */
+    byte[] startIncoming(UUID vtpcmId);
 
     /** The engine's pid if it runs. */
     Optional<Long> runningPid(UUID vtpcmId);
@@ -35,6 +44,6 @@ public interface TpmEngines {
     /** Whether state files exist for the vTPCM. */
     boolean hasState(UUID vtpcmId);
 
-    /** vTPCM ids whose engines run now (from their pid files). */
+    /** vTPCM ids whose engines run now. */
     List<UUID> running();
 }

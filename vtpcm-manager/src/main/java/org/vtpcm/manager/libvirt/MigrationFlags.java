@@ -16,6 +16,11 @@ public final class MigrationFlags {
     public static final int COMPRESSED = Domain.MigrateFlags.COMPRESSED;
     /** Do not resume at the destination: lets us verify the vTPCM state before the guest runs. */
     public static final int PAUSED = Domain.MigrateFlags.PAUSED;
+    /**
+     * Once the migration succeeded, libvirt removes the source's definition itself when it has stopped
+     * QEMU there: the commit erases the source's vTPCM at the switchover without waiting 1-2 s for that.
+     */
+    public static final int UNDEFINE_SOURCE = Domain.MigrateFlags.UNDEFINE_SOURCE;
     /** Abort rather than continue when a disk or other error occurs. */
     public static final int ABORT_ON_ERROR = Domain.MigrateFlags.ABORT_ON_ERROR;
 
@@ -24,7 +29,7 @@ public final class MigrationFlags {
 
     /** The flag word for a live peer-to-peer migration with these options. */
     public static int forOptions(MigrationOptions options) {
-        int flags = LIVE | PEER2PEER | ABORT_ON_ERROR;
+        int flags = LIVE | PEER2PEER | ABORT_ON_ERROR | UNDEFINE_SOURCE;
         if (options.tls()) {
             flags |= TLS;
         }

@@ -47,8 +47,8 @@ public final class MigrationHooks {
     }
 
     /**
-     * Destination: creates the incoming vTPCM in MIGRATING_IN and starts its engine with empty
-     * state, which libvirt's external TPM backend needs before the VM migration starts.
+     * Destination: creates the incoming vTPCM in MIGRATING_IN and gives it an engine with empty state
+     * (a ready one from the pool), which libvirt's external TPM backend needs before the VM migration starts.
      */
     public synchronized Prepared prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
             ControlPolicy policy, byte[] nonce) {
@@ -65,7 +65,9 @@ public final class MigrationHooks {
         java.security.KeyPair ephemeral = suite.generateSigningKeyPair();
         try {
             VtpcmKeys keys = secrets.create(vtpcmId);
-            engines.start(vtpcmId, keys.stateKey(), true);
+            // a ready engine from the node's pool, with its own fresh at-rest key: that key becomes the vTPCM's state key
+            byte[] stateKey = engines.startIncoming(vtpcmId);
+            secrets.store(vtpcmId, new VtpcmKeys(keys.identityPublic(), keys.identityPrivate(), stateKey));
         } catch (RuntimeException e) {
             secrets.erase(vtpcmId);
             associations.transition(vtpcmId, VtpcmState.MIGRATING_IN, VtpcmState.DESTROYED, "prepare failed: " + e.getMessage());

@@ -1,17 +1,12 @@
 package org.vtpcm.manager.migration;
 
 import org.vtpcm.nodeapi.StateEvidence;
-import org.vtpcm.protocol.state.StateDigest;
 
 import static java.util.Objects.requireNonNull;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +55,12 @@ public final class StateTransferHooks implements BundleStager {
     private final CryptoSuite suite;
     private final BundleCodec codec;
     private final Clock clock;
+    private final java.util.function.Function<UUID, VmMigrations.Departure> departures;
 
     public StateTransferHooks(String nodeName, AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines,
             MeasurementLog log, ReferenceValueLibrary references, SnapshotStore snapshots, NodeBundleKey nodeKey,
-            IncomingMigrations incoming, LibvirtHost libvirt, CryptoSuite suite, Clock clock) {
+            IncomingMigrations incoming, LibvirtHost libvirt, CryptoSuite suite, Clock clock, java.util.function.Function<UUID, VmMigrations.Departure> departures) {
+        this.departures = requireNonNull(departures, "departures is null");
         this.nodeName = requireNonNull(nodeName, "nodeName is null");
         this.associations = requireNonNull(associations, "associations is null");
         this.secrets = requireNonNull(secrets, "secrets is null");
@@ -208,22 +205,10 @@ public final class StateTransferHooks implements BundleStager {
                 .filter(snapshot -> java.security.MessageDigest.isEqual(snapshot.payload(), sealed)).isPresent();
     }
 
-    /** What the interposer of the VM's engine saw cross the control channel, for the vTPCM's current migration. */
+    /** What the interposer saw cross the VM's control channel, for the vTPCM's current migration. */
     public StateEvidence evidence(UUID migrationId, UUID vmUuid) {
         Association row = MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId);
-        Properties report = new Properties();
-        try (Reader reader = Files.newBufferedReader(engines.interposerReport(row.vtpcmId()))) {
-            report.load(reader);
-        } catch (IOException e) {
-            return StateEvidence.none();
-        }
-        try {
-            return new StateEvidence(StateDigest.parse(report.getProperty("fetched.digest")), report.getProperty("fetched.types", ""),
-                    StateDigest.parse(report.getProperty("loaded.digest")), report.getProperty("loaded.types", ""),
-                    Boolean.parseBoolean(report.getProperty("in_sync", "false")));
-        } catch (IllegalArgumentException e) {
-            return StateEvidence.none(); // a report cut mid-write claims nothing
-        }
+        return engines.evidence(row.vtpcmId());
     }
 
     /** Destination: STAGED -> RUNNING, domain made persistent. Source: MIGRATING_OUT -> DESTROYED, state and keys erased. */
@@ -241,7 +226,14 @@ public final class StateTransferHooks implements BundleStager {
                 yield running;
             }
             case MIGRATING_OUT -> {
-                libvirt.undefine(row.vmName());
+                switch (departures.apply(row.vmUuid())) {
+                    case UNDER_WAY -> throw new IllegalTransitionException("migration " + migrationId + ": the VM has not switched "
+                            + "over (libvirtd has not confirmed its migration); its vTPCM stays here");
+                    // libvirt still stops QEMU here and undefines the domain itself at the end (UNDEFINE_SOURCE); a call on
+                    // the domain would wait for that: the vTPCM is erased now all the same
+                    case SWITCHED_OVER -> LOG.info("migration {}: libvirtd is still stopping {} here", migrationId, row.vmName());
+                    case NONE -> libvirt.undefine(row.vmName());
+                }
                 engines.stop(row.vtpcmId());
                 engines.eraseState(row.vtpcmId());
                 secrets.erase(row.vtpcmId());

@@ -190,6 +190,29 @@ public final class VmMigrations implements AutoCloseable {
         return view(run);
     }
 
+    /** Where this manager's own libvirt job moving a VM away stands. */
+    public enum Departure {
+        /** No job of this manager moves the VM now. */
+        NONE,
+        /** The job runs and libvirtd has not confirmed success: the guest may still resume here. */
+        UNDER_WAY,
+        /**
+         * libvirtd confirmed success and is stopping QEMU here: the guest cannot resume here any more;
+         * libvirt undefines the domain itself when the job ends, and any call on the domain waits for that.
+         */
+        SWITCHED_OVER
+    }
+
+    public synchronized Departure departure(UUID vmUuid) {
+        for (Run run : runs.values()) {
+            if (run.vmUuid.equals(vmUuid) && run.status == VmMigrationStatus.RUNNING) {
+                noteConfirmation(run);
+                return run.confirmedAt != null ? Departure.SWITCHED_OVER : Departure.UNDER_WAY;
+            }
+        }
+        return Departure.NONE;
+    }
+
     /** Asks libvirt to abort a running migration; the guest keeps running here. */
     public synchronized OutgoingView abort(UUID migrationId) {
         Run run = runs.get(migrationId);

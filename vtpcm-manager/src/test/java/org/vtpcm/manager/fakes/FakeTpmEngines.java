@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.vtpcm.manager.engine.EngineException;
 import org.vtpcm.manager.engine.TpmEngines;
+import org.vtpcm.nodeapi.StateEvidence;
 
 /** TPM engines as a set of "running" ids and a set of ids with state. */
 public final class FakeTpmEngines implements TpmEngines {
@@ -20,9 +21,18 @@ public final class FakeTpmEngines implements TpmEngines {
         return Path.of("/run/vtpcm", vtpcmId + ".ctrl");
     }
 
+    /** What the interposer reports for each vTPCM (none when absent). */
+    public final java.util.Map<UUID, StateEvidence> evidence = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
-    public Path interposerReport(UUID vtpcmId) {
-        return Path.of("/run/vtpcm", vtpcmId + ".interposer");
+    public StateEvidence evidence(UUID vtpcmId) {
+        return evidence.getOrDefault(vtpcmId, StateEvidence.none());
+    }
+
+    @Override
+    public byte[] startIncoming(UUID vtpcmId) {
+        start(vtpcmId, new byte[32], true);
+        return new byte[32];
     }
 
     @Override

@@ -78,7 +78,8 @@ class MigrationBindingTest {
                 RetentionPolicy.defaults());
         transfer = new StateTransferHooks("n1", associations, secrets, engines, new MeasurementLog(database, suite, Clock.systemUTC()),
                 new ReferenceValueLibrary(database, suite, Clock.systemUTC()), snapshots,
-                NodeBundleKey.loadOrCreate(folder.resolve("keys"), masterKey, suite), incoming, libvirt, suite, Clock.systemUTC());
+                NodeBundleKey.loadOrCreate(folder.resolve("keys"), masterKey, suite), incoming, libvirt, suite, Clock.systemUTC(),
+                vm -> VmMigrations.Departure.NONE);
         vmMigrations = new VmMigrations(associations, libvirt, new FakeLibvirtHost(), name -> false, Clock.systemUTC(), false);
     }
 
