@@ -139,8 +139,8 @@ public final class ManagerModule extends AbstractModule {
     @Provides
     @Singleton
     MigrationHooks migrationHooks(AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines,
-            IncomingMigrations incoming, CryptoSuite suite, LibvirtHost libvirt) {
-        return new MigrationHooks(config.nodeName(), associations, secrets, engines, incoming, suite, libvirt);
+            IncomingMigrations incoming, CryptoSuite suite, LibvirtHost libvirt, VmMigrations vmMigrations) {
+        return new MigrationHooks(config.nodeName(), associations, secrets, engines, incoming, suite, libvirt, vmMigrations::departure);
     }
 
     @Provides

@@ -70,6 +70,11 @@ public final class SwtpmEngines implements TpmEngines, AutoCloseable {
         pool.fill();
     }
 
+    /** Pooled engines ready now. */
+    public int poolReady() {
+        return pool.ready();
+    }
+
     @Override
     public Path controlSocket(UUID vtpcmId) {
         return runDirectory.resolve(vtpcmId + ".ctrl");

@@ -25,6 +25,7 @@ import org.vtpcm.manager.libvirt.LibvirtHost;
  */
 public final class MigrationHooks {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationHooks.class);
+    private static final java.time.Duration DEPARTURE_WAIT = java.time.Duration.ofSeconds(30);
 
     private final String nodeName;
     private final AssociationStore associations;
@@ -33,10 +34,13 @@ public final class MigrationHooks {
     private final IncomingMigrations incoming;
     private final org.vtpcm.protocol.crypto.CryptoSuite suite;
     private final LibvirtHost libvirt;
+    private final java.util.function.Function<UUID, VmMigrations.Departure> departures;
 
     /** @param libvirt this node's libvirtd: whether a source's domain is still here decides whether it may be unfrozen */
     public MigrationHooks(String nodeName, AssociationStore associations, VtpcmSecretStore secrets, TpmEngines engines,
-            IncomingMigrations incoming, org.vtpcm.protocol.crypto.CryptoSuite suite, LibvirtHost libvirt) {
+            IncomingMigrations incoming, org.vtpcm.protocol.crypto.CryptoSuite suite, LibvirtHost libvirt,
+            java.util.function.Function<UUID, VmMigrations.Departure> departures) {
+        this.departures = requireNonNull(departures, "departures is null");
         this.libvirt = requireNonNull(libvirt, "libvirt is null");
         this.incoming = requireNonNull(incoming, "incoming is null");
         this.suite = requireNonNull(suite, "suite is null");
@@ -50,14 +54,42 @@ public final class MigrationHooks {
      * Destination: creates the incoming vTPCM in MIGRATING_IN and gives it an engine with empty state
      * (a ready one from the pool), which libvirt's external TPM backend needs before the VM migration starts.
      */
-    public synchronized Prepared prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
+    public Prepared prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
             ControlPolicy policy, byte[] nonce) {
         return prepareIncoming(migrationId, vtpcmId, vmUuid, vmName, epoch, policy, nonce, java.util.Optional.empty(),
                 java.util.Optional.empty());
     }
 
-    /** As above, naming the source node and its bundle signing key, which the chunked transfer from that node needs. */
-    public synchronized Prepared prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
+    /**
+     * As above, naming the source node and its bundle signing key, which the chunked transfer from that
+     * node needs. A VM coming straight back finds its old domain here still being stopped by libvirt
+     * (its earlier migration away was committed at the switchover, 1-2 s before libvirt's job ended):
+     * that job must end before libvirt can take the VM in again, so the preparation waits for it first.
+     */
+    public Prepared prepareIncoming(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
+            ControlPolicy policy, byte[] nonce, java.util.Optional<String> sourceNode,
+            java.util.Optional<java.security.PublicKey> sourceSigningKey) {
+        awaitDeparted(migrationId, vmUuid);
+        return prepare(migrationId, vtpcmId, vmUuid, vmName, epoch, policy, nonce, sourceNode, sourceSigningKey);
+    }
+
+    private void awaitDeparted(UUID migrationId, UUID vmUuid) {
+        long deadline = System.nanoTime() + DEPARTURE_WAIT.toNanos();
+        while (departures.apply(vmUuid) != VmMigrations.Departure.NONE) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalTransitionException("migration " + migrationId + ": libvirt is still moving VM " + vmUuid + " away from "
+                        + nodeName + " after " + DEPARTURE_WAIT.toSeconds() + " s; it cannot come back before that job ends");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalTransitionException("migration " + migrationId + ": interrupted while waiting for libvirt's earlier job");
+            }
+        }
+    }
+
+    private synchronized Prepared prepare(UUID migrationId, UUID vtpcmId, UUID vmUuid, String vmName, long epoch,
             ControlPolicy policy, byte[] nonce, java.util.Optional<String> sourceNode,
             java.util.Optional<java.security.PublicKey> sourceSigningKey) {
         Association row = associations.create(vtpcmId, vmUuid, vmName, VtpcmState.MIGRATING_IN, epoch, nodeName, policy,

@@ -7,9 +7,9 @@ import org.junit.jupiter.api.Test;
 
 class MigrationFlagsTest {
     @Test
-    void defaultsAreLivePeerToPeerAndAbortOnError() {
+    void defaultsAreLivePeerToPeerAbortOnErrorAndUndefineTheSource() {
         int flags = MigrationFlags.forOptions(MigrationOptions.defaults());
-        assertEquals(MigrationFlags.LIVE | MigrationFlags.PEER2PEER | MigrationFlags.ABORT_ON_ERROR, flags);
+        assertEquals(MigrationFlags.LIVE | MigrationFlags.PEER2PEER | MigrationFlags.ABORT_ON_ERROR | MigrationFlags.UNDEFINE_SOURCE, flags);
     }
 
     @Test

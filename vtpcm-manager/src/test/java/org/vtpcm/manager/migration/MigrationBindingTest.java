@@ -73,7 +73,7 @@ class MigrationBindingTest {
         engines = new FakeTpmEngines();
         libvirt = new FakeLibvirtHost();
         incoming = new IncomingMigrations();
-        hooks = new MigrationHooks("n1", associations, secrets, engines, incoming, suite, libvirt);
+        hooks = new MigrationHooks("n1", associations, secrets, engines, incoming, suite, libvirt, vm -> VmMigrations.Departure.NONE);
         SnapshotStore snapshots = new SnapshotStore(folder.resolve("snapshots"), suite, masterKey.snapshotStoreKey(), Clock.systemUTC(),
                 RetentionPolicy.defaults());
         transfer = new StateTransferHooks("n1", associations, secrets, engines, new MeasurementLog(database, suite, Clock.systemUTC()),
