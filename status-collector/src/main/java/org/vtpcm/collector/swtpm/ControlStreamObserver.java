@@ -28,6 +28,8 @@ public final class ControlStreamObserver {
     private int pendingBlobType;
     private boolean inSync = true;
     private long commands;
+    private long blobsFetched;
+    private long blobsLoaded;
 
     /** Bytes QEMU sent towards swtpm. */
     public synchronized void fromClient(byte[] data, int length) {
@@ -104,7 +106,10 @@ public final class ControlStreamObserver {
             int type = request.getInt(8);
             byte[] blob = new byte[needed - 16];
             request.get(16, blob);
-            StateBlobType.of(type).ifPresent(known -> loaded.put(known, blob));
+            StateBlobType.of(type).ifPresent(known -> {
+                loaded.put(known, blob);
+                blobsLoaded++;
+            });
         } else if (command == ControlCommand.GET_STATEBLOB) {
             pendingBlobType = request.getInt(8);
         }
@@ -142,7 +147,10 @@ public final class ControlStreamObserver {
         if (pending == ControlCommand.GET_STATEBLOB && response.getInt(0) == 0) {
             byte[] blob = new byte[needed - 16];
             response.get(16, blob);
-            StateBlobType.of(pendingBlobType).ifPresent(type -> fetched.put(type, blob));
+            StateBlobType.of(pendingBlobType).ifPresent(type -> {
+                fetched.put(type, blob);
+                blobsFetched++;
+            });
         }
         response.clear();
         return true;
@@ -164,6 +172,16 @@ public final class ControlStreamObserver {
 
     public synchronized long commandsSeen() {
         return commands;
+    }
+
+    /** How many GET_STATEBLOB answers of a known type have completed (a change means a blob just left). */
+    public synchronized long blobsFetched() {
+        return blobsFetched;
+    }
+
+    /** How many SET_STATEBLOB requests of a known type have completed (a change means a blob just arrived). */
+    public synchronized long blobsLoaded() {
+        return blobsLoaded;
     }
 
     private void desync(String why) {

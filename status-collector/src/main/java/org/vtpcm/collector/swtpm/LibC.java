@@ -9,7 +9,8 @@ import com.sun.jna.Structure;
 
 /**
  * The few libc socket calls the interposer needs that the JDK does not offer: passing a file
- * descriptor between processes (SCM_RIGHTS) over a UNIX socket. Linux x86-64/aarch64 layouts.
+ * descriptor between processes (SCM_RIGHTS) over a UNIX socket, and poll(2) over raw descriptors
+ * for the node interposer's single event loop. Linux x86-64/aarch64 layouts.
  */
 interface LibC extends Library {
     LibC INSTANCE = Native.load("c", LibC.class);
@@ -22,6 +23,16 @@ interface LibC extends Library {
     int SHUT_RDWR = 2;
     int MSG_CMSG_CLOEXEC = 0x40000000;
     int MSG_NOSIGNAL = 0x4000;
+    /** Per-call non-blocking I/O: the event loop never sets O_NONBLOCK on a descriptor QEMU or swtpm shares. */
+    int MSG_DONTWAIT = 0x40;
+    int SOCK_NONBLOCK = 0x800;
+    int EINTR = 4;
+    int EAGAIN = 11;
+    short POLLIN = 0x001;
+    short POLLOUT = 0x004;
+    short POLLERR = 0x008;
+    short POLLHUP = 0x010;
+    short POLLNVAL = 0x020;
 
     int socket(int domain, int type, int protocol) throws LastErrorException;
 
@@ -36,6 +47,9 @@ interface LibC extends Library {
     NativeLong recvmsg(int fd, Msghdr message, int flags) throws LastErrorException;
 
     NativeLong sendmsg(int fd, Msghdr message, int flags) throws LastErrorException;
+
+    /** {@code fds} is an array of struct pollfd (int fd, short events, short revents: 8 bytes each). */
+    int poll(Pointer fds, NativeLong count, int timeoutMillis) throws LastErrorException;
 
     int shutdown(int fd, int how);
 

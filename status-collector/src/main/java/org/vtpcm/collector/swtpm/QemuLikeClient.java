@@ -44,6 +44,33 @@ public final class QemuLikeClient implements AutoCloseable {
         return readFully(control, responseLength);
     }
 
+    /** CMD_GET_STATEBLOB as QEMU sends it at a migration source (decrypted); returns the blob. */
+    public byte[] fetchStateBlob(StateBlobType type) {
+        byte[] header = controlCommand(ControlCommand.GET_STATEBLOB,
+                ByteBuffer.allocate(12).putInt(SwtpmControlClient.FLAG_DECRYPTED).putInt(type.code()).putInt(0).array(), 16, -1);
+        ByteBuffer fields = ByteBuffer.wrap(header);
+        int result = fields.getInt();
+        fields.getInt();
+        fields.getInt();
+        int length = fields.getInt();
+        if (result != 0) {
+            throw new SwtpmControlException("GET_STATEBLOB " + type + " failed with TPM result 0x" + Integer.toHexString(result), result);
+        }
+        if (length < 0 || length > 16 * 1024 * 1024) {
+            throw new SwtpmControlException("implausible " + type + " blob of " + length + " bytes", -1);
+        }
+        return readFully(control, length);
+    }
+
+    /** CMD_SET_STATEBLOB as QEMU sends it at a migration destination (the TPM must be stopped). */
+    public void loadStateBlob(StateBlobType type, byte[] blob) {
+        byte[] body = ByteBuffer.allocate(12 + blob.length).putInt(0).putInt(type.code()).putInt(blob.length).put(blob).array();
+        int result = ByteBuffer.wrap(controlCommand(ControlCommand.SET_STATEBLOB, body, 4, -1)).getInt();
+        if (result != 0) {
+            throw new SwtpmControlException("SET_STATEBLOB " + type + " failed with TPM result 0x" + Integer.toHexString(result), result);
+        }
+    }
+
     /** One TPM 2.0 command on the data channel; returns the whole response. */
     public byte[] tpmCommand(byte[] command) {
         data.send(command, command.length, -1);

@@ -50,6 +50,8 @@ class ControlStreamObserverTest {
             assertEquals(4, observer.commandsSeen());
             assertArrayEquals(blob, observer.fetchedBlobs().get(StateBlobType.VOLATILE));
             assertArrayEquals(blob, observer.loadedBlobs().get(StateBlobType.PERMANENT));
+            assertEquals(1, observer.blobsFetched());
+            assertEquals(1, observer.blobsLoaded());
         }
     }
 
@@ -60,6 +62,7 @@ class ControlStreamObserverTest {
         feed(observer, ByteBuffer.allocate(16).putInt(9).putInt(0).putInt(0).putInt(0).array(), false, 100);
         assertTrue(observer.inSync());
         assertTrue(observer.fetchedBlobs().isEmpty());
+        assertEquals(0, observer.blobsFetched());
     }
 
     @Test
