@@ -126,9 +126,6 @@ final class Channel {
 
     private void accepted(FdSocket qemu) {
         if (relay != null) {
-            relay.close(); // simulate the old per-VM interposer: the newcomer replaces the live connection
-        }
-        if (false) {
             qemu.close();
             LOG.warn("vTPCM {}: refused a second connection to {} while QEMU's is live", vtpcmId, listen);
             publish(ChannelEvent.Kind.REFUSED_SECOND_CONNECTION);

@@ -109,6 +109,21 @@ public final class FdSocket implements AutoCloseable {
         return new FdSocket[] {new FdSocket(fds[0]), new FdSocket(fds[1])};
     }
 
+    /** Blocking receives on this socket give up after {@code timeout} (SO_RCVTIMEO): for clients that must not hang. */
+    public FdSocket withReceiveTimeout(java.time.Duration timeout) {
+        Memory timeval = new Memory(16);
+        timeval.setLong(0, timeout.toSeconds());
+        timeval.setLong(8, timeout.toMillisPart() * 1000L);
+        try {
+            LibC.INSTANCE.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, timeval, 16);
+        } catch (LastErrorException e) {
+            throw new SwtpmControlException("setting a receive timeout failed: " + e.getMessage(), e);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(timeval);
+        }
+        return this;
+    }
+
     public FdSocket accept() {
         try {
             return new FdSocket(LibC.INSTANCE.accept4(fd, Pointer.NULL, Pointer.NULL, LibC.SOCK_CLOEXEC));

@@ -21,6 +21,8 @@ interface LibC extends Library {
     int SOL_SOCKET = 1;
     int SCM_RIGHTS = 1;
     int SHUT_RDWR = 2;
+    /** SO_RCVTIMEO (the struct timeval variant): a blocking receive gives up with EAGAIN. */
+    int SO_RCVTIMEO = 20;
     int MSG_CMSG_CLOEXEC = 0x40000000;
     int MSG_NOSIGNAL = 0x4000;
     /** Per-call non-blocking I/O: the event loop never sets O_NONBLOCK on a descriptor QEMU or swtpm shares. */
@@ -50,6 +52,8 @@ interface LibC extends Library {
 
     /** {@code fds} is an array of struct pollfd (int fd, short events, short revents: 8 bytes each). */
     int poll(Pointer fds, NativeLong count, int timeoutMillis) throws LastErrorException;
+
+    int setsockopt(int fd, int level, int option, Pointer value, int length) throws LastErrorException;
 
     int shutdown(int fd, int how);
 

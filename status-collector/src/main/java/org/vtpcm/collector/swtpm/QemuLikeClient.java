@@ -17,12 +17,15 @@ public final class QemuLikeClient implements AutoCloseable {
         this.data = data;
     }
 
+    /** No answer within this long is a failure, never a hang. */
+    private static final java.time.Duration RECEIVE_TIMEOUT = java.time.Duration.ofSeconds(10);
+
     /** Connects, passes a fresh socketpair end as the data channel, and initializes the TPM (CMD_INIT + TPM2_Startup). */
     public static QemuLikeClient connect(Path controlSocket) {
-        FdSocket control = FdSocket.connect(controlSocket);
+        FdSocket control = FdSocket.connect(controlSocket).withReceiveTimeout(RECEIVE_TIMEOUT);
         int[] pair = new int[2];
         LibC.INSTANCE.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, pair);
-        FdSocket data = FdSocket.adopt(pair[0]);
+        FdSocket data = FdSocket.adopt(pair[0]).withReceiveTimeout(RECEIVE_TIMEOUT);
         QemuLikeClient client = new QemuLikeClient(control, data);
         try {
             client.controlCommand(ControlCommand.SET_DATAFD, new byte[0], 4, pair[1]);

@@ -8,12 +8,20 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A real swtpm TPM 2.0 process for tests; always stopped by close(). */
-final class SwtpmProcessFixture implements AutoCloseable {
+public final class SwtpmProcessFixture implements AutoCloseable {
     private final Process process;
-    final Path controlSocket;
-    final Path dataSocket;
+    public final Path controlSocket;
+    public final Path dataSocket;
 
     SwtpmProcessFixture(Path folder, boolean withDataServer) throws IOException, InterruptedException {
+        this(folder, withDataServer, false);
+    }
+
+    /**
+     * {@code terminate}: swtpm exits when its control connection ends, as the manager runs it behind
+     * the interposer ({@code --terminate}); then there is no data server, QEMU passes the data channel.
+     */
+    public SwtpmProcessFixture(Path folder, boolean withDataServer, boolean terminate) throws IOException, InterruptedException {
         Path state = Files.createDirectories(folder.resolve("state"));
         controlSocket = folder.resolve("swtpm.ctrl");
         dataSocket = folder.resolve("swtpm.data");
@@ -21,6 +29,9 @@ final class SwtpmProcessFixture implements AutoCloseable {
                 "--ctrl", "type=unixio,path=" + controlSocket.toAbsolutePath(), "--log", "file=" + folder.resolve("swtpm.log") + ",level=1"));
         if (withDataServer) {
             command.addAll(List.of("--server", "type=unixio,path=" + dataSocket.toAbsolutePath()));
+        }
+        if (terminate) {
+            command.add("--terminate");
         }
         process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(folder.resolve("swtpm.out").toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -30,6 +41,15 @@ final class SwtpmProcessFixture implements AutoCloseable {
             }
             Thread.sleep(10);
         }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits up to {@code seconds} for swtpm to exit by itself (with --terminate, once its control connection ends). */
+    public boolean awaitExit(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
     @Override
