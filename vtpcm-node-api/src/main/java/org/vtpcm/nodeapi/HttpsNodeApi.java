@@ -87,6 +87,13 @@ public final class HttpsNodeApi implements NodeApi {
     }
 
     @Override
+    public OutgoingView vmMigration(UUID migrationId, UUID vmUuid, java.time.Duration wait) {
+        long millis = Math.max(0, Math.min(wait.toMillis(), NodePaths.MAX_WAIT.toMillis()));
+        return client.call("GET", NodePaths.hook(migrationId, Hook.MIGRATE_VM) + "?vmUuid=" + vmUuid + "&" + NodePaths.WAIT_PARAMETER + "="
+                + millis, null, OutgoingView.class);
+    }
+
+    @Override
     public OutgoingView abortVmMigration(UUID migrationId) {
         return hook(migrationId, Hook.MIGRATE_VM_ABORT, null, OutgoingView.class);
     }

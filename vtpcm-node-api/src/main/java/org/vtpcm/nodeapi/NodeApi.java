@@ -51,6 +51,15 @@ public interface NodeApi {
     /** The source's record of the migration's VM migration (UNKNOWN when it holds none). */
     OutgoingView vmMigration(UUID migrationId, UUID vmUuid);
 
+    /**
+     * The same, but the source answers as soon as the VM migration switches over or ends, or after
+     * {@code wait} at the latest (at most {@link NodePaths#MAX_WAIT}): the engine learns of the
+     * switchover the moment the source's libvirtd confirms it, without polling for it.
+     */
+    default OutgoingView vmMigration(UUID migrationId, UUID vmUuid, java.time.Duration wait) {
+        return vmMigration(migrationId, vmUuid);
+    }
+
     /** Cancels libvirt's migration of the VM, if it has not switched over. */
     OutgoingView abortVmMigration(UUID migrationId);
 

@@ -4,6 +4,11 @@ import java.util.UUID;
 
 /** The paths of the node API, shared by the manager's routes and its clients. */
 public final class NodePaths {
+    /** Query parameter of a long-polled GET of a VM migration: how long the source may hold the answer (milliseconds). */
+    public static final String WAIT_PARAMETER = "waitMillis";
+    /** The longest a source holds such an answer. */
+    public static final java.time.Duration MAX_WAIT = java.time.Duration.ofSeconds(5);
+
     public static final String NODE = "/v1/node";
     public static final String QUOTE = "/v1/attestation/quote";
     public static final String VTPCMS = "/v1/vtpcms";

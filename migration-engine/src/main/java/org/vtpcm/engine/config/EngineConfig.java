@@ -59,8 +59,9 @@ public record EngineConfig(Path file, String apiAddress, int apiPort, long apiMa
             "names of the compute nodes, comma separated; each needs host.<name>.manager and .libvirt").map(EngineConfig::hostNames);
     static final ConfigKey<Integer> MAX_CONCURRENT = integer("migrations.max-concurrent", "4", 1, 256,
             "migrations running at once across the cloud (more wait)");
-    static final ConfigKey<Duration> POLL_INTERVAL = number("migrations.poll-millis", "100", 10, 10_000,
-            "how often the VM migration's progress is read").map(Duration::ofMillis);
+    static final ConfigKey<Duration> POLL_INTERVAL = number("migrations.poll-millis", "20", 10, 10_000,
+            "pause between two reads of a running VM migration; each read is held by the source until the switchover or for "
+            + "half a second, so the switchover is seen the moment it happens").map(Duration::ofMillis);
     static final ConfigKey<Duration> VM_TIMEOUT = seconds("migrations.vm-timeout-seconds", "900", 10, 86_400,
             "a VM migration still running after this is aborted");
     static final ConfigKey<Duration> DESTINATION_LOSS = seconds("migrations.destination-loss-seconds", "3", 1, 600,

@@ -26,6 +26,8 @@ final class MigrateVm implements PhaseStep {
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
     private static final Duration DESTINATION_CHECK_EVERY = Duration.ofSeconds(1);
     private static final Duration ABORT_WAIT = Duration.ofSeconds(60);
+    /** How long the source may hold each answer until the switchover (a long poll): it answers at once when libvirtd confirms. */
+    static final Duration SWITCHOVER_WAIT = Duration.ofMillis(500);
 
     /** How the VM migration is followed: poll interval, longest run, and how long the destination manager may be unreachable. */
     record Limits(Duration poll, Duration timeout, Duration destinationLossTolerance) {
@@ -144,7 +146,7 @@ final class MigrateVm implements PhaseStep {
 
     private Optional<OutgoingView> outgoing(MigrationContext context) {
         try {
-            return Optional.of(nodes.node(context.sourceHost()).vmMigration(context.id(), context.vmUuid()));
+            return Optional.of(nodes.node(context.sourceHost()).vmMigration(context.id(), context.vmUuid(), SWITCHOVER_WAIT));
         } catch (ManagerClientException e) {
             if (e.status() == 0) {
                 return Optional.empty(); // the source manager is down: the libvirt job goes on without it; keep following

@@ -30,12 +30,20 @@ public final class Protocol {
     }
 
     /** The protocol's settings out of the engine's configuration. */
-    record Settings(MigrateVm.Limits vmMigration, int maxConcurrentMigrations, EngineConfig.TrustSettings trust) {
+    record Settings(MigrateVm.Limits vmMigration, int maxConcurrentMigrations, EngineConfig.TrustSettings trust,
+            java.util.concurrent.Executor reads) {
         static Settings of(EngineConfig config) {
             return new Settings(new MigrateVm.Limits(config.pollInterval(), config.vmMigrationTimeout(), config.destinationLossTolerance()),
-                    config.maxConcurrentMigrations(), config.trust());
+                    config.maxConcurrentMigrations(), config.trust(), READS);
         }
     }
+
+    /** Reads of the nodes made side by side (VERIFIED's digests): a few daemon threads, idle ones ended. */
+    private static final java.util.concurrent.Executor READS = java.util.concurrent.Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "node-reads");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public static Services build(EngineConfig config, MigrationJournal journal, NodeClients clients, HostAttester attester,
             ReceiptSigner receipts, EngineMetrics metrics, Clock clock) {
@@ -64,7 +72,7 @@ public final class Protocol {
         MigrateVm migrateVm = new MigrateVm(nodes, journal, switchovers, clock, pacer, settings.vmMigration());
         Rollback rollback = new Rollback(nodes, journal, clock, pacer);
         MigrationRunner.Phases phases = new MigrationRunner.Phases(List.of(selectTarget, attestDestination, prepareDestination,
-                sendTpcmState), migrateVm, new VerifyState(nodes, journal, clock, pacer), new CommitMigration(nodes));
+                sendTpcmState), migrateVm, new VerifyState(nodes, journal, clock, pacer, settings.reads()), new CommitMigration(nodes));
         MigrationRunner runner = new MigrationRunner(journal, phases, rollback, switchovers, receipts, metrics, clock, pacer);
         MigrationOpener opener = new MigrationOpener(journal, locator);
         NovaHooks nova = new NovaHooks(opener, journal, runner, new NovaHooks.BeforeSwitchover(selectTarget, attestDestination,

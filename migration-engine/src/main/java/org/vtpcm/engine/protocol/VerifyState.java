@@ -6,6 +6,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.MigrationJournal;
@@ -32,8 +35,11 @@ final class VerifyState implements PhaseStep {
     private final MigrationJournal journal;
     private final Clock clock;
     private final Pacer pacer;
+    private final Executor reads;
 
-    VerifyState(NodeDirectory nodes, MigrationJournal journal, Clock clock, Pacer pacer) {
+    /** @param reads where the digest reads run, beside the destination's staging check (a pool; the caller's thread in unit tests) */
+    VerifyState(NodeDirectory nodes, MigrationJournal journal, Clock clock, Pacer pacer, Executor reads) {
+        this.reads = requireNonNull(reads, "reads is null");
         this.nodes = requireNonNull(nodes, "nodes is null");
         this.journal = requireNonNull(journal, "journal is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -54,10 +60,16 @@ final class VerifyState implements PhaseStep {
     @Override
     public Step run(ActiveRun run) {
         MigrationContext context = run.context();
+        // the reads are independent: asked at once, a guest paused for verification waits for one round trip, not three
+        MigrationContext asked = context;
+        CompletableFuture<StateDigest> leftRead = context.digestsKnown() ? CompletableFuture.completedFuture(context.digestLeft())
+                : CompletableFuture.supplyAsync(() -> digest(asked, asked.sourceHost(), StateEvidence::left), reads);
+        CompletableFuture<StateDigest> arrivedRead = context.digestsKnown() ? CompletableFuture.completedFuture(context.digestArrived())
+                : CompletableFuture.supplyAsync(() -> digest(asked, asked.destinationName(), StateEvidence::arrived), reads);
         long epoch = awaitStaged(context).epoch();
         if (!context.digestsKnown()) {
-            StateDigest left = digest(context, context.sourceHost(), StateEvidence::left);
-            StateDigest arrived = digest(context, context.destinationName(), StateEvidence::arrived);
+            StateDigest left = join(leftRead);
+            StateDigest arrived = join(arrivedRead);
             journal.digests(context.id(), left, arrived);
             context = context.withDigests(left, arrived);
             run.advance(context);
@@ -78,6 +90,14 @@ final class VerifyState implements PhaseStep {
                 + arrival.domainState() + " at " + context.destinationName() + ", downtime " + facts.downtimeMillis() + " ms (QEMU's "
                 + facts.qemuDowntimeMillis() + " ms; " + facts.verificationPauseMillis() + " ms paused for verification after the "
                 + "migration ended)");
+    }
+
+    private static StateDigest join(CompletableFuture<StateDigest> read) {
+        try {
+            return read.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException failure ? failure : e;
+        }
     }
 
     /**

@@ -83,7 +83,7 @@ final class Harness implements AutoCloseable {
 
     private Protocol.Assembly assemble() {
         Map<String, Integer> limits = nodes.hosts().stream().collect(Collectors.toMap(HostConfig::name, host -> 2));
-        return Protocol.assemble(new Protocol.Settings(LIMITS, 2, trust), journal, nodes, selectTarget, attestDestination, this::locate,
+        return Protocol.assemble(new Protocol.Settings(LIMITS, 2, trust, Runnable::run), journal, nodes, selectTarget, attestDestination, this::locate,
                 new HostSlots(limits), receipts, metrics, time.clock, time);
     }
 
@@ -172,7 +172,7 @@ final class Harness implements AutoCloseable {
     }
 
     VerifyState verify() {
-        return new VerifyState(nodes, journal, time.clock, time);
+        return new VerifyState(nodes, journal, time.clock, time, Runnable::run);
     }
 
     CommitMigration commit() {

@@ -1,5 +1,6 @@
 package org.vtpcm.manager.api;
 
+import org.vtpcm.nodeapi.NodePaths;
 import org.vtpcm.nodeapi.NodePaths.Hook;
 import org.vtpcm.nodeapi.MigrateVmRequest;
 import org.vtpcm.nodeapi.VmRequest;
@@ -8,6 +9,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.router.JavalinDefaultRoutingApi;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -84,7 +86,24 @@ public final class VmMigrationResource implements ApiRoutes {
         } catch (IllegalArgumentException e) {
             throw new BadRequestException("the query parameter vmUuid must be a UUID");
         }
+        String wait = context.queryParam(NodePaths.WAIT_PARAMETER);
+        if (wait != null) {
+            migrations.awaitSwitchoverOrEnd(migrationId, waitParameter(wait));
+        }
         context.json(withPush(migrations.outgoing(migrationId, vmUuid)));
+    }
+
+    private static Duration waitParameter(String text) {
+        long millis;
+        try {
+            millis = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            millis = -1;
+        }
+        if (millis < 0 || millis > NodePaths.MAX_WAIT.toMillis()) {
+            throw new BadRequestException("the query parameter " + NodePaths.WAIT_PARAMETER + " must be 0.." + NodePaths.MAX_WAIT.toMillis());
+        }
+        return Duration.ofMillis(millis);
     }
 
     private OutgoingView withPush(OutgoingView view) {

@@ -41,6 +41,8 @@ public final class VmMigrations implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VmMigrations.class);
     private static final int KEPT_RUNS = 256;
     private static final Duration PROGRESS_EVERY = Duration.ofMillis(500);
+    private static final Duration CONFIRM_READ_EVERY = Duration.ofMillis(2);
+    private static final Duration CONFIRM_WATCH = Duration.ofSeconds(60);
 
     private final AssociationStore associations;
     private final LibvirtHost libvirt;
@@ -152,6 +154,63 @@ public final class VmMigrations implements AutoCloseable {
             run.error = e.getMessage();
             run.status = VmMigrationStatus.FAILED;
             LOG.warn("migration {}: live migration of {} failed: {}", run.migrationId, run.vmName, e.getMessage());
+        }
+        changed();
+    }
+
+    private synchronized void changed() {
+        notifyAll();
+    }
+
+    /**
+     * Holds a caller (a long-polled GET) until the migration switches over (libvirtd confirmed it) or
+     * ends, or {@code wait} has passed; at once if it already has, or if this manager knows no such run.
+     */
+    public synchronized void awaitSwitchoverOrEnd(UUID migrationId, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Run run = runs.get(migrationId);
+            if (run == null || run.status != VmMigrationStatus.RUNNING) {
+                return;
+            }
+            noteConfirmation(run);
+            long left = deadline - System.nanoTime();
+            if (run.confirmedAt != null || left <= 0) {
+                return;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
+     * From the guest's stop here (SUSPENDED) until libvirtd confirms or the job ends: reads libvirtd's
+     * status file every few milliseconds (a local file), so that the switchover is known, and those
+     * waiting for it are woken, the moment libvirtd enters its Confirm phase.
+     */
+    private void watchConfirmation(Run run) {
+        long deadline = System.nanoTime() + CONFIRM_WATCH.toNanos();
+        while (System.nanoTime() < deadline) {
+            synchronized (this) {
+                if (run.status != VmMigrationStatus.RUNNING) {
+                    return;
+                }
+                noteConfirmation(run);
+                if (run.confirmedAt != null) {
+                    notifyAll();
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(CONFIRM_READ_EVERY.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -328,6 +387,7 @@ public final class VmMigrations implements AutoCloseable {
         for (Run run : runs.values()) {
             if (run.status == VmMigrationStatus.RUNNING && run.vmName.equals(event.domainName()) && run.suspendedAt == null) {
                 run.suspendedAt = now;
+                workers.execute(() -> watchConfirmation(run));
             }
         }
     }

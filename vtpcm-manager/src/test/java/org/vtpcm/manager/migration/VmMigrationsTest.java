@@ -117,4 +117,31 @@ class VmMigrationsTest {
             Thread.sleep(10);
         }
     }
+
+    @Test
+    void aLongPolledReadIsAnsweredTheMomentLibvirtdConfirmsAndHeldUntilThen() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        libvirt.migrationRelease = release;
+        migrations.start(MIGRATION, VM, "qemu+tcp://n2/system", "n2", TLS);
+        migrations.onEvent(new DomainLifecycleEvent("guest", VM, DomainLifecycleEvent.Kind.SUSPENDED, "MIGRATED"));
+
+        long held = System.nanoTime();
+        migrations.awaitSwitchoverOrEnd(MIGRATION, Duration.ofMillis(200));
+        assertTrue(System.nanoTime() - held >= Duration.ofMillis(150).toNanos(), "held while nothing happens");
+
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor().schedule(() -> confirmed.set(true), 100,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        long asked = System.nanoTime();
+        migrations.awaitSwitchoverOrEnd(MIGRATION, Duration.ofSeconds(5));
+        long answeredAfter = (System.nanoTime() - asked) / 1_000_000;
+        assertNotNull(migrations.outgoing(MIGRATION, VM).confirmedAt(), "answered because libvirtd confirmed");
+        assertTrue(answeredAfter < 2000, "answered at the confirmation, not at the end of the wait: " + answeredAfter + " ms");
+        assertEquals(VmMigrations.Departure.SWITCHED_OVER, migrations.departure(VM));
+        release.countDown();
+    }
+
+    @Test
+    void aLongPolledReadOfAnUnknownMigrationIsAnsweredAtOnce() {
+        assertTimeoutPreemptively(Duration.ofSeconds(1), () -> migrations.awaitSwitchoverOrEnd(UUID.randomUUID(), Duration.ofSeconds(5)));
+    }
 }
