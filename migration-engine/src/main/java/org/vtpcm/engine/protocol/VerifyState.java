@@ -60,16 +60,16 @@ final class VerifyState implements PhaseStep {
     @Override
     public Step run(ActiveRun run) {
         MigrationContext context = run.context();
-        // the reads are independent: asked at once, a guest paused for verification waits for one round trip, not three
+        // the source's digest is read beside the destination's calls (each node's kept-alive connection; two calls at once
+        // to one node would open a second TLS connection, slower than a round trip): a guest paused for verification waits
+        // for the destination's round trips only
         MigrationContext asked = context;
         CompletableFuture<StateDigest> leftRead = context.digestsKnown() ? CompletableFuture.completedFuture(context.digestLeft())
                 : CompletableFuture.supplyAsync(() -> digest(asked, asked.sourceHost(), StateEvidence::left), reads);
-        CompletableFuture<StateDigest> arrivedRead = context.digestsKnown() ? CompletableFuture.completedFuture(context.digestArrived())
-                : CompletableFuture.supplyAsync(() -> digest(asked, asked.destinationName(), StateEvidence::arrived), reads);
         long epoch = awaitStaged(context).epoch();
         if (!context.digestsKnown()) {
+            StateDigest arrived = digest(context, context.destinationName(), StateEvidence::arrived);
             StateDigest left = join(leftRead);
-            StateDigest arrived = join(arrivedRead);
             journal.digests(context.id(), left, arrived);
             context = context.withDigests(left, arrived);
             run.advance(context);

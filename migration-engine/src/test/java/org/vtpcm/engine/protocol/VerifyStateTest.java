@@ -55,7 +55,7 @@ class VerifyStateTest {
 
         Step result = harness.verify().run(run);
 
-        assertEquals(List.of("n1 verify", "n2 verify", "n2 vtpcm", "n2 resume"), harness.nodes.log);
+        assertEquals(List.of("n1 verify", "n2 vtpcm", "n2 verify", "n2 resume"), harness.nodes.log);
         assertEquals(FakeNode.DIGEST, result.context().digestLeft());
         assertEquals(FakeNode.DIGEST, result.context().digestArrived());
         assertEquals(new ArrivalFacts(40, 1500, 1800), result.context().arrival(),
@@ -77,7 +77,7 @@ class VerifyStateTest {
 
         Step result = harness.verify().run(run);
 
-        assertEquals(List.of("n1 verify", "n2 verify", "n2 vtpcm", "n2 arrival"), harness.nodes.log);
+        assertEquals(List.of("n1 verify", "n2 vtpcm", "n2 verify", "n2 arrival"), harness.nodes.log);
         assertEquals(new ArrivalFacts(40, 0, 40), result.context().arrival());
         assertEquals(40L, harness.record(run).downtimeMillis());
     }
@@ -174,7 +174,7 @@ class VerifyStateTest {
 
         harness.verify().run(run);
 
-        assertEquals(List.of("n1 verify", "n2 verify", "n2 vtpcm", "n1 vm-migration", "n1 send", "n2 vtpcm", "n2 resume"),
+        assertEquals(List.of("n1 verify", "n2 vtpcm", "n1 vm-migration", "n1 send", "n2 vtpcm", "n2 verify", "n2 resume"),
                 harness.nodes.log);
         assertEquals(new org.vtpcm.nodeapi.SendRequest(Harness.VM, "n2", "https://n2:9443", null, null, 1, true),
                 harness.n("n1").lastSend, "the same sealed bundle again: the engine no longer needs the destination's key");

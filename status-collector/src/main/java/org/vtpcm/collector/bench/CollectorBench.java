@@ -29,7 +29,8 @@ import org.vtpcm.collector.store.Snapshot;
 import org.vtpcm.collector.store.SnapshotId;
 import org.vtpcm.collector.store.SnapshotKind;
 import org.vtpcm.collector.store.SnapshotStore;
-import org.vtpcm.collector.swtpm.ControlChannelInterposer;
+import org.vtpcm.collector.interposer.InterposerClient;
+import org.vtpcm.collector.interposer.NodeInterposer;
 import org.vtpcm.collector.swtpm.ControlCommand;
 import org.vtpcm.collector.swtpm.QemuLikeClient;
 import org.vtpcm.protocol.crypto.CryptoSuite;
@@ -204,13 +205,22 @@ public final class CollectorBench {
                 "deny", log, references, Instant.now());
     }
 
-    /** Control and TPM command latency against one swtpm, direct and through the interposer, alternated. */
+    /** The node interposer serves one channel in front of the swtpm behind it, as it does for a vTPCM. */
+    private static AutoCloseable serve(NodeInterposer interposer, Path folder) {
+        UUID channel = UUID.randomUUID();
+        InterposerClient client = new InterposerClient(interposer.adminSocket());
+        client.serve(channel, folder.resolve("front.ctrl"), folder.resolve("swtpm.ctrl"));
+        return () -> client.forget(channel);
+    }
+
+    /** Control and TPM command latency against one swtpm, direct and through the node interposer, alternated. */
     private static Map<String, Object> interposer(Path work, int rounds) throws Exception {
         Map<String, Object> result = new LinkedHashMap<>();
         Process swtpmDirect = swtpm(work.resolve("direct"));
         Process swtpmBehind = swtpm(work.resolve("behind"));
-        try (ControlChannelInterposer interposer = ControlChannelInterposer.start(work.resolve("behind").resolve("front.ctrl"),
-                work.resolve("behind").resolve("swtpm.ctrl"));
+        try (NodeInterposer interposer = NodeInterposer.start(work.resolve("behind").resolve("interposer.sock"), work.resolve("behind"),
+                CryptoSuites.of(SuiteName.SM));
+                AutoCloseable served = serve(interposer, work.resolve("behind"));
                 QemuLikeClient direct = QemuLikeClient.connect(work.resolve("direct").resolve("swtpm.ctrl"));
                 QemuLikeClient interposed = QemuLikeClient.connect(work.resolve("behind").resolve("front.ctrl"))) {
             long[] controlDirect = new long[rounds];

@@ -63,6 +63,8 @@ class MigrationBindingTest {
     private MigrationHooks hooks;
     private StateTransferHooks transfer;
     private VmMigrations vmMigrations;
+    /** Where this node's libvirt job moving the VM away stands, as the commit asks it. */
+    private VmMigrations.Departure departure = VmMigrations.Departure.NONE;
 
     @BeforeEach
     void setUp() {
@@ -79,7 +81,7 @@ class MigrationBindingTest {
         transfer = new StateTransferHooks("n1", associations, secrets, engines, new MeasurementLog(database, suite, Clock.systemUTC()),
                 new ReferenceValueLibrary(database, suite, Clock.systemUTC()), snapshots,
                 NodeBundleKey.loadOrCreate(folder.resolve("keys"), masterKey, suite), incoming, libvirt, suite, Clock.systemUTC(),
-                vm -> VmMigrations.Departure.NONE);
+                vm -> departure);
         vmMigrations = new VmMigrations(associations, libvirt, new FakeLibvirtHost(), name -> false, Clock.systemUTC(), false);
     }
 
@@ -318,6 +320,26 @@ class MigrationBindingTest {
             push.pushInBackground(migration, VM, "n2", java.net.URI.create("https://n2:9443"), null, null, 1);
             assertEquals(org.vtpcm.nodeapi.BundleStatus.State.STAGED, awaitEnd(push).state(), "pushed again after the failure");
         }
+    }
+
+    @Test
+    void aSourceWhoseVmHasNotSwitchedOverKeepsItsVtpcm() {
+        exportedTo("n2");
+        departure = VmMigrations.Departure.UNDER_WAY;
+
+        assertThrows(org.vtpcm.manager.association.IllegalTransitionException.class, () -> transfer.commit(migration, VM));
+
+        assertEquals(VtpcmState.MIGRATING_OUT, row().state(), "nothing is erased while the guest may still resume here");
+    }
+
+    @Test
+    void aSourceCommittedWhileLibvirtStillStopsQemuIsErasedAndItsDomainLeftToLibvirt() {
+        exportedTo("n2");
+        departure = VmMigrations.Departure.SWITCHED_OVER;
+
+        assertEquals(VtpcmState.DESTROYED, transfer.commit(migration, VM).state());
+
+        assertTrue(libvirt.state("guest").isPresent(), "no call on the domain libvirtd still holds; it undefines it itself");
     }
 
     private org.vtpcm.nodeapi.BundleStatus awaitEnd(BundlePush push) throws InterruptedException {
