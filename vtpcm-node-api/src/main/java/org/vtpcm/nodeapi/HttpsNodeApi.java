@@ -62,8 +62,8 @@ public final class HttpsNodeApi implements NodeApi {
     }
 
     @Override
-    public ArrivalView resume(UUID migrationId, UUID vmUuid) {
-        return hook(migrationId, Hook.RESUME, new VmRequest(vmUuid), ArrivalView.class);
+    public ArrivalView resume(UUID migrationId, UUID vmUuid, long epoch) {
+        return hook(migrationId, Hook.RESUME, new ResumeRequest(vmUuid, epoch), ArrivalView.class);
     }
 
     @Override

@@ -35,8 +35,8 @@ public interface NodeApi {
     /** The destination's state on arrival (the guest still paused). */
     ArrivalView arrival(UUID migrationId, UUID vmUuid);
 
-    /** Resumes the arrived guest and answers its state. */
-    ArrivalView resume(UUID migrationId, UUID vmUuid);
+    /** Resumes the arrived guest, whose vTPCM must be STAGED in this migration at {@code epoch}, and answers its state. */
+    ArrivalView resume(UUID migrationId, UUID vmUuid, long epoch);
 
     // Source hooks.
 

@@ -133,9 +133,12 @@ public final class MigrationJournal {
         update(id, Map.of("destination", host));
     }
 
-    /** The guest can no longer run at the source: from here the migration only rolls forward. */
+    /** The guest can no longer run at the source: from here the migration only rolls forward (its VM progress is cleared). */
     public void switchedOver(UUID id) {
-        update(id, Map.of("switched_over", 1));
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("switched_over", 1);
+        values.put("progress", null); // in the same write: the guest waits on every write while it is paused for verification
+        update(id, values);
     }
 
     /** The digests of the TPM state that left the source and that arrived at the destination. */

@@ -139,9 +139,7 @@ final class MigrateVm implements PhaseStep {
     }
 
     private MigrationContext switchedOver(ActiveRun run, SwitchoverFacts facts, String how) {
-        MigrationContext next = switchovers.mark(run, facts, how);
-        journal.progress(next.id(), null);
-        return next;
+        return switchovers.mark(run, facts, how);
     }
 
     private Optional<OutgoingView> outgoing(MigrationContext context) {

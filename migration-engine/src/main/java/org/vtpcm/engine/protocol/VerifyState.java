@@ -14,15 +14,19 @@ import org.vtpcm.engine.hosts.NodeDirectory;
 import org.vtpcm.engine.journal.MigrationJournal;
 import org.vtpcm.engine.journal.Phase;
 import org.vtpcm.nodeapi.ArrivalView;
+import org.vtpcm.nodeapi.ManagerClientException;
+import org.vtpcm.nodeapi.NodeApi;
 import org.vtpcm.nodeapi.AssociationView;
 import org.vtpcm.nodeapi.BundleStatus;
 import org.vtpcm.nodeapi.StateEvidence;
 import org.vtpcm.protocol.state.StateDigest;
 
 /**
- * VERIFIED: the vTPCM's bundle is staged at the destination (pushed again if its push failed), the digest of the TPM state blobs QEMU fetched at the source equals the digest of those it
- * loaded at the destination (each seen by that node's control-channel interposer), and the staged
- * vTPCM has the expected epoch. Then, under verify-before-resume, the destination VM is resumed.
+ * VERIFIED: the digest of the TPM state blobs QEMU fetched at the source equals the digest of those
+ * it loaded at the destination (each seen by that node's control-channel interposer); then, under
+ * verify-before-resume, the destination resumes the guest, which it does only with the vTPCM STAGED
+ * in this migration (the bundle pushed while the VM migrated; pushed again if its push failed);
+ * and the staged vTPCM has the expected epoch.
  */
 final class VerifyState implements PhaseStep {
     private static final Duration EVIDENCE_WAIT = Duration.ofSeconds(10);
@@ -60,29 +64,30 @@ final class VerifyState implements PhaseStep {
     @Override
     public Step run(ActiveRun run) {
         MigrationContext context = run.context();
-        // the source's digest is read beside the destination's calls (each node's kept-alive connection; two calls at once
-        // to one node would open a second TLS connection, slower than a round trip): a guest paused for verification waits
-        // for the destination's round trips only
-        MigrationContext asked = context;
-        CompletableFuture<StateDigest> leftRead = context.digestsKnown() ? CompletableFuture.completedFuture(context.digestLeft())
-                : CompletableFuture.supplyAsync(() -> digest(asked, asked.sourceHost(), StateEvidence::left), reads);
-        long epoch = awaitStaged(context).epoch();
-        if (!context.digestsKnown()) {
+        boolean journalDigests = !context.digestsKnown();
+        if (journalDigests) {
+            // the two nodes are asked at once (each over its kept-alive connection): the guest, paused for verification,
+            // waits for one round trip here and one for the resume
+            MigrationContext asked = context;
+            CompletableFuture<StateDigest> leftRead = CompletableFuture.supplyAsync(
+                    () -> digest(asked, asked.sourceHost(), StateEvidence::left), reads);
             StateDigest arrived = digest(context, context.destinationName(), StateEvidence::arrived);
-            StateDigest left = join(leftRead);
-            journal.digests(context.id(), left, arrived);
-            context = context.withDigests(left, arrived);
+            context = context.withDigests(join(leftRead), arrived);
             run.advance(context);
         }
         if (!context.digestLeft().matches(context.digestArrived())) {
+            journal.digests(context.id(), context.digestLeft(), context.digestArrived());
             throw new StateMismatchException("the TPM state that arrived at " + context.destinationName() + " (" + context.digestArrived()
                     + ") is not the state that left " + context.sourceHost() + " (" + context.digestLeft() + ")"
                     + (context.options().verifyBeforeResume() ? "; the VM stays paused there" : "; the VM already runs there (resume-first)"));
         }
-        var destination = nodes.node(context.destinationName());
-        ArrivalView arrival = context.options().verifyBeforeResume() ? destination.resume(context.id(), context.vmUuid())
-                : destination.arrival(context.id(), context.vmUuid());
+        ArrivalView arrival = context.options().verifyBeforeResume() ? resume(context)
+                : nodes.node(context.destinationName()).arrival(context.id(), context.vmUuid());
         Instant resumed = clock.instant();
+        if (journalDigests) {
+            journal.digests(context.id(), context.digestLeft(), context.digestArrived()); // after the resume: a restart reads them again
+        }
+        long epoch = awaitStaged(context).epoch();
         SwitchoverFacts switchover = context.switchover() == null ? SwitchoverFacts.unknownTimes() : context.switchover();
         ArrivalFacts facts = ArrivalFacts.of(arrival.downtimeMillis(), context.options().verifyBeforeResume(), switchover, resumed);
         journal.arrived(context.id(), facts.downtimeMillis(), epoch);
@@ -90,6 +95,24 @@ final class VerifyState implements PhaseStep {
                 + arrival.domainState() + " at " + context.destinationName() + ", downtime " + facts.downtimeMillis() + " ms (QEMU's "
                 + facts.qemuDowntimeMillis() + " ms; " + facts.verificationPauseMillis() + " ms paused for verification after the "
                 + "migration ended)");
+    }
+
+    /**
+     * The destination resumes the guest only with its vTPCM STAGED in this migration at the migration's
+     * epoch: so the resume is asked at once, and only a refused one (409: the bundle pushed while the VM
+     * migrated is not staged yet, or another epoch) waits for the staging, which tells which, then asks again.
+     */
+    private ArrivalView resume(MigrationContext context) {
+        NodeApi destination = nodes.node(context.destinationName());
+        try {
+            return destination.resume(context.id(), context.vmUuid(), context.newEpoch());
+        } catch (ManagerClientException e) {
+            if (e.status() != 409) {
+                throw e;
+            }
+            awaitStaged(context);
+            return destination.resume(context.id(), context.vmUuid(), context.newEpoch());
+        }
     }
 
     private static StateDigest join(CompletableFuture<StateDigest> read) {

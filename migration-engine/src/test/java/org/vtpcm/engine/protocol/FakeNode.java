@@ -312,12 +312,15 @@ final class FakeNode implements NodeApi {
     }
 
     @Override
-    public ArrivalView resume(UUID migrationId, UUID vmUuid) {
+    public ArrivalView resume(UUID migrationId, UUID vmUuid, long epoch) {
         enter("resume");
         AssociationView row = bound(migrationId, vmUuid);
         if (!AssociationView.STAGED.equals(row.state())) { // as the manager: only the VM of a staged vTPCM may run here
             throw new ManagerClientException(409, "ILLEGAL_TRANSITION", "the VM may run here only with a staged vTPCM; it is "
                     + row.state());
+        }
+        if (row.epoch() != epoch) {
+            throw new ManagerClientException(409, "ILLEGAL_TRANSITION", "the staged vTPCM has epoch " + row.epoch());
         }
         domains.put(vmUuid, DomainState.RUNNING);
         return answer("resume", new ArrivalView(vmUuid, "vm", DomainState.RUNNING, 40, 1500, 1 << 20));

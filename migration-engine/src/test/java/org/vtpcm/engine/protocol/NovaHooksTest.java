@@ -72,7 +72,7 @@ class NovaHooksTest {
         assertEquals("DESTROYED", harness.n("n1").row(Harness.VM).orElseThrow().state(), "the state is erased at the source");
         // the source is asked only for its key, the state and, after the switchover, its evidence and erasure; never to move the VM
         assertEquals(List.of("node", "freeze", "send", "verify", "commit"), harness.n("n1").calls);
-        assertEquals(List.of("prepare-incoming", "vtpcm", "verify", "arrival", "commit"), harness.n("n2").calls,
+        assertEquals(List.of("prepare-incoming", "verify", "arrival", "vtpcm", "commit"), harness.n("n2").calls,
                 "resume-first: the arrival is read, the guest is not resumed by the engine");
         var receipt = harness.receipts.find(nova.migration).orElseThrow();
         assertTrue(harness.receipts.verify(receipt), "the receipt's signature verifies");

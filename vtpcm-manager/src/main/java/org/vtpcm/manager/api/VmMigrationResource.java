@@ -18,6 +18,7 @@ import org.vtpcm.manager.libvirt.MigrationOptions;
 import org.vtpcm.manager.migration.VmMigrations;
 import org.vtpcm.nodeapi.BundleStatus;
 import org.vtpcm.nodeapi.OutgoingView;
+import org.vtpcm.nodeapi.ResumeRequest;
 import org.vtpcm.service.rest.ApiRoutes;
 import org.vtpcm.service.rest.BadRequestException;
 import org.vtpcm.service.rest.Requests;
@@ -121,7 +122,11 @@ public final class VmMigrationResource implements ApiRoutes {
 
     private void resume(Context context) {
         UUID migrationId = Requests.uuid(context, "migrationId");
-        context.json(migrations.resume(migrationId, vm(context)));
+        ResumeRequest request = Requests.body(context, json, ResumeRequest.class);
+        if (request.vmUuid() == null) {
+            throw new BadRequestException("vmUuid is required");
+        }
+        context.json(migrations.resume(migrationId, request.vmUuid(), Optional.ofNullable(request.epoch())));
     }
 
     private UUID vm(Context context) {

@@ -298,13 +298,17 @@ public final class VmMigrations implements AutoCloseable {
 
     /**
      * Destination, after the engine verified the state: resumes the guest kept paused by
-     * verify-before-resume. Only the VM of a vTPCM STAGED in this migration may run here.
+     * verify-before-resume. Only the VM of a vTPCM STAGED in this migration (at its epoch, when given) may run here.
      */
-    public ArrivalView resume(UUID migrationId, UUID vmUuid) {
+    public ArrivalView resume(UUID migrationId, UUID vmUuid, Optional<Long> epoch) {
         Association row = MigrationMismatchException.requireCurrent(associations.live(vmUuid), migrationId);
         if (row.state() != VtpcmState.STAGED) {
             throw new IllegalTransitionException("migration " + migrationId + ": the VM may run here only with a staged vTPCM; it is "
                     + row.state());
+        }
+        if (epoch.isPresent() && epoch.get() != row.epoch()) {
+            throw new IllegalTransitionException("migration " + migrationId + ": the staged vTPCM has epoch " + row.epoch()
+                    + ", the migration's is " + epoch.get() + "; the VM stays paused");
         }
         ArrivalView before = arrival(row);
         if (before.domainState() == DomainState.PAUSED) {

@@ -187,7 +187,7 @@ class MigrationBindingTest {
 
         assertRefused(Reason.MIGRATION_MISMATCH, () -> transfer.commit(other, VM));
         assertRefused(Reason.MIGRATION_MISMATCH, () -> transfer.evidence(other, VM));
-        assertRefused(Reason.MIGRATION_MISMATCH, () -> vmMigrations.resume(other, VM));
+        assertRefused(Reason.MIGRATION_MISMATCH, () -> vmMigrations.resume(other, VM, Optional.empty()));
         assertRefused(Reason.MIGRATION_MISMATCH, () -> vmMigrations.arrival(other, VM));
         assertThrows(UnknownVtpcmException.class, () -> transfer.stage(other, new byte[64], Optional.of(ephemeral())),
                 "a bundle for a migration not prepared here");
