@@ -122,10 +122,11 @@ final class EventLoop implements AutoCloseable {
     private void dispatch(Member member, short ready) {
         try {
             member.ready(ready);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // one connection's failure (even a heap exhausted by its buffers) must not end every other channel's relay
             LOG.error("event loop: a handler failed, closing it: {}", e.toString(), e);
             try {
-                member.failed(e);
+                member.failed(e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e));
             } catch (RuntimeException again) {
                 LOG.error("event loop: closing the failed handler failed too: {}", again.toString());
             }
