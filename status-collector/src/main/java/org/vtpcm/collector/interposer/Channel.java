@@ -139,7 +139,7 @@ final class Channel {
         }
         FdSocket swtpm;
         try {
-            swtpm = FdSocket.connect(engine);
+            swtpm = FdSocket.connectNonBlocking(engine); // a hung engine must not stall every other channel's relay
         } catch (SwtpmControlException e) {
             LOG.error("vTPCM {}: QEMU connected but the engine's control socket {} is unreachable: {}", vtpcmId, engine, e.getMessage());
             qemu.close();

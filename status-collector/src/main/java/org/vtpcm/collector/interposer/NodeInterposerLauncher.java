@@ -35,6 +35,7 @@ public final class NodeInterposerLauncher {
     /** The launching daemon's logging config (the manager names its own), passed on so the service logs the same way. */
     static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
     private static final Logger LOG = LoggerFactory.getLogger(NodeInterposerLauncher.class);
+    private static final int USAGE = 2;
 
     private NodeInterposerLauncher() {
     }
@@ -76,13 +77,14 @@ public final class NodeInterposerLauncher {
                 LOG.info("node interposer started: pid {}, admin socket {}, log {}", pid, adminSocket, logFile);
                 return pid;
             } catch (InterposerException e) {
-                if (!process.isAlive()) {
-                    throw new InterposerException("the node interposer exited with status " + process.exitValue() + " before answering; see "
-                            + logFile, e);
+                // status 1 may mean another launch won the race: its service answers soon, so keep asking until the deadline
+                if (!process.isAlive() && process.exitValue() == USAGE) {
+                    throw new InterposerException("the node interposer refused its options (exit " + USAGE + "); see " + logFile, e);
                 }
                 if (System.nanoTime() > deadline) {
+                    String exited = process.isAlive() ? "" : " (it exited with status " + process.exitValue() + ")";
                     throw new InterposerException("the node interposer did not answer at " + adminSocket + " within " + timeout.toMillis()
-                            + " ms; see " + logFile, e);
+                            + " ms" + exited + "; see " + logFile, e);
                 }
             }
             try {

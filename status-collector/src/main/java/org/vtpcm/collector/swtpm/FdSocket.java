@@ -79,9 +79,21 @@ public final class FdSocket implements AutoCloseable {
     }
 
     public static FdSocket connect(Path path) {
+        return connect(path, false);
+    }
+
+    /**
+     * Connects without ever blocking: a UNIX socket connects at once or, when the listener's backlog is
+     * full (a hung peer), fails with EAGAIN instead of waiting. The socket stays non-blocking.
+     */
+    public static FdSocket connectNonBlocking(Path path) {
+        return connect(path, true);
+    }
+
+    private static FdSocket connect(Path path, boolean nonBlocking) {
         int fd = -1;
         try {
-            fd = LibC.INSTANCE.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+            fd = LibC.INSTANCE.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC | (nonBlocking ? LibC.SOCK_NONBLOCK : 0), 0);
             LibC.SockaddrUn address = new LibC.SockaddrUn(path.toString());
             LibC.INSTANCE.connect(fd, address, address.size());
             return new FdSocket(fd);

@@ -114,6 +114,31 @@ class NodeInterposerProcessTest {
     }
 
     @Test
+    void launchesRacingEachOtherStartOneService() throws Exception {
+        Path runDir = Files.createDirectories(folder.resolve("run"));
+        Path adminSocket = runDir.resolve("interposer.sock");
+        java.util.concurrent.ExecutorService launchers = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            List<java.util.concurrent.Future<Long>> pids = new java.util.ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                pids.add(launchers.submit(() -> NodeInterposerLauncher.ensureRunning(adminSocket, runDir, "sm", null,
+                        folder.resolve("interposer.log"), Duration.ofSeconds(30))));
+            }
+            interposerPid = pids.get(0).get(60, TimeUnit.SECONDS);
+            for (java.util.concurrent.Future<Long> pid : pids) {
+                assertEquals(interposerPid, pid.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            launchers.shutdownNow();
+        }
+        Thread.sleep(500);
+        long running = ProcessHandle.allProcesses()
+                .filter(process -> process.info().commandLine().orElse("").contains(NodeInterposerLauncher.MAIN_CLASS + " --socket " + adminSocket))
+                .count();
+        assertEquals(1, running, "the losers of the race exited");
+    }
+
+    @Test
     void badOptionsPrintUsageAndExitTwoWithoutAStackTrace() throws Exception {
         for (List<String> options : List.of(List.of("--bogus", "x"), List.of("--socket", folder.resolve("s").toString()),
                 List.of("--socket", folder.resolve("s").toString(), "--run-dir", folder.resolve("missing").toString()),
