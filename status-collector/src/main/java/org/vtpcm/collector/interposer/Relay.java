@@ -15,7 +15,6 @@ import org.vtpcm.collector.swtpm.SwtpmControlException;
  */
 final class Relay {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
-    private static final short SKIP = -1;
 
     /** Told on the loop thread. */
     interface Listener {

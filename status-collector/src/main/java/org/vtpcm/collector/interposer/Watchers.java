@@ -13,8 +13,16 @@ final class Watchers implements Consumer<ChannelEvent> {
     private static final Logger LOG = LoggerFactory.getLogger(Watchers.class);
     private final Set<AdminConnection> watching = new LinkedHashSet<>();
 
-    void add(AdminConnection connection) {
+    /** At most this many at once, so that watchers (which never idle out) cannot hold every admin place. */
+    static final int MAX_WATCHERS = 4;
+
+    /** False when {@link #MAX_WATCHERS} already watch. */
+    boolean add(AdminConnection connection) {
+        if (watching.size() >= MAX_WATCHERS) {
+            return false;
+        }
         watching.add(connection);
+        return true;
     }
 
     void remove(AdminConnection connection) {

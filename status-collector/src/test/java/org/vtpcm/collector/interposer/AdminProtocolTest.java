@@ -18,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vtpcm.collector.swtpm.ControlCommand;
 import org.vtpcm.collector.swtpm.FdSocket;
 import org.vtpcm.collector.swtpm.QemuLikeClient;
-import org.vtpcm.collector.swtpm.SwtpmControlException;
 import org.vtpcm.collector.swtpm.SwtpmProcessFixture;
 
 /** The admin socket against bad, slow and hostile clients: a clear error each time, and the relay never held up. */
@@ -121,29 +120,48 @@ class AdminProtocolTest {
     }
 
     @Test
-    void moreClientsThanTheBoundAreTurnedAwayAndTheRestServed() throws Exception {
+    void clientsBeyondTheBoundWaitTheirTurn() throws Exception {
         try (InterposerHarness node = new InterposerHarness(folder)) {
             List<RawAdmin> crowd = new ArrayList<>();
             try {
                 for (int i = 0; i < AdminServer.MAX_CONNECTIONS + 4; i++) {
-                    crowd.add(new RawAdmin(node.adminSocket));
+                    crowd.add(new RawAdmin(node.adminSocket)); // all connect: the kernel queues those not accepted yet
                 }
-                int answered = 0;
-                for (RawAdmin admin : crowd) {
-                    try {
-                        if (admin.exchange("{\"op\":\"ping\"}") != null) {
-                            answered++;
-                        }
-                    } catch (SwtpmControlException turnedAway) {
-                        // closed by the service before the ping went out
-                    }
+                int served = AdminServer.MAX_CONNECTIONS - 1; // the harness's watcher holds one place
+                for (RawAdmin admin : crowd.subList(0, served)) {
+                    assertTrue(InterposerJson.answer(admin.exchange("{\"op\":\"ping\"}")).ok());
                 }
-                // the harness's own watcher holds one place
-                assertEquals(AdminServer.MAX_CONNECTIONS - 1, answered);
+                for (RawAdmin admin : crowd.subList(served, crowd.size())) {
+                    admin.send("{\"op\":\"ping\"}\n"); // queued: answered once places free up
+                }
+                crowd.subList(0, served).forEach(RawAdmin::close);
+                for (RawAdmin admin : crowd.subList(served, crowd.size())) {
+                    assertTrue(InterposerJson.answer(admin.readLine()).ok());
+                }
             } finally {
                 crowd.forEach(RawAdmin::close);
             }
-            assertTrue(node.client.alive(), "the bound frees up as clients leave");
+            assertTrue(node.client.alive());
+        }
+    }
+
+    @Test
+    void watchersAreBoundedSoTheyCannotHoldEveryPlace() throws Exception {
+        try (InterposerHarness node = new InterposerHarness(folder)) {
+            List<RawAdmin> watchers = new ArrayList<>();
+            try {
+                for (int i = 1; i < Watchers.MAX_WATCHERS; i++) { // the harness watches already
+                    RawAdmin watcher = new RawAdmin(node.adminSocket);
+                    watchers.add(watcher);
+                    assertTrue(InterposerJson.answer(watcher.exchange("{\"op\":\"watch\"}")).ok());
+                }
+                RawAdmin one = new RawAdmin(node.adminSocket);
+                watchers.add(one);
+                assertError(one.exchange("{\"op\":\"watch\"}"), "at most 4 connections may watch at once");
+                assertTrue(InterposerJson.answer(one.exchange("{\"op\":\"ping\"}")).ok(), "the refused one may still ask");
+            } finally {
+                watchers.forEach(RawAdmin::close);
+            }
         }
     }
 
