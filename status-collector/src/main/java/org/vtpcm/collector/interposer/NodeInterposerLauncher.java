@@ -22,9 +22,10 @@ public final class NodeInterposerLauncher {
     /**
      * A small JVM for a relay that holds a few KB per channel: a 16 MB heap (starting at 4), the serial
      * collector (no GC threads), C1 only with one compiler thread and a small code cache, small thread
-     * stacks, no perf-data file. Measured idle RSS with these: about 65 MB with no channel and 0.5 MB more
-     * with 20 served (JDK 17.0.15); most of it is the JVM itself (a hello-world takes 34 MB with the same
-     * flags), JNA, Jackson and BouncyCastle's signed jar (its 1.7 MB manifest is parsed and kept).
+     * stacks, no perf-data file. Measured idle RSS with these (JDK 17.0.15): about 66 MB with no channel,
+     * 71 MB with logback on the class path as the manager has it, and 0.5 MB more with 20 served; most of
+     * it is the JVM itself (a hello-world takes 34 MB with the same flags), JNA, Jackson and
+     * BouncyCastle's signed jar (its 1.7 MB manifest is parsed and kept) - the flags change it by a few MB.
      * -Xint would save 6 MB but makes a relayed control command cost about 1 ms instead of 0.13.
      */
     static final List<String> JVM_OPTIONS = List.of("-Xms4m", "-Xmx16m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
