@@ -42,8 +42,8 @@ import org.vtpcm.protocol.tls.MutualTls;
 /**
  * Benchmark of the status collector: (1) a realistic state bundle built, signed, encrypted, sent
  * over mutual TLS on loopback, verified and staged in the snapshot store, per phase; (2) what the
- * control-channel interposer adds: control commands and TPM commands against one real swtpm, with
- * and without the interposer in front, alternated. Writes docs/benchmarks/collector.json and .md.
+ * node interposer adds: control commands and TPM commands against one real swtpm, with and
+ * without the node interposer in front, alternated. Writes docs/benchmarks/collector.json and .md.
  */
 public final class CollectorBench {
     private static final byte[] TPM2_GET_RANDOM_16 = java.util.HexFormat.of().parseHex("80010000000c0000017b0010");
@@ -205,23 +205,29 @@ public final class CollectorBench {
                 "deny", log, references, Instant.now());
     }
 
-    /** The node interposer serves one channel in front of the swtpm behind it, as it does for a vTPCM. */
-    private static AutoCloseable serve(NodeInterposer interposer, Path folder) {
-        UUID channel = UUID.randomUUID();
-        InterposerClient client = new InterposerClient(interposer.adminSocket());
-        client.serve(channel, folder.resolve("front.ctrl"), folder.resolve("swtpm.ctrl"));
-        return () -> client.forget(channel);
-    }
-
-    /** Control and TPM command latency against one swtpm, direct and through the node interposer, alternated. */
+    /**
+     * Control and TPM command latency against one swtpm, direct and through the node interposer (in
+     * process, its one event-loop thread relaying), alternated.
+     */
     private static Map<String, Object> interposer(Path work, int rounds) throws Exception {
         Map<String, Object> result = new LinkedHashMap<>();
         Process swtpmDirect = swtpm(work.resolve("direct"));
         Process swtpmBehind = swtpm(work.resolve("behind"));
-        try (NodeInterposer interposer = NodeInterposer.start(work.resolve("behind").resolve("interposer.sock"), work.resolve("behind"),
-                CryptoSuites.of(SuiteName.SM));
-                AutoCloseable served = serve(interposer, work.resolve("behind"));
-                QemuLikeClient direct = QemuLikeClient.connect(work.resolve("direct").resolve("swtpm.ctrl"));
+        Path behind = work.resolve("behind");
+        try (NodeInterposer node = NodeInterposer.start(behind.resolve("interposer.sock"), behind, CryptoSuites.of(SuiteName.SM))) {
+            new InterposerClient(node.adminSocket()).serve(UUID.randomUUID(), behind.resolve("front.ctrl"), behind.resolve("swtpm.ctrl"));
+            measureInterposer(work, rounds, result);
+        } finally {
+            swtpmDirect.destroy();
+            swtpmBehind.destroy();
+            swtpmDirect.waitFor(5, TimeUnit.SECONDS);
+            swtpmBehind.waitFor(5, TimeUnit.SECONDS);
+        }
+        return result;
+    }
+
+    private static void measureInterposer(Path work, int rounds, Map<String, Object> result) {
+        try (QemuLikeClient direct = QemuLikeClient.connect(work.resolve("direct").resolve("swtpm.ctrl"));
                 QemuLikeClient interposed = QemuLikeClient.connect(work.resolve("behind").resolve("front.ctrl"))) {
             long[] controlDirect = new long[rounds];
             long[] controlInterposed = new long[rounds];
@@ -261,13 +267,7 @@ public final class CollectorBench {
                     + "TPM command (GetRandom) %.1f us vs %.1f us with the interposer in front (%+.1f us: the data channel bypasses it)%n",
                     rounds, Stats.of(controlDirect, 1e3).median(), Stats.of(controlInterposed, 1e3).median(), added,
                     Stats.of(tpmDirect, 1e3).median(), Stats.of(tpmInterposed, 1e3).median(), addedTpm);
-        } finally {
-            swtpmDirect.destroy();
-            swtpmBehind.destroy();
-            swtpmDirect.waitFor(5, TimeUnit.SECONDS);
-            swtpmBehind.waitFor(5, TimeUnit.SECONDS);
         }
-        return result;
     }
 
     private static Process swtpm(Path folder) throws Exception {
@@ -295,7 +295,7 @@ public final class CollectorBench {
         md.append("Definitions: phases are timed with System.nanoTime per round; *send* is the sealed bundle written over an "
                 + "established mutual-TLS 1.3 connection on loopback until the receiver's 4-byte acknowledgement returns; *stage* "
                 + "is an encrypted, fsynced, atomically renamed snapshot write. Interposer: one real swtpm each, commands alternated "
-                + "direct / interposed in the same loop.\n\n");
+                + "direct / through the node interposer (in process, one event-loop thread) in the same loop.\n\n");
         md.append("```json\n").append(json).append("\n```\n");
         Files.writeString(out.resolve("collector.md"), md.toString());
         System.out.println("written: " + out.resolve("collector.json"));

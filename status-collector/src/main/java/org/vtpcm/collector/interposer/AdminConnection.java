@@ -21,7 +21,6 @@ final class AdminConnection implements EventLoop.Member {
     static final int MAX_BACKLOG = 256 * 1024;
     static final Duration IDLE = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(AdminConnection.class);
-    private static final short SKIP = -1;
 
     private final FdSocket socket;
     private final EventLoop loop;
@@ -115,12 +114,14 @@ final class AdminConnection implements EventLoop.Member {
             enqueue(InterposerJson.line(commands.failed(e.getMessage())));
             return;
         }
-        InterposerAnswer answer = commands.answer(command);
-        enqueue(InterposerJson.line(answer));
         if (command instanceof InterposerCommand.Watch) {
+            if (!watchers.add(this)) {
+                enqueue(InterposerJson.line(commands.failed("at most " + Watchers.MAX_WATCHERS + " connections may watch at once")));
+                return;
+            }
             watching = true;
-            watchers.add(this);
         }
+        enqueue(InterposerJson.line(commands.answer(command)));
     }
 
     /** An event line for a watcher; a watcher too slow to take it is dropped. */

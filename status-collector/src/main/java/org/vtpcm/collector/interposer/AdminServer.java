@@ -13,9 +13,14 @@ import org.vtpcm.collector.swtpm.FdSocket;
 import org.vtpcm.collector.swtpm.Poller;
 import org.vtpcm.collector.swtpm.SwtpmControlException;
 
-/** The admin socket (mode 0600) on the event loop: accepts up to {@link #MAX_CONNECTIONS} clients at a time. */
+/**
+ * The admin socket (mode 0600) on the event loop. It serves up to {@link #MAX_CONNECTIONS} clients at a
+ * time; more wait in the kernel's queue (up to {@link #BACKLOG}) until one leaves or idles out, and the
+ * client's deadline bounds that wait.
+ */
 final class AdminServer implements EventLoop.Member {
     static final int MAX_CONNECTIONS = 16;
+    static final int BACKLOG = 64;
     private static final Logger LOG = LoggerFactory.getLogger(AdminServer.class);
 
     private final Path socketPath;
@@ -27,7 +32,7 @@ final class AdminServer implements EventLoop.Member {
 
     AdminServer(Path socketPath, EventLoop loop, AdminCommands commands, Watchers watchers) {
         this.socketPath = socketPath;
-        this.listener = FdSocket.listenNonBlocking(socketPath);
+        this.listener = FdSocket.listenNonBlocking(socketPath, BACKLOG);
         this.loop = loop;
         this.commands = commands;
         this.watchers = watchers;
@@ -41,19 +46,14 @@ final class AdminServer implements EventLoop.Member {
 
     @Override
     public short interest() {
-        return Poller.IN;
+        return connections.size() < MAX_CONNECTIONS ? Poller.IN : SKIP;
     }
 
     @Override
     public void ready(short revents) {
         try {
             Optional<FdSocket> next;
-            while ((next = listener.tryAccept()).isPresent()) {
-                if (connections.size() >= MAX_CONNECTIONS) {
-                    LOG.warn("admin socket: {} clients connected already; refusing another", MAX_CONNECTIONS);
-                    next.get().close();
-                    continue;
-                }
+            while (connections.size() < MAX_CONNECTIONS && (next = listener.tryAccept()).isPresent()) {
                 AdminConnection[] holder = new AdminConnection[1];
                 holder[0] = new AdminConnection(next.get(), loop, commands, watchers, () -> connections.remove(holder[0]));
                 connections.add(holder[0]);

@@ -28,6 +28,12 @@ import org.vtpcm.protocol.state.StateDigest;
  */
 final class Channel {
     private static final Logger LOG = LoggerFactory.getLogger(Channel.class);
+    /**
+     * The largest state blob observed: swtpm's TPM 2.0 state is tens of KB (its NV space is 128 KB), and
+     * one misbehaving QEMU must not exhaust the small heap every channel shares. A larger blob is still
+     * relayed; only its observation stops (the report is then out of sync and claims no digest).
+     */
+    static final int MAX_STATE_BLOB = 1024 * 1024;
 
     /** What a channel needs from the service around it. */
     record Context(EventLoop loop, CryptoSuite suite, Consumer<ChannelEvent> events, Clock clock) {
@@ -41,7 +47,7 @@ final class Channel {
     private FdSocket listener;
     private Relay relay;
     private long connections;
-    private ControlStreamObserver observer = new ControlStreamObserver();
+    private ControlStreamObserver observer = new ControlStreamObserver(MAX_STATE_BLOB);
     private ObserverMark mark = ObserverMark.START;
     private StateDigest fetchedDigest = StateDigest.NONE;
     private List<StateBlobType> fetchedTypes = List.of();
@@ -133,14 +139,14 @@ final class Channel {
         }
         FdSocket swtpm;
         try {
-            swtpm = FdSocket.connect(engine);
+            swtpm = FdSocket.connectNonBlocking(engine); // a hung engine must not stall every other channel's relay
         } catch (SwtpmControlException e) {
             LOG.error("vTPCM {}: QEMU connected but the engine's control socket {} is unreachable: {}", vtpcmId, engine, e.getMessage());
             qemu.close();
             return;
         }
         connections++;
-        observer = new ControlStreamObserver();
+        observer = new ControlStreamObserver(MAX_STATE_BLOB);
         mark = ObserverMark.START;
         fetchedDigest = StateDigest.NONE;
         fetchedTypes = List.of();

@@ -3,7 +3,6 @@ package org.vtpcm.collector.interposer;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import org.vtpcm.collector.swtpm.StateBlobType;
@@ -40,19 +39,26 @@ public record ChannelReport(UUID vtpcmId, String listen, String engine, boolean 
         loadedTypes = loadedTypes == null ? List.of() : List.copyOf(loadedTypes);
     }
 
-    /** The whole state left through this channel: every blob type fetched, a digest, and the observer in sync. */
+    /**
+     * The whole state left through this channel: the permanent and volatile blobs fetched, a digest, and
+     * the observer in sync. SAVESTATE is not required: a TPM 2.0 in swtpm normally has none (GET_STATEBLOB
+     * answers TPM_RETRY, which QEMU takes as an empty blob and never sends on).
+     */
     @JsonIgnore
     public boolean fetchedComplete() {
         return complete(inSync, fetchedDigest, fetchedTypes);
     }
 
-    /** The whole state arrived through this channel: every blob type loaded, a digest, and the observer in sync. */
+    /** The whole state arrived through this channel: the permanent and volatile blobs loaded, a digest, and the observer in sync. */
     @JsonIgnore
     public boolean loadedComplete() {
         return complete(inSync, loadedDigest, loadedTypes);
     }
 
+    /** The blob types every whole state has (the house rule, as in the node API's StateEvidence.WHOLE_STATE). */
+    static final List<StateBlobType> WHOLE_STATE = List.of(StateBlobType.PERMANENT, StateBlobType.VOLATILE);
+
     static boolean complete(boolean inSync, StateDigest digest, List<StateBlobType> types) {
-        return inSync && digest.isPresent() && types.containsAll(EnumSet.allOf(StateBlobType.class));
+        return inSync && digest.isPresent() && types.containsAll(WHOLE_STATE);
     }
 }

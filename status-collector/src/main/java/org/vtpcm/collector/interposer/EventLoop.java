@@ -1,6 +1,5 @@
 package org.vtpcm.collector.interposer;
 
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,15 +19,17 @@ final class EventLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
     /** How often {@link Member#tick} runs at the latest: the admin connections' timeouts are in seconds. */
     private static final int TICK_MILLIS = 500;
-    private static final short SKIP = -1;
     /** The most one read takes in; control messages are small, a state blob passes in a few reads. */
     private static final int BUFFER = 64 * 1024;
 
     /** A descriptor the loop polls. */
     interface Member {
+        /** {@link #interest()} when the descriptor is not to be polled now. */
+        short SKIP = -1;
+
         int fd();
 
-        /** The poll events wanted now ({@link Poller#IN}, {@link Poller#OUT}), 0 for errors and hang-ups only, or -1 to skip it. */
+        /** The poll events wanted now ({@link Poller#IN}, {@link Poller#OUT}), 0 for errors and hang-ups only, or {@link #SKIP}. */
         short interest();
 
         /** The descriptor is ready; runs on the loop thread and must not block. */
@@ -122,10 +123,11 @@ final class EventLoop implements AutoCloseable {
     private void dispatch(Member member, short ready) {
         try {
             member.ready(ready);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // one connection's failure (even a heap exhausted by its buffers) must not end every other channel's relay
             LOG.error("event loop: a handler failed, closing it: {}", e.toString(), e);
             try {
-                member.failed(e);
+                member.failed(e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e));
             } catch (RuntimeException again) {
                 LOG.error("event loop: closing the failed handler failed too: {}", again.toString());
             }
@@ -148,7 +150,7 @@ final class EventLoop implements AutoCloseable {
         int count = 1;
         for (Member member : members) {
             short interest = member.interest();
-            if (interest != SKIP) {
+            if (interest != Member.SKIP) {
                 fds[count] = member.fd();
                 events[count] = interest;
                 polled[count] = member;
@@ -182,10 +184,5 @@ final class EventLoop implements AutoCloseable {
         }
         wakeup[0].close();
         wakeup[1].close();
-    }
-
-    /** The members, for the owner to close them once the loop has stopped. */
-    List<Member> members() {
-        return new ArrayList<>(members);
     }
 }

@@ -3,24 +3,13 @@ package org.vtpcm.collector.interposer;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The node manager's side of the node interposer's admin socket. Each call is one short connection
@@ -31,9 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class InterposerClient {
     /** How long a call may take. */
     public static final Duration TIMEOUT = Duration.ofSeconds(2);
-    private static final Logger LOG = LoggerFactory.getLogger(InterposerClient.class);
-    /** An answer listing many channels is large; an answer larger than this is not believed. */
-    private static final int MAX_ANSWER = 16 * 1024 * 1024;
 
     private final Path adminSocket;
     private final Duration timeout;
@@ -100,24 +86,21 @@ public final class InterposerClient {
     public Subscription watch(Consumer<ChannelEvent> events, Runnable onClosed) {
         requireNonNull(events, "events is null");
         requireNonNull(onClosed, "onClosed is null");
+        InterposerCommand watch = new InterposerCommand.Watch();
         long deadline = System.nanoTime() + timeout.toNanos();
-        SocketChannel channel = open(deadline);
+        AdminChannel channel = open(deadline);
         try {
-            LineReader reader = new LineReader(channel);
-            try (Selector selector = Selector.open()) {
-                channel.register(selector, 0);
-                write(channel, selector, InterposerJson.line(new InterposerCommand.Watch()), deadline);
-                check(new InterposerCommand.Watch(), InterposerJson.answer(reader.readLine(selector, deadline)));
-            }
-            channel.configureBlocking(true);
-            EventStream stream = new EventStream(channel, reader, events, onClosed);
-            Thread thread = new Thread(stream, "interposer-events");
-            thread.setDaemon(true);
-            thread.start();
+            channel.write(InterposerJson.line(watch), deadline);
+            check(watch, InterposerJson.answer(channel.readLine(deadline)));
+            EventStream stream = new EventStream(channel.blocking(), events, onClosed);
+            stream.start();
             return stream;
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            throw e instanceof InterposerException interposer ? interposer : failure("watch", e);
+        } catch (IOException e) {
+            channel.close();
+            throw failure(watch, e);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
         }
     }
 
@@ -135,169 +118,28 @@ public final class InterposerClient {
 
     private InterposerAnswer call(InterposerCommand command) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        SocketChannel channel = open(deadline);
-        try (channel; Selector selector = Selector.open()) {
-            channel.register(selector, 0);
-            write(channel, selector, InterposerJson.line(command), deadline);
-            return InterposerJson.answer(new LineReader(channel).readLine(selector, deadline));
+        try (AdminChannel channel = open(deadline)) {
+            channel.write(InterposerJson.line(command), deadline);
+            return InterposerJson.answer(channel.readLine(deadline));
         } catch (IOException e) {
-            throw failure(opName(command), e);
+            throw failure(command, e);
         }
     }
 
-    private SocketChannel open(long deadline) {
-        SocketChannel channel = null;
+    private AdminChannel open(long deadline) {
         try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.configureBlocking(false);
-            if (!channel.connect(UnixDomainSocketAddress.of(adminSocket))) {
-                try (Selector selector = Selector.open()) {
-                    channel.register(selector, SelectionKey.OP_CONNECT);
-                    while (!channel.finishConnect()) {
-                        await(selector, deadline, "connecting");
-                    }
-                }
-            }
-            return channel;
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel);
-            throw e instanceof InterposerException interposer ? interposer
-                    : new InterposerException("no node interposer at " + adminSocket + ": " + e.getMessage(), e);
+            return AdminChannel.open(adminSocket, deadline);
+        } catch (IOException e) {
+            throw new InterposerException("no node interposer at " + adminSocket + ": " + e.getMessage(), e);
         }
     }
 
-    private static void write(SocketChannel channel, Selector selector, byte[] line, long deadline) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(line);
-        channel.keyFor(selector).interestOps(SelectionKey.OP_WRITE);
-        while (buffer.hasRemaining()) {
-            if (channel.write(buffer) == 0) {
-                await(selector, deadline, "sending");
-            }
-        }
-    }
-
-    private static void await(Selector selector, long deadline, String doing) throws IOException {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-            throw new InterposerException("the node interposer did not answer in time (" + doing + ")");
-        }
-        selector.select(left);
-        selector.selectedKeys().clear();
-    }
-
-    private InterposerException failure(String op, Exception e) {
-        return new InterposerException("talking to the node interposer at " + adminSocket + " (" + op + ") failed: " + e.getMessage(), e);
+    private InterposerException failure(InterposerCommand command, IOException e) {
+        return new InterposerException("talking to the node interposer at " + adminSocket + " (" + opName(command) + ") failed: "
+                + e.getMessage(), e);
     }
 
     private static String opName(InterposerCommand command) {
-        return command.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // closing a UNIX socket only fails if it is already gone
-            }
-        }
-    }
-
-    /** Reads newline-terminated lines from a channel, keeping bytes read past a line for the next one. */
-    private static final class LineReader {
-        private final SocketChannel channel;
-        private final ByteBuffer chunk = ByteBuffer.allocate(8192);
-        private final LineBuffer lines = new LineBuffer(MAX_ANSWER);
-        private final Deque<String> ready = new ArrayDeque<>();
-
-        LineReader(SocketChannel channel) {
-            this.channel = channel;
-        }
-
-        /** The next line, within the deadline (non-blocking channel registered with {@code selector}). */
-        String readLine(Selector selector, long deadline) throws IOException {
-            channel.keyFor(selector).interestOps(SelectionKey.OP_READ);
-            while (ready.isEmpty()) {
-                if (!fill()) {
-                    await(selector, deadline, "reading");
-                }
-            }
-            return ready.poll();
-        }
-
-        /** The next line, blocking; null at the end of the stream. */
-        String readLine() throws IOException {
-            while (ready.isEmpty()) {
-                if (!fill() && !channel.isBlocking()) {
-                    throw new IllegalStateException("readLine() without a deadline needs a blocking channel");
-                }
-            }
-            return ready.poll();
-        }
-
-        /** Reads once; false when nothing was there. */
-        private boolean fill() throws IOException {
-            chunk.clear();
-            int n = channel.read(chunk);
-            if (n < 0) {
-                throw new java.io.EOFException("the node interposer closed the connection");
-            }
-            ready.addAll(lines.append(chunk.array(), 0, n));
-            if (lines.tooLong()) {
-                throw new IOException("the node interposer sent a line longer than " + MAX_ANSWER + " bytes");
-            }
-            return n > 0;
-        }
-    }
-
-    /** The daemon thread behind a {@link Subscription}. */
-    private static final class EventStream implements Runnable, Subscription {
-        private final SocketChannel channel;
-        private final LineReader reader;
-        private final Consumer<ChannelEvent> events;
-        private final Runnable onClosed;
-        private volatile boolean closed;
-
-        EventStream(SocketChannel channel, LineReader reader, Consumer<ChannelEvent> events, Runnable onClosed) {
-            this.channel = channel;
-            this.reader = reader;
-            this.events = events;
-            this.onClosed = onClosed;
-        }
-
-        @Override
-        public void run() {
-            try {
-                while (!closed) {
-                    ChannelEvent event = InterposerJson.event(reader.readLine());
-                    try {
-                        events.accept(event);
-                    } catch (RuntimeException e) {
-                        LOG.warn("a channel event handler failed on {} {}: {}", event.kind(), event.vtpcmId(), e.toString());
-                    }
-                }
-            } catch (AsynchronousCloseException e) {
-                // closed by the subscriber
-            } catch (IOException | InterposerException e) {
-                if (!closed) {
-                    LOG.info("the node interposer's event stream ended: {}", e.getMessage());
-                }
-            } finally {
-                closeQuietly(channel);
-                if (!closed) {
-                    try {
-                        onClosed.run();
-                    } catch (RuntimeException e) {
-                        LOG.warn("the event stream's onClosed failed: {}", e.toString());
-                    }
-                }
-            }
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            closeQuietly(channel);
-        }
+        return command.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 }

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
  */
 final class InterposerJson {
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     private static final ObjectReader COMMANDS = MAPPER.readerFor(InterposerCommand.class)
             .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

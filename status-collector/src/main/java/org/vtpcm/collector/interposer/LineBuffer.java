@@ -55,8 +55,4 @@ final class LineBuffer {
     int pendingBytes() {
         return length;
     }
-
-    int maxLine() {
-        return maxLine;
-    }
 }

@@ -6,10 +6,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vtpcm.collector.swtpm.StateBlobDigest;
+import org.vtpcm.collector.swtpm.StateBlobType;
 import org.vtpcm.collector.swtpm.SwtpmControlException;
 import org.vtpcm.protocol.crypto.CryptoSuite;
+import org.vtpcm.protocol.state.StateDigest;
 
 /**
  * The node's control-channel interposer service: every vTPCM's control channel on this node, relayed
@@ -51,6 +57,7 @@ public final class NodeInterposer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalArgumentException("run dir " + runDir + " cannot be resolved: " + e.getMessage(), e);
         }
+        warmUp(suite);
         EventLoop loop = new EventLoop("node-interposer");
         Watchers watchers = new Watchers();
         ChannelRegistry registry = new ChannelRegistry(policy, new Channel.Context(loop, suite, watchers, Clock.systemUTC()));
@@ -64,6 +71,17 @@ public final class NodeInterposer implements AutoCloseable {
         loop.start();
         LOG.info("node interposer: admin socket {}, channels inside {}, {} digests", adminSocket, policy.runDir(), suite.name());
         return new NodeInterposer(adminSocket, loop, registry, admin);
+    }
+
+    /**
+     * Loads and runs the digest and event-encoding code once, so that the first switchover does not pay
+     * for class loading while QEMU waits for its state blobs (about 30 ms measured, with C1 only).
+     */
+    private static void warmUp(CryptoSuite suite) {
+        StateDigest digest = StateBlobDigest.of(suite, Map.of(StateBlobType.PERMANENT, new byte[64]));
+        ChannelReport report = new ChannelReport(new UUID(0, 0), "/", "/", false, 0, true, 0, digest, List.of(StateBlobType.PERMANENT),
+                StateDigest.NONE, List.of());
+        InterposerJson.line(new ChannelEvent(report.vtpcmId(), ChannelEvent.Kind.STATE_FETCHED, report, 0));
     }
 
     public Path adminSocket() {

@@ -1,9 +1,12 @@
 package org.vtpcm.collector.interposer;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CountDownLatch;
 import org.vtpcm.protocol.crypto.CryptoSuites;
 
@@ -11,7 +14,8 @@ import org.vtpcm.protocol.crypto.CryptoSuites;
  * The node interposer as its own process, one per compute node:
  * {@code --socket ADMIN_SOCKET --run-dir DIR [--suite sm|nist] [--pid-file FILE]}. Runs until SIGTERM;
  * then closes everything and removes the admin socket and the pid file. Exit 2 for bad options, 1 when
- * it cannot start (another one answers on the socket, the socket cannot be bound).
+ * it cannot start (another one holds {@code <socket>.lock} or answers on the socket, the socket cannot be
+ * bound).
  */
 public final class NodeInterposerMain {
     private NodeInterposerMain() {
@@ -30,7 +34,9 @@ public final class NodeInterposerMain {
             System.exit(2);
             return;
         }
-        if (Files.exists(options.socket()) && new InterposerClient(options.socket()).alive()) {
+        // held for the process's life (the kernel drops it at exit): of two started at once, one runs
+        FileLock lock = lockFor(options.socket());
+        if (lock == null || (Files.exists(options.socket()) && new InterposerClient(options.socket()).alive())) {
             System.err.println("node interposer: another one already answers on " + options.socket());
             System.exit(1);
             return;
@@ -61,6 +67,23 @@ public final class NodeInterposerMain {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** An exclusive lock on {@code <socket>.lock}, or null when another process holds it. */
+    private static FileLock lockFor(Path socket) {
+        Path file = socket.resolveSibling(socket.getFileName() + ".lock");
+        try {
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                channel.close();
+            }
+            return lock;
+        } catch (IOException | java.nio.channels.OverlappingFileLockException e) {
+            System.err.println("node interposer: cannot lock " + file + ": " + e.getMessage());
+            System.exit(1);
+            return null;
         }
     }
 

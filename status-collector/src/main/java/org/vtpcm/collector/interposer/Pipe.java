@@ -6,8 +6,8 @@ import org.slf4j.LoggerFactory;
 import org.vtpcm.collector.swtpm.FdSocket;
 
 /**
- * One direction of a relayed connection: what one side sends, shown to a tap and forwarded to the
- * other side without blocking. What the destination cannot take yet waits here, and the source is
+ * One direction of a relayed connection: what one side sends, forwarded to the other side without
+ * blocking, then shown to a tap. What the destination cannot take yet waits here, and the source is
  * not read again until it has gone (back-pressure, bounded by one read). A descriptor passed with
  * SCM_RIGHTS travels with the first byte of its message and is then closed here: the destination
  * holds its own copy.
@@ -15,7 +15,7 @@ import org.vtpcm.collector.swtpm.FdSocket;
 final class Pipe {
     private static final Logger LOG = LoggerFactory.getLogger(Pipe.class);
 
-    /** Sees every byte that crosses, in order, before it is forwarded. */
+    /** Sees every byte that crosses, in order, right after it was handed to the destination. */
     interface Tap {
         void crossed(byte[] data, int length);
     }
@@ -66,13 +66,14 @@ final class Pipe {
             FdSocket.closeFd(passed);
             passed = -1;
         }
-        tap.crossed(buffer, received.length());
         int sent = send(scratch, buffer, 0, received.length(), passed);
         if (sent < received.length()) {
             pending = Arrays.copyOfRange(buffer, sent, received.length());
             pendingOffset = 0;
             pendingFd = sent > 0 ? -1 : passed;
         }
+        // forwarded first: digesting a state blob and pushing its event must not delay QEMU's switchover
+        tap.crossed(buffer, received.length());
     }
 
     /** Forwards what waits, as far as the destination takes it now. */

@@ -15,7 +15,6 @@ import org.vtpcm.collector.swtpm.SwtpmControlException;
  */
 final class Relay {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
-    private static final short SKIP = -1;
 
     /** Told on the loop thread. */
     interface Listener {
@@ -41,18 +40,22 @@ final class Relay {
         this.engine = engine;
         this.loop = loop;
         this.listener = listener;
-        this.up = new Pipe(qemu, engine, true, (data, length) -> {
-            observer.fromClient(data, length);
-            listener.observed();
-        });
-        this.down = new Pipe(engine, qemu, false, (data, length) -> {
-            observer.fromServer(data, length);
-            listener.observed();
-        });
+        this.up = new Pipe(qemu, engine, true, (data, length) -> observe(() -> observer.fromClient(data, length)));
+        this.down = new Pipe(engine, qemu, false, (data, length) -> observe(() -> observer.fromServer(data, length)));
         this.qemuSide = new Side(qemu, up, down, "QEMU");
         this.engineSide = new Side(engine, down, up, "swtpm");
         loop.add(qemuSide);
         loop.add(engineSide);
+    }
+
+    /** Observation never ends a relay: whatever fails in it is logged, and the bytes flow on. */
+    private void observe(Runnable feed) {
+        try {
+            feed.run();
+            listener.observed();
+        } catch (RuntimeException e) {
+            LOG.error("observing a control channel failed (the relay goes on): {}", e.toString(), e);
+        }
     }
 
     /** Closes both sides; the listener hears {@link Listener#ended()} once. */

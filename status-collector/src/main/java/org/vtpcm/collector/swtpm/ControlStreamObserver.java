@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlStreamObserver {
     private static final Logger LOG = LoggerFactory.getLogger(ControlStreamObserver.class);
-    private static final int MAX_BLOB = 16 * 1024 * 1024;
+    /** The default bound of one state blob (or HASH_DATA body) the observer buffers. */
+    public static final int MAX_BLOB = 16 * 1024 * 1024;
     private static final int MAX_PADDING = 8;
 
     private final Map<StateBlobType, byte[]> fetched = new EnumMap<>(StateBlobType.class);
@@ -30,6 +31,22 @@ public final class ControlStreamObserver {
     private long commands;
     private long blobsFetched;
     private long blobsLoaded;
+    private final int maxBlob;
+
+    public ControlStreamObserver() {
+        this(MAX_BLOB);
+    }
+
+    /**
+     * {@code maxBlob}: a larger state blob or HASH_DATA body is not buffered; observation stops instead
+     * (the relay goes on). A service relaying many channels in a small heap sets it well below the default.
+     */
+    public ControlStreamObserver(int maxBlob) {
+        if (maxBlob <= 0) {
+            throw new IllegalArgumentException("maxBlob must be positive: " + maxBlob);
+        }
+        this.maxBlob = maxBlob;
+    }
 
     /** Bytes QEMU sent towards swtpm. */
     public synchronized void fromClient(byte[] data, int length) {
@@ -80,7 +97,7 @@ public final class ControlStreamObserver {
                 return null;
             }
             long blobLength = request.getInt(12) & 0xffffffffL;
-            if (blobLength > MAX_BLOB) {
+            if (blobLength > maxBlob) {
                 desync("SET_STATEBLOB of " + blobLength + " bytes");
                 return null;
             }
@@ -89,7 +106,12 @@ public final class ControlStreamObserver {
             if (request.position() < 8) {
                 return null;
             }
-            needed = 8 + request.getInt(4);
+            long dataLength = request.getInt(4) & 0xffffffffL;
+            if (dataLength > maxBlob) {
+                desync("HASH_DATA of " + dataLength + " bytes");
+                return null;
+            }
+            needed = 8 + (int) dataLength;
         } else {
             needed = 4 + command.requestBodyLength();
         }
@@ -128,7 +150,7 @@ public final class ControlStreamObserver {
                 }
                 int result = response.getInt(0);
                 long length = response.getInt(12) & 0xffffffffL;
-                if (length > MAX_BLOB) {
+                if (length > maxBlob) {
                     desync("GET_STATEBLOB answer of " + length + " bytes");
                     yield Integer.MAX_VALUE;
                 }

@@ -21,6 +21,8 @@ public final class FdSocket implements AutoCloseable {
     private static final int CMSG_SPACE = 24;
     private static final int CMSG_LEN = 20;
     private static final int MSG_CTRUNC = 0x8;
+    /** One QEMU per control socket: a short queue is plenty. */
+    private static final int BACKLOG = 4;
 
     private final int fd;
     private volatile boolean closed;
@@ -33,10 +35,6 @@ public final class FdSocket implements AutoCloseable {
         return fd;
     }
 
-    public boolean isClosed() {
-        return closed;
-    }
-
     /**
      * Listens at {@code path} (an old socket file there is replaced), mode 0600. The socket is bound
      * under a temporary name and renamed once it listens with its final permissions, so a client that
@@ -44,15 +42,20 @@ public final class FdSocket implements AutoCloseable {
      * looser permissions.
      */
     public static FdSocket listen(Path path) {
-        return listen(path, false);
+        return listen(path, false, BACKLOG);
     }
 
     /** Like {@link #listen(Path)}, but {@link #tryAccept()} never blocks on it. */
     public static FdSocket listenNonBlocking(Path path) {
-        return listen(path, true);
+        return listen(path, true, BACKLOG);
     }
 
-    private static FdSocket listen(Path path, boolean nonBlocking) {
+    /** Like {@link #listenNonBlocking(Path)}, with room for {@code backlog} connections not accepted yet. */
+    public static FdSocket listenNonBlocking(Path path, int backlog) {
+        return listen(path, true, backlog);
+    }
+
+    private static FdSocket listen(Path path, boolean nonBlocking, int backlog) {
         Path binding = path.resolveSibling(path.getFileName() + ".binding");
         int fd = -1;
         try {
@@ -62,7 +65,7 @@ public final class FdSocket implements AutoCloseable {
             fd = LibC.INSTANCE.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC | (nonBlocking ? LibC.SOCK_NONBLOCK : 0), 0);
             LibC.INSTANCE.bind(fd, address, address.size());
             Files.setPosixFilePermissions(binding, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-            LibC.INSTANCE.listen(fd, 4);
+            LibC.INSTANCE.listen(fd, backlog);
             Files.move(binding, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return new FdSocket(fd);
         } catch (LastErrorException | java.io.IOException | IllegalArgumentException e) {
@@ -79,9 +82,21 @@ public final class FdSocket implements AutoCloseable {
     }
 
     public static FdSocket connect(Path path) {
+        return connect(path, false);
+    }
+
+    /**
+     * Connects without ever blocking: a UNIX socket connects at once or, when the listener's backlog is
+     * full (a hung peer), fails with EAGAIN instead of waiting. The socket stays non-blocking.
+     */
+    public static FdSocket connectNonBlocking(Path path) {
+        return connect(path, true);
+    }
+
+    private static FdSocket connect(Path path, boolean nonBlocking) {
         int fd = -1;
         try {
-            fd = LibC.INSTANCE.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+            fd = LibC.INSTANCE.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC | (nonBlocking ? LibC.SOCK_NONBLOCK : 0), 0);
             LibC.SockaddrUn address = new LibC.SockaddrUn(path.toString());
             LibC.INSTANCE.connect(fd, address, address.size());
             return new FdSocket(fd);

@@ -19,6 +19,8 @@ public final class QemuLikeClient implements AutoCloseable {
 
     /** No answer within this long is a failure, never a hang. */
     private static final java.time.Duration RECEIVE_TIMEOUT = java.time.Duration.ofSeconds(10);
+    /** TPM_NON_FATAL: QEMU takes a GET_STATEBLOB result with this bit as "no such blob" (size 0), not as an error. */
+    private static final int NON_FATAL = 0x800;
 
     /** Connects, passes a fresh socketpair end as the data channel, and initializes the TPM (CMD_INIT + TPM2_Startup). */
     public static QemuLikeClient connect(Path controlSocket) {
@@ -47,26 +49,33 @@ public final class QemuLikeClient implements AutoCloseable {
         return readFully(control, responseLength);
     }
 
-    /** CMD_GET_STATEBLOB as QEMU sends it at a migration source (decrypted); returns the blob. */
+    /**
+     * CMD_GET_STATEBLOB as QEMU sends it at a migration source (decrypted); returns the blob. Like QEMU,
+     * a result with the 0x800 (non-fatal) bit is an empty blob: a TPM 2.0 in swtpm normally has no
+     * savestate and answers TPM_RETRY for it.
+     */
     public byte[] fetchStateBlob(StateBlobType type) {
         byte[] header = controlCommand(ControlCommand.GET_STATEBLOB,
                 ByteBuffer.allocate(12).putInt(SwtpmControlClient.FLAG_DECRYPTED).putInt(type.code()).putInt(0).array(), 16, -1);
         ByteBuffer fields = ByteBuffer.wrap(header);
         int result = fields.getInt();
         fields.getInt();
-        fields.getInt();
+        int total = fields.getInt();
         int length = fields.getInt();
-        if (result != 0) {
+        if (result != 0 && (result & NON_FATAL) == 0) {
             throw new SwtpmControlException("GET_STATEBLOB " + type + " failed with TPM result 0x" + Integer.toHexString(result), result);
         }
-        if (length < 0 || length > 16 * 1024 * 1024) {
+        if (length < 0 || length > 16 * 1024 * 1024 || length != total) {
             throw new SwtpmControlException("implausible " + type + " blob of " + length + " bytes", -1);
         }
         return readFully(control, length);
     }
 
-    /** CMD_SET_STATEBLOB as QEMU sends it at a migration destination (the TPM must be stopped). */
+    /** CMD_SET_STATEBLOB as QEMU sends it at a migration destination (the TPM must be stopped); like QEMU, an empty blob is not sent. */
     public void loadStateBlob(StateBlobType type, byte[] blob) {
+        if (blob.length == 0) {
+            return;
+        }
         byte[] body = ByteBuffer.allocate(12 + blob.length).putInt(0).putInt(type.code()).putInt(blob.length).put(blob).array();
         int result = ByteBuffer.wrap(controlCommand(ControlCommand.SET_STATEBLOB, body, 4, -1)).getInt();
         if (result != 0) {

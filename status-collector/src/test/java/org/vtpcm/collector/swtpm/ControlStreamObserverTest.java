@@ -82,4 +82,21 @@ class ControlStreamObserverTest {
                 true, 100);
         assertFalse(huge.inSync(), "an absurd length is not believed (and not allocated)");
     }
+
+    @Test
+    void aBoundedObserverBuffersNoBlobOverItsBound() {
+        ControlStreamObserver small = new ControlStreamObserver(1024);
+        feed(small, request(ControlCommand.SET_STATEBLOB, ByteBuffer.allocate(12).putInt(0).putInt(1).putInt(1025).array()), true, 100);
+        assertFalse(small.inSync());
+
+        ControlStreamObserver fits = new ControlStreamObserver(1024);
+        feed(fits, request(ControlCommand.SET_STATEBLOB, ByteBuffer.allocate(12 + 1024).putInt(0).putInt(1).putInt(1024).array()), true, 100);
+        feed(fits, new byte[4], false, 100);
+        assertTrue(fits.inSync());
+        assertEquals(1, fits.blobsLoaded());
+
+        ControlStreamObserver hashing = new ControlStreamObserver();
+        feed(hashing, request(ControlCommand.HASH_DATA, ByteBuffer.allocate(4).putInt(-1).array()), true, 100);
+        assertFalse(hashing.inSync(), "a HASH_DATA length of 4 GiB is not believed");
+    }
 }
