@@ -164,8 +164,9 @@ final class OverheadMarkdown {
                 ms(downDelta), ms(vbrCost), ms(rfDelta)));
         lines.add(String.format(Locale.ROOT, "- Verify-before-resume keeps the destination paused from the switchover (the source"
                 + " libvirtd's Confirm phase) until the digests match: %s ms (median), next to QEMU's own downtime of %s ms. The source's"
-                + " libvirtd then needs %s ms from its SUSPENDED to its STOPPED event to stop QEMU; the engine waits for that inside"
-                + " COMMITTED (%s ms) before it erases the source's vTPCM, with the guest already running at the destination.",
+                + " libvirtd then needs %s ms from its SUSPENDED to its STOPPED event to stop QEMU; the engine does not wait for that:"
+                + " COMMITTED (%s ms) erases the source's vTPCM at once, and libvirt undefines the source's domain itself when it is"
+                + " done. The baselines' totals include that stop (libvirt's call returns after it); the vtpcm totals end at COMMITTED.",
                 ms(pause), ms(qemu), ms(sourceStop), ms(phases.getOrDefault("COMMITTED", Double.NaN))));
         double plainTotal = report.paired(OverheadVariant.PLAIN_VTPM, OverheadVariant.NO_TPM, OverheadReport::total, true).median();
         double plainDown = report.paired(OverheadVariant.PLAIN_VTPM, OverheadVariant.NO_TPM, OverheadReport::downtime, false).median();
