@@ -286,7 +286,7 @@ ini_is "$ENGINE_UNIT" Service ExecStart \
 ini_is "$ENGINE_UNIT" Service User "$STACK_USER"
 check "manager unit written" test -f "$MANAGER_UNIT"
 ini_is "$MANAGER_UNIT" Service ExecStart \
-    "$VTPCM_JAVA -Xms16m -Xmx96m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:CICompilerCount=2 -Xss512k -cp $VTPCM_LIB_DIR/manager/* org.vtpcm.manager.ManagerMain run --config $MANAGER_CONF"
+    "$VTPCM_JAVA -Xms16m -Xmx64m -Xmn8m -XX:+UseSerialGC -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20 -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:ReservedCodeCacheSize=24m -XX:MaxMetaspaceSize=96m -Xss256k -XX:-UsePerfData -Djdk.nio.maxCachedBufferSize=262144 -cp $VTPCM_LIB_DIR/manager/* org.vtpcm.manager.ManagerMain run --config $MANAGER_CONF"
 ini_is "$MANAGER_UNIT" Service User root
 ini_is "$MANAGER_UNIT" Service KillMode process
 check "engine started" logged "systemctl start devstack@vtpcm-engine.service"

@@ -40,10 +40,10 @@ final class FootprintProcesses {
 
     /**
      * The manager's pool of ready swtpm processes not given to a VM: command lines with
-     * {@code --tpmstate dir=<state dir>/pool/}, less the swtpms the vTPCMs run on.
+     * {@code --tpmstate dir=<state dir>/vtpcm/engines/pool-}, less the swtpms the vTPCMs run on.
      */
     static List<ProcessEntry> idlePoolMembers(List<ProcessEntry> processes, Path stateDirectory, Set<Long> vtpcmSwtpmPids) {
-        String marker = "--tpmstate dir=" + stateDirectory.toAbsolutePath().normalize() + "/pool/";
+        String marker = "--tpmstate dir=" + stateDirectory.toAbsolutePath().normalize() + "/vtpcm/engines/pool-";
         return processes.stream().filter(p -> p.commandLine().contains(marker) && !vtpcmSwtpmPids.contains(p.pid())).toList();
     }
 

@@ -207,7 +207,7 @@ public final class ManagerFootprintBench {
             }
         }
         if (idle.idlePoolKib().isEmpty() && loaded.idlePoolKib().isEmpty()) {
-            notes.add("no idle pool swtpm (command line with --tpmstate dir=" + stateDirectory.toAbsolutePath().normalize() + "/pool/) was"
+            notes.add("no idle pool swtpm (command line with --tpmstate dir=" + stateDirectory.toAbsolutePath().normalize() + "/vtpcm/engines/pool-...) was"
                     + " found: the manager keeps no pool (the old architecture) or it was empty; pool_swtpm_rss_mb is 0.");
         }
         return notes;

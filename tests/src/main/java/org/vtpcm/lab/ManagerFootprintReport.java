@@ -76,7 +76,7 @@ final class ManagerFootprintReport {
         d.put("processes", "the manager is the daemon the bench starts; the node interposer is the process named by <run dir>/interposer.pid"
                 + " whose command line runs " + FootprintProcesses.NODE_INTERPOSER_MAIN + " (else the only such process in the manager's"
                 + " mount namespace); a vTPCM's swtpm is named by <run dir>/<vtpcmId>.pid; idle pool members are the swtpm processes"
-                + " whose command line has --tpmstate dir=<state dir>/pool/ and that no vTPCM runs on");
+                + " whose command line has --tpmstate dir=<state dir>/vtpcm/engines/pool-* and that no vTPCM runs on");
         d.put("pool_swtpm_rss_mb", "the idle pool members' total: a fixed cost of the node, kept apart from per_vtpcm_rss_mb");
         return d;
     }

@@ -26,7 +26,7 @@ class FootprintProcessesTest {
 
     @Test
     void theNodeInterposerIsTheOneItsPidFileNames() {
-        List<ProcessEntry> processes = List.of(interposer(10, NODE_1), interposer(20, NODE_2), swtpm(30, STATE + "/pool/1"));
+        List<ProcessEntry> processes = List.of(interposer(10, NODE_1), interposer(20, NODE_2), swtpm(30, STATE + "/vtpcm/engines/pool-1"));
 
         assertEquals(10, FootprintProcesses.nodeInterposer(processes, OptionalLong.of(10), NODE_2).orElseThrow().pid());
     }
@@ -57,8 +57,8 @@ class FootprintProcessesTest {
 
     @Test
     void idlePoolMembersAreThePoolSwtpmsNoVtpcmRunsOn() {
-        List<ProcessEntry> processes = List.of(swtpm(1, STATE + "/pool/a"), swtpm(2, STATE + "/pool/b"), swtpm(3, STATE + "/pool/c"),
-                swtpm(4, STATE + "/vtpcms/0b5e/tpm"), swtpm(5, "/var/lib/vtpcm-lab/nodes/n2/manager/pool/a"), interposer(6, NODE_1));
+        List<ProcessEntry> processes = List.of(swtpm(1, STATE + "/vtpcm/engines/pool-a"), swtpm(2, STATE + "/vtpcm/engines/pool-b"), swtpm(3, STATE + "/vtpcm/engines/pool-c"),
+                swtpm(4, STATE + "/vtpcms/0b5e/tpm"), swtpm(5, "/var/lib/vtpcm-lab/nodes/n2/manager/vtpcm/engines/pool-a"), interposer(6, NODE_1));
 
         List<ProcessEntry> idle = FootprintProcesses.idlePoolMembers(processes, STATE, Set.of(2L, 4L));
 
