@@ -74,7 +74,7 @@ class ManagerFootprintTest {
         assertEquals(0, f.poolSwtpmRssMb());
         assertEquals(2, notes.size());
         assertTrue(notes.get(0).contains(FootprintProcesses.NODE_INTERPOSER_MAIN), notes.get(0));
-        assertTrue(notes.get(1).contains("dir=" + STATE + "/pool/"), notes.get(1));
+        assertTrue(notes.get(1).contains("dir=" + STATE + "/vtpcm/engines/pool-"), notes.get(1));
     }
 
     @Test
