@@ -89,14 +89,14 @@ final class MigrateVm implements PhaseStep {
                     OutgoingView view = status.orElseThrow();
                     Instant started = view.startedAt() == null ? clock.instant() : view.startedAt();
                     long wall = view.wallMillis() == null ? 0 : view.wallMillis();
-                    MigrationContext next = switchedOver(run, new SwitchoverFacts(started.plusMillis(wall), view.suspendedAt()), "completed");
+                    MigrationContext next = switchovers.mark(run, new SwitchoverFacts(started.plusMillis(wall), view.suspendedAt()), "completed");
                     return new Step(next, "the VM moved to " + context.destinationName() + " in " + wall + " ms (switchover)");
                 }
                 case CONFIRMED -> {
                     // the source's libvirtd decided success (its Confirm phase) and is stopping QEMU there: the guest can no
                     // longer resume at the source, 1-2 s before the migrate call returns; the commit still waits for the source
                     OutgoingView view = status.orElseThrow();
-                    MigrationContext next = switchedOver(run, new SwitchoverFacts(clock.instant(), view.suspendedAt()), "confirmed");
+                    MigrationContext next = switchovers.mark(run, new SwitchoverFacts(clock.instant(), view.suspendedAt()), "confirmed");
                     return new Step(next, "the VM moved to " + context.destinationName() + " (switchover confirmed by the source's "
                             + "libvirtd after " + view.wallMillis() + " ms; it is still stopping QEMU there)");
                 }
@@ -136,10 +136,6 @@ final class MigrateVm implements PhaseStep {
             }
             pacer.pause(limits.poll());
         }
-    }
-
-    private MigrationContext switchedOver(ActiveRun run, SwitchoverFacts facts, String how) {
-        return switchovers.mark(run, facts, how);
     }
 
     private Optional<OutgoingView> outgoing(MigrationContext context) {

@@ -92,11 +92,6 @@ final class SwtpmPool implements AutoCloseable {
         return ready.size();
     }
 
-    /** Whether an engine id names a pool member that is still waiting (not taken). */
-    synchronized boolean waiting(String engineId) {
-        return ready.stream().anyMatch(member -> member.engineId().equals(engineId));
-    }
-
     /** Stops the members still waiting: their keys die with this process. */
     @Override
     public void close() {
